@@ -1,1 +1,73 @@
+//! The wasm boundary. It converts JS values, carries HTTP through `fetch`, and exports one async
+//! function per handler use. No sync logic lives here: that is `entra-sync-core`'s job.
 
+mod bridge;
+mod transport;
+
+use entra_sync_core::{ConnectionReport, SettingsInput, check_connection};
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+
+pub use bridge::BridgeError;
+pub use transport::FetchTransport;
+
+#[wasm_bindgen(start)]
+fn start() {
+    console_error_panic_hook::set_once();
+}
+
+/// The answer to `validateSettings`: either the settings are usable or every problem is listed.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Validation {
+    ok: bool,
+    errors: Vec<FieldProblem>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct FieldProblem {
+    field: entra_sync_core::settings::Field,
+    message: String,
+}
+
+fn problems(errors: &[entra_sync_core::SettingsError]) -> Vec<FieldProblem> {
+    errors
+        .iter()
+        .map(|e| FieldProblem {
+            field: e.field(),
+            message: e.to_string(),
+        })
+        .collect()
+}
+
+/// Checks settings (`{tenantId, clientId, clientSecret}`) without touching the network.
+#[wasm_bindgen(js_name = validateSettings)]
+pub fn validate_settings(input: JsValue) -> Result<JsValue, BridgeError> {
+    let input: SettingsInput = bridge::from_js(input, "settings")?;
+    let errors = input.validate().err().unwrap_or_default();
+    bridge::to_js(&Validation {
+        ok: errors.is_empty(),
+        errors: problems(&errors),
+    })
+}
+
+/// Gets a token and reads the first page of users; resolves to a `ConnectionReport`. Invalid
+/// settings resolve to a failed report that lists them; nothing is sent in that case.
+#[wasm_bindgen(js_name = checkConnection)]
+pub async fn check_connection_js(input: JsValue) -> Result<JsValue, BridgeError> {
+    let input: SettingsInput = bridge::from_js(input, "settings")?;
+    let report = match input.validate() {
+        Ok(settings) => check_connection(&FetchTransport, &settings).await,
+        Err(errors) => ConnectionReport {
+            ok: false,
+            summary: errors
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(" "),
+            checks: Vec::new(),
+        },
+    };
+    bridge::to_js(&report)
+}

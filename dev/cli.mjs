@@ -1,0 +1,41 @@
+// `npm start`: the simulator with a demo tenant, and the local Forge runtime serving the admin page.
+import { join } from 'node:path';
+import { startRuntime } from './runtime/index.js';
+import { startSimulator } from './simulator.js';
+
+const root = new URL('../', import.meta.url).pathname;
+const port = Number(process.env.PORT ?? 8080);
+const preset = process.env.ENTRA_SIM_PRESET ?? 'demo';
+
+const sim = await startSimulator({ preset });
+const runtime = await startRuntime({
+  appDir: root,
+  dataDir: process.env.FORGE_DATA_DIR ?? join(root, '.forge-local', 'data'),
+  simulatorUrl: sim.url,
+  port,
+});
+
+console.log(`
+Entra Sync is running locally.
+
+  Admin page (plays Jira's admin frame):  ${runtime.url}/
+  Simulator (Microsoft + Assets):          ${sim.url}  preset "${preset}"
+
+Demo tenant credentials for the Connection section:
+  Directory (tenant) ID    ${sim.tenantId}
+  Application (client) ID  ${sim.clientId}
+  Client secret value      ${sim.clientSecret}
+
+Ctrl-C stops everything. Settings and KVS persist in .forge-local/data.
+`);
+
+let stopping = false;
+async function stop() {
+  if (stopping) return;
+  stopping = true;
+  await runtime.close();
+  await sim.stop();
+  process.exit(0);
+}
+process.on('SIGINT', stop);
+process.on('SIGTERM', stop);

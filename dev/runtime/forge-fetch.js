@@ -1,0 +1,34 @@
+// `__forge_fetch__`: the single pipe through which @forge/kvs, @forge/events and @forge/api reach
+// the platform. Routed by the caller's context: KVS, queue ("stargate") or a product (Jira).
+import { assertAlive } from './invocation.js';
+
+const json = (status, body) =>
+  new Response(body === undefined || body === null ? null : JSON.stringify(body), {
+    status,
+    headers: { 'content-type': 'application/json' },
+  });
+
+export function installForgeFetch({ kvs, queue, jiraUrl, realFetch }) {
+  globalThis.__forge_fetch__ = async (ctx, path, init = {}) => {
+    assertAlive(`${ctx?.remote ?? ctx?.type} call ${path}`);
+    const body = () => (init.body ? JSON.parse(init.body) : {});
+    if (ctx?.type === 'kvs') {
+      const { status, body: answer } = kvs.handle(path, body());
+      return json(status, answer);
+    }
+    if (ctx?.remote === 'stargate') {
+      if (path.startsWith('/webhook/queue/publish/')) return answer(queue.publish(body()));
+      if (path.startsWith('/webhook/queue/stats/')) return answer(queue.stats(body()));
+      if (path.startsWith('/webhook/queue/cancel/')) return answer(queue.cancel(body()));
+    }
+    if (ctx?.remote === 'jira') {
+      const headers = new Headers(init.headers);
+      headers.set('x-forge-provider', ctx.provider ?? 'app');
+      if (ctx.accountId) headers.set('x-forge-account-id', ctx.accountId);
+      return realFetch(new URL(path, jiraUrl), { ...init, headers });
+    }
+    return json(501, { message: `The local runtime does not provide ${JSON.stringify(ctx)} ${path}.` });
+  };
+}
+
+const answer = ({ status, body }) => json(status, body);

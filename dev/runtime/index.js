@@ -1,0 +1,77 @@
+// The local Forge runtime: runs the app's handlers with the real @forge/* packages by providing
+// the platform side (globals, KVS, queue, triggers, egress, the Custom UI bridge) in one process.
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { installEgress } from './egress.js';
+import { installForgeFetch } from './forge-fetch.js';
+import { createInvoker, DEFAULT_LIMITS } from './invocation.js';
+import { createKvs } from './kvs.js';
+import { loadManifest } from './manifest.js';
+import { createQueue } from './queue.js';
+import { createScheduler } from './scheduler.js';
+import { createWebServer } from './server.js';
+
+/**
+ * Starts the runtime for the app in `appDir`. Every egress origin the manifest declares is mapped
+ * onto `simulatorUrl`, and so is `requestJira`. Only one runtime per process: Forge's globals are
+ * process-wide.
+ */
+export async function startRuntime({
+  appDir,
+  dataDir,
+  simulatorUrl,
+  host = '127.0.0.1',
+  port = 0,
+  cloudId = 'local-cloud-0000',
+  defaultAccountId = 'local-admin',
+  limits: overrides = {},
+  timeScale = 1,
+  log = (line) => console.log(`[forge] ${line}`),
+}) {
+  if (globalThis.__entraSyncLocalRuntime) throw new Error('A local Forge runtime is already running in this process.');
+  appDir = resolve(appDir);
+  mkdirSync(dataDir, { recursive: true });
+  const limits = { ...DEFAULT_LIMITS, ...overrides };
+  const manifest = loadManifest(appDir);
+  const realFetch = globalThis.fetch;
+  const targets = Object.fromEntries(manifest.egress.map((origin) => [origin, simulatorUrl]));
+
+  const invoker = createInvoker({ appDir, manifest, limits, cloudId, log });
+  const kvs = createKvs(dataDir);
+  const queue = createQueue({ manifest, invoker, log, timeScale });
+  installForgeFetch({ kvs, queue, jiraUrl: simulatorUrl, realFetch });
+  installEgress({ manifest, targets, realFetch, log });
+  const scheduler = createScheduler({ manifest, invoker, cloudId, log });
+  const { server, callResolver } = createWebServer({ manifest, invoker, scheduler, limits, cloudId, defaultAccountId, log });
+
+  await new Promise((ready, fail) => {
+    server.once('error', fail);
+    server.listen(port, host, ready);
+  });
+  const url = `http://${host}:${server.address().port}`;
+  globalThis.__entraSyncLocalRuntime = true;
+
+  return {
+    url,
+    manifest,
+    kvs,
+    callResolver,
+    fireTrigger: scheduler.fire,
+    advanceClock: scheduler.advance,
+    queueIdle: queue.idle,
+    /** Runs a manifest function directly, as the platform would for `kind` (tests use this). */
+    invokeFunction: (key, kind, args, moduleKey) => {
+      const fn = manifest.functions.get(key);
+      if (!fn) throw new Error(`No function "${key}" in manifest.yml`);
+      return invoker.invoke(fn, kind, moduleKey, args);
+    },
+    async close() {
+      scheduler.close();
+      queue.close();
+      server.closeAllConnections?.();
+      await new Promise((done) => server.close(done));
+      globalThis.fetch = realFetch;
+      delete globalThis.__entraSyncLocalRuntime;
+    },
+  };
+}

@@ -1,0 +1,118 @@
+// One Forge invocation = one handler call with its own context, deadline and egress budget.
+// Forge gives each invocation a fresh `__forge_runtime__`; here many share one process, so the
+// global is a getter over AsyncLocalStorage and every platform call checks the caller's state.
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { randomBytes, randomUUID } from 'node:crypto';
+
+export const DEFAULT_LIMITS = {
+  resolverSeconds: 25, // resolvers and Custom UI invoke
+  asyncDefaultSeconds: 55, // consumers and scheduled triggers without timeoutSeconds
+  asyncMaxSeconds: 900,
+  invokeRequestBytes: 500 * 1024,
+  invokeResponseBytes: 5 * 1024 * 1024,
+  egressPerRuntimeMinute: 100,
+};
+
+export class ForgeLimitError extends Error {
+  constructor(message, code) {
+    super(message);
+    this.name = 'ForgeLimitError';
+    this.code = code;
+  }
+}
+
+const storage = new AsyncLocalStorage();
+
+export const currentInvocation = () => storage.getStore();
+
+/** Throws when the calling code belongs to an invocation Forge would already have killed. */
+export function assertAlive(what) {
+  const invocation = storage.getStore();
+  if (invocation?.expired) {
+    throw new ForgeLimitError(
+      `${what} refused: invocation ${invocation.id} of "${invocation.functionKey}" exceeded its ${invocation.timeoutSeconds} s limit and was stopped.`,
+      'INVOCATION_TIMED_OUT',
+    );
+  }
+  return invocation;
+}
+
+export function createInvoker({ appDir, manifest, limits, cloudId, log }) {
+  const modules = new Map();
+  const baseRuntime = runtimeFor({ id: 'outside-invocation', moduleKey: undefined, deadline: Infinity }, manifest, cloudId);
+  Object.defineProperty(globalThis, '__forge_runtime__', {
+    configurable: true,
+    get: () => storage.getStore()?.runtime ?? baseRuntime,
+  });
+
+  async function resolveHandler(handler) {
+    const [file, name] = handler.split('.');
+    if (!modules.has(file)) modules.set(file, import(new URL(`src/${file}.js`, `file://${appDir}/`).href));
+    const module = await modules.get(file);
+    if (typeof module[name] !== 'function') {
+      throw new Error(`manifest handler "${handler}": src/${file}.js exports no function "${name}"`);
+    }
+    return module[name];
+  }
+
+  function timeoutFor(fn, kind) {
+    if (kind === 'resolver') return limits.resolverSeconds;
+    return Math.min(fn.timeoutSeconds ?? limits.asyncDefaultSeconds, limits.asyncMaxSeconds);
+  }
+
+  /** Runs `fn` (a manifest function) as Forge would for a module of `kind`, with `args`. */
+  async function invoke(fn, kind, moduleKey, args) {
+    const handler = await resolveHandler(fn.handler);
+    const timeoutSeconds = timeoutFor(fn, kind);
+    const invocation = {
+      id: randomUUID(),
+      functionKey: fn.key,
+      moduleKey,
+      kind,
+      timeoutSeconds,
+      deadline: Date.now() + timeoutSeconds * 1000,
+      expired: false,
+      egress: { used: 0, limit: Math.ceil(timeoutSeconds / 60) * limits.egressPerRuntimeMinute },
+    };
+    invocation.runtime = runtimeFor(invocation, manifest, cloudId);
+    const started = Date.now();
+    let timer;
+    const timeout = new Promise((_, reject) => {
+      timer = setTimeout(() => {
+        invocation.expired = true;
+        reject(new ForgeLimitError(`Function "${fn.key}" timed out after ${timeoutSeconds} s (Forge's limit for ${kind} invocations).`, 'FUNCTION_TIME_OUT'));
+      }, timeoutSeconds * 1000);
+    });
+    try {
+      return await Promise.race([storage.run(invocation, () => Promise.resolve().then(() => handler(...args))), timeout]);
+    } finally {
+      clearTimeout(timer);
+      log(`${kind} ${fn.key}${moduleKey ? ` (${moduleKey})` : ''} ${Date.now() - started} ms, ${invocation.egress.used} external requests`);
+    }
+  }
+
+  return { invoke };
+}
+
+function runtimeFor(invocation, manifest, cloudId) {
+  const noop = () => {};
+  return {
+    appContext: {
+      appId: manifest.appId.split('/').pop(),
+      appVersion: '1.0.0',
+      environmentId: 'local',
+      environmentType: 'DEVELOPMENT',
+      invocationId: invocation.id,
+      installationId: `local-installation-${cloudId}`,
+      moduleKey: invocation.moduleKey,
+    },
+    lambdaContext: { getRemainingTimeInMillis: () => Math.max(0, invocation.deadline - Date.now()) },
+    metrics: {
+      counter: () => ({ incr: noop, decr: noop }),
+      timing: () => ({ measure: () => ({ stop: noop }) }),
+    },
+    tracing: { traceId: randomBytes(16).toString('hex'), spanId: randomBytes(8).toString('hex') },
+    contextAri: `ari:cloud:jira::site/${cloudId}`,
+    proxy: { token: 'local-proxy-token' },
+  };
+}

@@ -1,0 +1,2 @@
+// Forge looks for handlers under src/; the handlers live in resolvers/.
+export * from '../resolvers/index.js';
