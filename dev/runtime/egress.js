@@ -7,6 +7,9 @@ export function installEgress({ manifest, targets, realFetch, log }) {
   const allowed = new Set(manifest.egress);
 
   async function forgeFetch(input, init = {}) {
+    const invocation = currentInvocation();
+    // Code outside any invocation is the runtime's or a test's own, not the app's.
+    if (!invocation) return realFetch(input, init);
     const request = input instanceof Request ? input : null;
     const url = new URL(request ? request.url : String(input));
     assertAlive(`fetch ${url.origin}`);
@@ -17,16 +20,13 @@ export function installEgress({ manifest, targets, realFetch, log }) {
         { status: 403, headers: { 'content-type': 'application/json', 'forge-proxy-error': 'EGRESS_NOT_ALLOWED' } },
       );
     }
-    const invocation = currentInvocation();
-    if (invocation) {
-      if (invocation.egress.used >= invocation.egress.limit) {
-        return new Response(
-          JSON.stringify({ message: `Invocation ${invocation.id} reached Forge's limit of ${invocation.egress.limit} external requests (100 per runtime-minute).` }),
-          { status: 429, headers: { 'content-type': 'application/json', 'forge-proxy-error': 'EGRESS_RATE_LIMITED' } },
-        );
-      }
-      invocation.egress.used += 1;
+    if (invocation.egress.used >= invocation.egress.limit) {
+      return new Response(
+        JSON.stringify({ message: `Invocation ${invocation.id} reached Forge's limit of ${invocation.egress.limit} external requests (100 per runtime-minute).` }),
+        { status: 429, headers: { 'content-type': 'application/json', 'forge-proxy-error': 'EGRESS_RATE_LIMITED' } },
+      );
     }
+    invocation.egress.used += 1;
     const target = targets[url.origin];
     if (!target) throw new TypeError(`fetch failed: the local runtime has no mapping for ${url.origin}`);
     const headers = new Headers(request ? request.headers : init.headers);

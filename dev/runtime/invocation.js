@@ -62,7 +62,6 @@ export function createInvoker({ appDir, manifest, limits, cloudId, log }) {
 
   /** Runs `fn` (a manifest function) as Forge would for a module of `kind`, with `args`. */
   async function invoke(fn, kind, moduleKey, args) {
-    const handler = await resolveHandler(fn.handler);
     const timeoutSeconds = timeoutFor(fn, kind);
     const invocation = {
       id: randomUUID(),
@@ -84,7 +83,9 @@ export function createInvoker({ appDir, manifest, limits, cloudId, log }) {
       }, timeoutSeconds * 1000);
     });
     try {
-      return await Promise.race([storage.run(invocation, () => Promise.resolve().then(() => handler(...args))), timeout]);
+      // The app's module loads inside its first invocation, as on Forge's cold start.
+      const run = () => resolveHandler(fn.handler).then((handler) => handler(...args));
+      return await Promise.race([storage.run(invocation, run), timeout]);
     } finally {
       clearTimeout(timer);
       log(`${kind} ${fn.key}${moduleKey ? ` (${moduleKey})` : ''} ${Date.now() - started} ms, ${invocation.egress.used} external requests`);
