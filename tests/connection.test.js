@@ -1,0 +1,74 @@
+// Check connection and settings, through the local Forge runtime, the wasm core and the simulator.
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { startStack } from './helpers/stack.js';
+
+let stack;
+before(async () => {
+  stack = await startStack();
+});
+after(async () => stack?.stop());
+
+const demo = () => ({ tenantId: stack.sim.tenantId, clientId: stack.sim.clientId, clientSecret: stack.sim.clientSecret });
+
+test('the demo credentials get a token and read users', async () => {
+  const report = await stack.resolve('checkConnection', demo());
+  assert.equal(report.ok, true, JSON.stringify(report));
+  assert.equal(report.summary, 'Token OK, users readable');
+  assert.match(report.checks[0].detail, /User\.Read\.All/);
+});
+
+test('the tenant may be given by its domain', async () => {
+  const report = await stack.resolve('checkConnection', { ...demo(), tenantId: stack.sim.tenantDomain });
+  assert.equal(report.ok, true, JSON.stringify(report));
+});
+
+test('a wrong secret gets the AADSTS7000215 explanation and its fix', async () => {
+  const report = await stack.resolve('checkConnection', { ...demo(), clientSecret: 'xyz8Q~not-the-right-secret-value-at-all' });
+  assert.equal(report.ok, false);
+  assert.match(report.summary, /AADSTS7000215/);
+  assert.match(report.summary, /Value, not its Secret ID/);
+  assert.ok(report.checks[0].requestId, 'the trace id is kept for support');
+});
+
+test('an unknown tenant and an unknown client are told apart', async () => {
+  const tenant = await stack.resolve('checkConnection', { ...demo(), tenantId: '11111111-2222-3333-4444-555555555555' });
+  assert.match(tenant.summary, /AADSTS90002/);
+  const client = await stack.resolve('checkConnection', { ...demo(), clientId: '11111111-2222-3333-4444-555555555555' });
+  assert.match(client.summary, /AADSTS700016/);
+});
+
+test('a pasted Secret ID is caught before anything is sent', async () => {
+  const report = await stack.resolve('checkConnection', { ...demo(), clientSecret: stack.sim.secretId });
+  assert.equal(report.ok, false);
+  assert.match(report.summary, /Secret ID, not its Value/);
+  assert.equal(report.checks.length, 0);
+});
+
+test('saved settings keep the secret in secret storage and never hand it back', async () => {
+  const invalid = await stack.resolve('saveSettings', { tenantId: 'nope', clientId: stack.sim.clientId, clientSecret: '' });
+  assert.equal(invalid.ok, false);
+  assert.deepEqual(invalid.errors.map((e) => e.field), ['tenantId', 'clientSecret']);
+
+  const saved = await stack.resolve('saveSettings', demo());
+  assert.equal(saved.ok, true, JSON.stringify(saved));
+  const shown = await stack.resolve('getSettings', {});
+  assert.deepEqual(shown, { tenantId: stack.sim.tenantId, clientId: stack.sim.clientId, secretSet: true });
+
+  const secret = stack.sim.clientSecret;
+  assert.ok(!JSON.stringify(saved).includes(secret));
+  const kvsFiles = readdirSync(join(stack.dataDir, 'kvs')).map((f) => readFileSync(join(stack.dataDir, 'kvs', f), 'utf8'));
+  assert.ok(kvsFiles.length > 0 && kvsFiles.every((text) => !text.includes(secret)), 'no plain KVS value holds the secret');
+  const secretFiles = readdirSync(join(stack.dataDir, 'secrets')).map((f) => readFileSync(join(stack.dataDir, 'secrets', f), 'utf8'));
+  assert.ok(secretFiles.some((text) => text.includes(secret)), 'secret storage holds it');
+  assert.ok(stack.logs.every((line) => !line.includes(secret)), 'no log line holds it');
+
+  // A blank secret field keeps the saved one, for saving and for checking.
+  const check = await stack.resolve('checkConnection', { tenantId: stack.sim.tenantId, clientId: stack.sim.clientId, clientSecret: '' });
+  assert.equal(check.ok, true, JSON.stringify(check));
+  const resaved = await stack.resolve('saveSettings', { tenantId: stack.sim.tenantDomain, clientId: stack.sim.clientId, clientSecret: '' });
+  assert.equal(resaved.ok, true);
+  assert.equal(resaved.settings.secretSet, true);
+});

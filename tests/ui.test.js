@@ -1,0 +1,81 @@
+// The admin page in Chromium, inside the runtime's Jira frame, against the simulator.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { launch, shot } from './helpers/browser.js';
+import { startStack } from './helpers/stack.js';
+
+let stack;
+let browser;
+before(async () => {
+  stack = await startStack();
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  await stack?.stop();
+});
+
+async function openAdminPage() {
+  const page = await browser.newPage();
+  const errors = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  page.on('console', (message) => message.type() === 'error' && errors.push(message.text()));
+  await page.goto(`${stack.runtime.url}/`);
+  const app = page.frameLocator('#app');
+  await app.locator('#clientSecret-hint').filter({ hasText: /Not set|saved/ }).waitFor();
+  return { page, app, errors };
+}
+
+async function fill(app, { tenantId, clientId, clientSecret }) {
+  await app.getByLabel('Directory (tenant) ID').fill(tenantId);
+  await app.getByLabel('Application (client) ID').fill(clientId);
+  await app.getByLabel('Client secret value').fill(clientSecret);
+}
+
+test('Check connection with the demo credentials shows that users are readable', async () => {
+  const { page, app, errors } = await openAdminPage();
+  await shot(page, 'admin-empty');
+  await fill(app, stack.sim);
+  await app.getByRole('button', { name: 'Check connection' }).click();
+  const result = app.locator('#result.ok');
+  await result.waitFor();
+  assert.match(await result.textContent(), /Token OK, users readable/);
+  await shot(page, 'check-connection-ok');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('a wrong secret shows the wrong-secret message and how to fix it', async () => {
+  const { page, app } = await openAdminPage();
+  await fill(app, { ...stack.sim, clientSecret: 'xyz8Q~this-is-not-the-secret-value-000000' });
+  await app.getByRole('button', { name: 'Check connection' }).click();
+  const result = app.locator('#result.fail');
+  await result.waitFor();
+  const text = await result.textContent();
+  assert.match(text, /AADSTS7000215/);
+  assert.match(text, /paste the secret's Value/i);
+  await shot(page, 'check-connection-wrong-secret');
+  await page.close();
+});
+
+test('saving marks bad fields, and a saved secret is never put back into the page', async () => {
+  const { page, app } = await openAdminPage();
+  await fill(app, { ...stack.sim, tenantId: 'not a tenant' });
+  await app.getByRole('button', { name: 'Save' }).click();
+  await app.locator('#tenantId[aria-invalid="true"]').waitFor();
+  assert.match(await app.locator('#tenantId-error').textContent(), /neither a GUID nor a domain/);
+  await shot(page, 'save-invalid-tenant');
+
+  await app.getByLabel('Directory (tenant) ID').fill(stack.sim.tenantId);
+  await app.getByRole('button', { name: 'Save' }).click();
+  await app.locator('#result.ok').waitFor();
+  await page.reload();
+  const again = page.frameLocator('#app');
+  await again.locator('#clientSecret-hint').filter({ hasText: 'A secret is saved' }).waitFor();
+  assert.equal(await again.getByLabel('Client secret value').inputValue(), '');
+  assert.equal(await again.getByLabel('Directory (tenant) ID').inputValue(), stack.sim.tenantId);
+  const appFrame = page.frames().find((frame) => frame !== page.mainFrame());
+  assert.ok(!(await appFrame.content()).includes(stack.sim.clientSecret));
+  await shot(page, 'saved-settings');
+  await page.close();
+});
