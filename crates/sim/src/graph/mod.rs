@@ -1,0 +1,44 @@
+//! The Microsoft Graph half (v1.0), served under `/v1.0` on the sim's origin.
+
+mod auth;
+mod envelope;
+mod error;
+mod paging;
+mod query;
+mod users;
+
+use axum::Router;
+use axum::http::{Method, Uri};
+use axum::middleware;
+use axum::routing::get;
+
+pub use auth::Caller;
+pub use envelope::ODATA_JSON;
+pub use error::GraphError;
+pub use users::UserProperty;
+
+use crate::state::SimState;
+
+/// Routes of `graph.microsoft.com`.
+pub fn routes() -> Router<SimState> {
+    let v1 = Router::new()
+        .route("/users", get(users::list).fallback(wrong_method))
+        .fallback(unknown_segment)
+        .layer(middleware::from_fn(envelope::envelope));
+    Router::new().nest("/v1.0", v1)
+}
+
+/// Graph names the first path segment it could not resolve.
+async fn unknown_segment(uri: Uri) -> GraphError {
+    let segment = uri
+        .path()
+        .trim_start_matches('/')
+        .split('/')
+        .next()
+        .unwrap_or_default();
+    GraphError::SegmentNotFound(segment.to_string())
+}
+
+async fn wrong_method(method: Method) -> GraphError {
+    GraphError::MethodNotAllowed(method.to_string())
+}

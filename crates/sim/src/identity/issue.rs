@@ -1,0 +1,48 @@
+//! Minting access tokens for the tenant's app.
+
+use super::jwt::{AccessClaims, JwtSigner};
+use crate::tenant::Tenant;
+
+/// Microsoft Graph's resource URI, the `aud` of every token the sim issues.
+pub const GRAPH_RESOURCE: &str = "https://graph.microsoft.com";
+
+/// Entra's usual answer for app-only tokens; clients must read `expires_in` rather than assume 3600.
+pub const LIFETIME_SECS: u64 = 3599;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IssuedToken {
+    pub access_token: String,
+    pub expires_in: u64,
+    pub claims: AccessClaims,
+}
+
+pub fn issue(
+    tenant: &Tenant,
+    signer: &JwtSigner,
+    roles: Vec<String>,
+    issued_at: u64,
+) -> IssuedToken {
+    // Graph receives v1.0 tokens, whose issuer is sts.windows.net whatever endpoint issued them.
+    let issuer = format!("https://sts.windows.net/{}/", tenant.id);
+    let claims = AccessClaims {
+        aud: GRAPH_RESOURCE.to_string(),
+        iss: issuer.clone(),
+        iat: issued_at,
+        nbf: issued_at,
+        exp: issued_at + LIFETIME_SECS,
+        app_displayname: tenant.app.display_name.clone(),
+        appid: tenant.app.client_id.to_string(),
+        appidacr: "1".to_string(),
+        idp: issuer,
+        oid: tenant.app.service_principal_id.to_string(),
+        roles,
+        sub: tenant.app.service_principal_id.to_string(),
+        tid: tenant.id.to_string(),
+        ver: "1.0".to_string(),
+    };
+    IssuedToken {
+        access_token: signer.sign(&claims),
+        expires_in: LIFETIME_SECS,
+        claims,
+    }
+}

@@ -1,0 +1,33 @@
+//! Entra Sync's loopback simulator: the Microsoft identity platform's token endpoint and Microsoft
+//! Graph over real HTTP, answering from a tenant generated deterministically from a seed.
+//!
+//! In-process use (tests, other tools):
+//! ```no_run
+//! use entra_sync_sim::{BackgroundServer, Preset, SimState, Tenant};
+//!
+//! let server = BackgroundServer::start(SimState::new(Tenant::generate(Preset::Demo, 42))).unwrap();
+//! println!("{}", server.url()); // http://127.0.0.1:PORT
+//! server.state().revoke_all(); // tokens issued from now on carry no roles
+//! ```
+
+pub mod graph;
+pub mod http;
+pub mod identity;
+mod server;
+mod state;
+pub mod tenant;
+pub mod time;
+
+use axum::Router;
+
+pub use server::{BackgroundServer, LaunchInfo, serve};
+pub use state::{DEFAULT_GRANTS, SimState};
+pub use tenant::{Preset, Tenant};
+
+/// Every route the sim serves, on one origin: `/{tenant}/oauth2/v2.0/token` and `/v1.0/...`.
+pub fn router(state: SimState) -> Router {
+    Router::new()
+        .merge(identity::routes())
+        .merge(graph::routes())
+        .with_state(state)
+}

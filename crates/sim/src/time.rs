@@ -1,0 +1,93 @@
+//! Wall-clock helpers. The sim formats dates itself because Entra and Graph use three different
+//! layouts and a date crate would cost more compile time than these few lines.
+
+use std::time::{SystemTime, UNIX_EPOCH};
+
+/// Seconds since the Unix epoch. A clock before 1970 is treated as the epoch rather than failing a request.
+pub fn now_unix() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|elapsed| elapsed.as_secs())
+        .unwrap_or(0)
+}
+
+/// Broken-down UTC time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UtcTime {
+    pub year: i64,
+    pub month: u32,
+    pub day: u32,
+    pub hour: u32,
+    pub minute: u32,
+    pub second: u32,
+}
+
+impl UtcTime {
+    pub fn from_unix(secs: u64) -> Self {
+        let days = (secs / 86_400) as i64;
+        let rem = secs % 86_400;
+        let (year, month, day) = civil_from_days(days);
+        Self {
+            year,
+            month,
+            day,
+            hour: (rem / 3600) as u32,
+            minute: (rem % 3600 / 60) as u32,
+            second: (rem % 60) as u32,
+        }
+    }
+
+    /// `2024-01-31 10:00:00Z`: the identity platform's `timestamp` (a space, not ISO's `T`).
+    pub fn entra_timestamp(&self) -> String {
+        format!(
+            "{:04}-{:02}-{:02} {:02}:{:02}:{:02}Z",
+            self.year, self.month, self.day, self.hour, self.minute, self.second
+        )
+    }
+
+    /// `2021-05-18T19:12:36`: Graph's `innerError.date`, which carries no zone.
+    pub fn graph_error_date(&self) -> String {
+        format!(
+            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}",
+            self.year, self.month, self.day, self.hour, self.minute, self.second
+        )
+    }
+
+    /// `2021-05-18T19:12:36Z`: Graph's `DateTimeOffset` properties such as `createdDateTime`.
+    pub fn iso8601(&self) -> String {
+        format!("{}Z", self.graph_error_date())
+    }
+}
+
+/// Days since 1970-01-01 to (year, month, day), proleptic Gregorian (Howard Hinnant's algorithm).
+fn civil_from_days(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (year, month, day)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_known_instants() {
+        assert_eq!(UtcTime::from_unix(0).iso8601(), "1970-01-01T00:00:00Z");
+        // 2021-05-18T19:12:36Z, the date in Graph's error documentation.
+        let t = UtcTime::from_unix(1_621_365_156);
+        assert_eq!(t.graph_error_date(), "2021-05-18T19:12:36");
+        assert_eq!(t.entra_timestamp(), "2021-05-18 19:12:36Z");
+        // A leap day.
+        assert_eq!(
+            UtcTime::from_unix(1_709_208_000).iso8601(),
+            "2024-02-29T12:00:00Z"
+        );
+    }
+}
