@@ -82,6 +82,7 @@ export function createWebServer({ manifest, invoker, scheduler, limits, cloudId,
   async function route(req, res) {
     const url = new URL(req.url, 'http://local');
     const path = url.pathname;
+    if (path === '/favicon.ico') return res.writeHead(204).end();
     if (req.method === 'GET' && path === '/') return send(res, 200, await readFile(join(WEB, 'frame.html')), { 'content-type': TYPES['.html'] });
     if (req.method === 'GET' && path.startsWith('/__forge__/') && ['.js', '.css'].includes(extname(path))) {
       const name = path.slice('/__forge__/'.length);
