@@ -79,7 +79,10 @@ async fn fetch_transport_carries_method_headers_and_body() {
         headers: vec![("Authorization".into(), "Bearer abc".into())],
         body: Some("a=b".into()),
     };
-    let response = FetchTransport.send(request).await.expect("loopback answers");
+    let response = FetchTransport
+        .send(request)
+        .await
+        .expect("loopback answers");
     assert_eq!(response.status, 201);
     assert_eq!(response.header("Request-Id"), Some("echo-1"));
     let echoed: serde_json::Value = serde_json::from_str(&response.body).expect("json body");
@@ -92,6 +95,9 @@ async fn fetch_transport_carries_method_headers_and_body() {
 #[wasm_bindgen_test]
 async fn fetch_transport_reports_unreachable_hosts() {
     let request = HttpRequest::get("http://127.0.0.1:9/nothing-listens-here");
-    let error = FetchTransport.send(request).await.expect_err("port 9 is closed");
+    let error = FetchTransport
+        .send(request)
+        .await
+        .expect_err("port 9 is closed");
     assert_eq!(error.url, "http://127.0.0.1:9/nothing-listens-here");
 }
