@@ -3,9 +3,11 @@
 use serde::{Deserialize, Serialize};
 
 use crate::auth::{TokenError, request_token};
+use crate::clock::Clock;
 use crate::endpoints;
 use crate::graph::{GraphClient, GraphError};
 use crate::http::HttpTransport;
+use crate::retry::RetryPolicy;
 use crate::settings::ConnectionSettings;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -34,8 +36,9 @@ struct UserStub {
 
 const USERS_PROBE: &str = "/v1.0/users?$select=id,displayName&$top=1";
 
-pub async fn check_connection<T: HttpTransport>(
+pub async fn check_connection<T: HttpTransport, C: Clock>(
     transport: &T,
+    clock: &C,
     settings: &ConnectionSettings,
 ) -> ConnectionReport {
     let token = match request_token(transport, settings).await {
@@ -53,7 +56,12 @@ pub async fn check_connection<T: HttpTransport>(
         },
         request_id: None,
     }];
-    let graph = GraphClient::new(transport, &token);
+    // An admin is waiting on the page: a short retry budget, well inside the 25 s resolver limit.
+    let policy = RetryPolicy {
+        max_attempts: 3,
+        ..RetryPolicy::default()
+    };
+    let graph = GraphClient::new(transport, clock, &token, &policy);
     let url = format!("{}{}", endpoints::GRAPH, USERS_PROBE);
     match graph.page::<UserStub>(&url).await {
         Ok(_) => {
@@ -111,6 +119,7 @@ fn explain_graph(error: &GraphError, permission: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::clock::ManualClock;
     use crate::http::{HttpRequest, HttpResponse};
     use crate::secret::ClientSecret;
     use crate::settings::SettingsInput;
@@ -160,14 +169,22 @@ mod tests {
 
     #[test]
     fn reports_users_readable() {
-        let report = pollster::block_on(check_connection(&|r| fake_microsoft(r, 200), &settings()));
+        let report = pollster::block_on(check_connection(
+            &|r| fake_microsoft(r, 200),
+            &ManualClock::at(0),
+            &settings(),
+        ));
         assert!(report.ok);
         assert_eq!(report.summary, "Token OK, users readable");
     }
 
     #[test]
     fn explains_missing_consent_with_the_request_id() {
-        let report = pollster::block_on(check_connection(&|r| fake_microsoft(r, 403), &settings()));
+        let report = pollster::block_on(check_connection(
+            &|r| fake_microsoft(r, 403),
+            &ManualClock::at(0),
+            &settings(),
+        ));
         assert!(!report.ok);
         assert!(
             report.summary.contains("User.Read.All"),

@@ -3,8 +3,10 @@
 
 pub mod auth;
 pub mod check;
+pub mod clock;
 pub mod graph;
 pub mod http;
+pub mod retry;
 pub mod secret;
 pub mod settings;
 

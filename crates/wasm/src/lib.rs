@@ -2,6 +2,7 @@
 //! function per handler use. No sync logic lives here: that is `entra-sync-core`'s job.
 
 mod bridge;
+mod clock;
 mod transport;
 
 use entra_sync_core::{ConnectionReport, SettingsInput, check_connection};
@@ -9,6 +10,7 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 pub use bridge::BridgeError;
+pub use clock::JsClock;
 pub use transport::FetchTransport;
 
 #[wasm_bindgen(start)]
@@ -58,7 +60,7 @@ pub fn validate_settings(input: JsValue) -> Result<JsValue, BridgeError> {
 pub async fn check_connection_js(input: JsValue) -> Result<JsValue, BridgeError> {
     let input: SettingsInput = bridge::from_js(input, "settings")?;
     let report = match input.validate() {
-        Ok(settings) => check_connection(&FetchTransport, &settings).await,
+        Ok(settings) => check_connection(&FetchTransport, &JsClock, &settings).await,
         Err(errors) => ConnectionReport {
             ok: false,
             summary: errors

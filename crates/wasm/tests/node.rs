@@ -2,8 +2,9 @@
 //! against a real loopback HTTP server.
 #![cfg(target_arch = "wasm32")]
 
+use entra_sync_core::clock::Clock;
 use entra_sync_core::{HttpRequest, HttpTransport, Method};
-use entra_sync_wasm::{FetchTransport, validate_settings};
+use entra_sync_wasm::{FetchTransport, JsClock, validate_settings};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_test::*;
 
@@ -100,4 +101,11 @@ async fn fetch_transport_reports_unreachable_hosts() {
         .await
         .expect_err("port 9 is closed");
     assert_eq!(error.url, "http://127.0.0.1:9/nothing-listens-here");
+}
+
+#[wasm_bindgen_test]
+async fn js_clock_sleeps_on_host_timers() {
+    let before = JsClock.now_ms();
+    JsClock.sleep(std::time::Duration::from_millis(30)).await;
+    assert!(JsClock.now_ms() >= before + 25, "the sleep returned early");
 }

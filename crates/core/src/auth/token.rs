@@ -16,6 +16,13 @@ pub struct AccessToken {
 }
 
 impl AccessToken {
+    pub fn new(value: impl Into<String>, expires_in_seconds: u64) -> Self {
+        Self {
+            value: value.into(),
+            expires_in_seconds,
+        }
+    }
+
     pub fn bearer(&self) -> String {
         format!("Bearer {}", self.value)
     }

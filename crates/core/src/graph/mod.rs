@@ -9,18 +9,48 @@ pub use page::Page;
 use serde::de::DeserializeOwned;
 
 use crate::auth::AccessToken;
-use crate::http::{HttpRequest, HttpTransport};
+use crate::clock::Clock;
+use crate::http::{HttpRequest, HttpResponse, HttpTransport};
+use crate::retry::{Decision, RetryPolicy};
 
 /// Reads Graph with one access token. Stateless apart from the token, so it is cheap to rebuild
-/// for every Forge invocation.
-pub struct GraphClient<'a, T> {
+/// for every Forge invocation. Throttled and transient answers are retried as `policy` says.
+pub struct GraphClient<'a, T, C> {
     transport: &'a T,
+    clock: &'a C,
     token: &'a AccessToken,
+    policy: &'a RetryPolicy,
 }
 
-impl<'a, T: HttpTransport> GraphClient<'a, T> {
-    pub fn new(transport: &'a T, token: &'a AccessToken) -> Self {
-        Self { transport, token }
+impl<'a, T: HttpTransport, C: Clock> GraphClient<'a, T, C> {
+    pub fn new(
+        transport: &'a T,
+        clock: &'a C,
+        token: &'a AccessToken,
+        policy: &'a RetryPolicy,
+    ) -> Self {
+        Self {
+            transport,
+            clock,
+            token,
+            policy,
+        }
+    }
+
+    /// Sends `request`, waiting and resending while the service says it is throttled or briefly
+    /// unavailable. Nothing is sent while a wait is pending.
+    async fn send(&self, request: HttpRequest) -> Result<HttpResponse, GraphError> {
+        let mut attempt = 1;
+        loop {
+            let response = self.transport.send(request.clone()).await?;
+            match self.policy.decide(attempt, &response) {
+                Decision::Accept | Decision::GiveUp => return Ok(response),
+                Decision::RetryAfter(wait) => {
+                    self.clock.sleep(wait).await;
+                    attempt += 1;
+                }
+            }
+        }
     }
 
     /// Fetches one page. `url` is either built from [`crate::endpoints::GRAPH`] or an
@@ -29,7 +59,7 @@ impl<'a, T: HttpTransport> GraphClient<'a, T> {
         let request = HttpRequest::get(url)
             .header("Authorization", self.token.bearer())
             .header("Accept", "application/json");
-        let response = self.transport.send(request).await?;
+        let response = self.send(request).await?;
         let request_id = response.header("request-id").map(str::to_string);
         if !response.is_success() {
             return Err(GraphError::from_response(&response));
@@ -39,5 +69,82 @@ impl<'a, T: HttpTransport> GraphClient<'a, T> {
             detail: e.to_string(),
             request_id,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::cell::Cell;
+    use std::time::Duration;
+
+    use super::*;
+    use crate::clock::ManualClock;
+    use crate::http::TransportError;
+
+    #[derive(Debug, serde::Deserialize)]
+    struct Item {
+        id: String,
+    }
+
+    #[test]
+    fn waits_as_told_then_reads_the_page() {
+        let calls = Cell::new(0);
+        let clock = ManualClock::at(0);
+        let transport = |_request: HttpRequest| {
+            calls.set(calls.get() + 1);
+            let n = calls.get();
+            async move {
+                Ok::<_, TransportError>(if n == 1 {
+                    HttpResponse {
+                        status: 429,
+                        headers: vec![("Retry-After".into(), "2.5".into())],
+                        body: include_str!(
+                            "../../../../fixtures/graph-examples/graph_429_throttled.json"
+                        )
+                        .into(),
+                    }
+                } else {
+                    HttpResponse {
+                        status: 200,
+                        headers: vec![],
+                        body: r#"{"value":[{"id":"a"}]}"#.into(),
+                    }
+                })
+            }
+        };
+        let token = AccessToken::new("t", 3599);
+        let policy = RetryPolicy::default();
+        let graph = GraphClient::new(&transport, &clock, &token, &policy);
+        let page: Page<Item> =
+            pollster::block_on(graph.page("https://graph.microsoft.com/v1.0/users")).expect("page");
+        assert_eq!(page.value[0].id, "a");
+        assert_eq!(calls.get(), 2);
+        assert_eq!(clock.sleeps(), vec![Duration::from_millis(2500)]);
+    }
+
+    #[test]
+    fn gives_up_with_the_last_error_and_its_request_id() {
+        let clock = ManualClock::at(0);
+        let transport = |_request: HttpRequest| async {
+            Ok::<_, TransportError>(HttpResponse {
+                status: 503,
+                headers: vec![("request-id".into(), "r-503".into())],
+                body: r#"{"error":{"code":"serviceNotAvailable","message":"busy"}}"#.into(),
+            })
+        };
+        let token = AccessToken::new("t", 3599);
+        let policy = RetryPolicy {
+            max_attempts: 3,
+            ..RetryPolicy::default()
+        };
+        let graph = GraphClient::new(&transport, &clock, &token, &policy);
+        let error =
+            pollster::block_on(graph.page::<Item>("https://graph.microsoft.com/v1.0/users"))
+                .expect_err("503 forever");
+        assert_eq!(error.request_id(), Some("r-503"));
+        assert_eq!(
+            clock.sleeps(),
+            vec![Duration::from_secs(1), Duration::from_secs(2)]
+        );
     }
 }

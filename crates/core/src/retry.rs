@@ -1,0 +1,113 @@
+//! When to try a Graph call again, as data: which answers are transient, how long to wait, and
+//! when to stop. `Retry-After` from the service always wins over our own back-off.
+
+use std::time::Duration;
+
+use crate::http::HttpResponse;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct RetryPolicy {
+    /// Attempts in all, the first one included.
+    pub max_attempts: u32,
+    /// Back-off for the first retry when the service names no wait; doubles each time.
+    pub base_backoff: Duration,
+    pub max_backoff: Duration,
+    /// Statuses worth another try (throttling and transient gateway failures).
+    pub retry_statuses: Vec<u16>,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        Self {
+            max_attempts: 6,
+            base_backoff: Duration::from_secs(1),
+            max_backoff: Duration::from_secs(60),
+            retry_statuses: vec![429, 503, 504],
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Decision {
+    /// The answer is final (success or a permanent error).
+    Accept,
+    /// Wait this long, then send the same request again.
+    RetryAfter(Duration),
+    /// Transient, but the attempts are used up.
+    GiveUp,
+}
+
+impl RetryPolicy {
+    /// `attempt` counts from 1 for the request that produced `response`.
+    pub fn decide(&self, attempt: u32, response: &HttpResponse) -> Decision {
+        if !self.retry_statuses.contains(&response.status) {
+            return Decision::Accept;
+        }
+        if attempt >= self.max_attempts {
+            return Decision::GiveUp;
+        }
+        let told = response.header("Retry-After").and_then(parse_retry_after);
+        Decision::RetryAfter(told.unwrap_or_else(|| self.backoff(attempt)))
+    }
+
+    fn backoff(&self, attempt: u32) -> Duration {
+        let factor = 2u32.saturating_pow(attempt.saturating_sub(1));
+        self.base_backoff
+            .saturating_mul(factor)
+            .min(self.max_backoff)
+    }
+}
+
+/// Graph sends seconds, sometimes fractional (`2.128`). HTTP dates are not used by Graph and are
+/// treated as absent, which falls back to our back-off.
+pub fn parse_retry_after(value: &str) -> Option<Duration> {
+    let seconds: f64 = value.trim().parse().ok()?;
+    (seconds.is_finite() && seconds >= 0.0).then(|| Duration::from_secs_f64(seconds))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn answer(status: u16, retry_after: Option<&str>) -> HttpResponse {
+        HttpResponse {
+            status,
+            headers: retry_after
+                .map(|v| vec![("Retry-After".to_string(), v.to_string())])
+                .unwrap_or_default(),
+            body: String::new(),
+        }
+    }
+
+    #[test]
+    fn honours_fractional_retry_after() {
+        let policy = RetryPolicy::default();
+        assert_eq!(
+            policy.decide(1, &answer(429, Some("2.128"))),
+            Decision::RetryAfter(Duration::from_millis(2128))
+        );
+    }
+
+    #[test]
+    fn backs_off_exponentially_without_a_header_and_gives_up() {
+        let policy = RetryPolicy::default();
+        assert_eq!(
+            policy.decide(1, &answer(503, None)),
+            Decision::RetryAfter(Duration::from_secs(1))
+        );
+        assert_eq!(
+            policy.decide(3, &answer(504, Some("soon"))),
+            Decision::RetryAfter(Duration::from_secs(4))
+        );
+        assert_eq!(policy.decide(6, &answer(429, Some("1"))), Decision::GiveUp);
+        assert_eq!(policy.decide(1, &answer(403, None)), Decision::Accept);
+        assert_eq!(policy.decide(1, &answer(200, None)), Decision::Accept);
+    }
+
+    #[test]
+    fn rejects_nonsense_waits() {
+        assert_eq!(parse_retry_after("-1"), None);
+        assert_eq!(parse_retry_after("NaN"), None);
+        assert_eq!(parse_retry_after(" 3 "), Some(Duration::from_secs(3)));
+    }
+}
