@@ -30,11 +30,15 @@ export async function startSimulator({ preset = 'demo', seed = 42, port = 0, arg
     });
   });
   child.removeAllListeners('exit');
+  // Never leave a simulator behind when this process ends without calling stop().
+  const reap = () => child.exitCode === null && child.kill('SIGTERM');
+  process.once('exit', reap);
   lines.on('line', (line) => process.stdout.write(`[sim] ${line}\n`));
   return {
     ...info,
     stop: () =>
       new Promise((resolve) => {
+        process.removeListener('exit', reap);
         if (child.exitCode !== null) return resolve();
         child.once('exit', resolve);
         child.kill('SIGTERM');
