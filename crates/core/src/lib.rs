@@ -6,6 +6,7 @@ pub mod check;
 pub mod clock;
 pub mod graph;
 pub mod http;
+pub mod model;
 pub mod retry;
 pub mod secret;
 pub mod settings;
