@@ -44,7 +44,7 @@ pub fn object_type(store: &Store, t: &ObjectType, base: &str) -> Value {
     );
     let mut body = json!({
         "workspaceId": ws, "globalId": format!("{ws}:{}", t.id), "id": t.id.to_string(),
-        "name": t.name, "description": t.description,
+        "name": t.name, "type": 0, "description": t.description,
         "icon": {"id": "1", "name": "Sim", "url16": format!("{icon}?size=16"), "url48": format!("{icon}?size=48")},
         "position": t.position, "created": t.created, "updated": t.created,
         "objectCount": store.objects_of(t.id).count(), "objectSchemaId": t.schema_id.to_string(),
