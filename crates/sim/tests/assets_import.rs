@@ -324,3 +324,82 @@ fn start_and_status_bodies_have_the_documented_shape() {
     assert_shape(&done, &expected, "", &["infoMessage", "errorMessages"]);
     assert_shape(&ours, &example_entry, "objectTypeResultMap/*", &[]);
 }
+
+#[test]
+fn the_ibu_fixtures_import_end_to_end() {
+    let assets = start();
+    let mapping = fixture(assets_support::IBU_MAPPING);
+    assert_eq!(assets.put_mapping(&mapping).status, 204);
+    let chunk =
+        fixture("fixtures/ibuchanan-forge-assets-import/tests_data_payload_data-submission.json");
+    let products = chunk["data"]["products"]
+        .as_array()
+        .map(Vec::len)
+        .expect("products");
+    let done = assets.run(&[chunk["data"].clone()]);
+    let counters = Assets::counters(&done, "Product");
+    assert_eq!(counters["objectsCreated"], products as u64);
+    let first = assets
+        .state()
+        .objects_of_type("Product")
+        .into_iter()
+        .find(|p| p["externalId"] == "1")
+        .expect("product 1");
+    assert_eq!(first["label"], "Essence Mascara Lash Princess");
+    assert_eq!(first["attributes"]["Price"], "9.99");
+    assert_eq!(first["attributes"]["Key"], "1");
+}
+
+#[test]
+fn references_by_external_id_and_by_key_attribute() {
+    let assets = start();
+    let mut mapping = entra_mapping();
+    mapping["mapping"]["objectTypeMappings"][0]["attributesMapping"][3]["objectMappingIQL"] =
+        json!("externalId = ${managerId}");
+    mapping["mapping"]["objectTypeMappings"][1]["attributesMapping"][2]["objectMappingIQL"] =
+        json!("Key = ${userId}");
+    assert_eq!(assets.put_mapping(&mapping).status, 204);
+    let u1_key = |assets: &Assets| {
+        assets
+            .state()
+            .objects_of_type("Entra User")
+            .into_iter()
+            .find(|u| u["externalId"] == "u1")
+            .map(|u| u["key"].clone())
+    };
+    assets.run(&[json!({"users": [user("u1", None)]})]);
+    let key = u1_key(&assets)
+        .expect("u1")
+        .as_str()
+        .expect("key")
+        .to_string();
+    let done = assets.run(&[json!({"users": [user("u1", None), user("u2", Some("u1"))],
+                                   "managedDevices": [{"id": "d1", "deviceName": "PC", "userId": key},
+                                                      {"id": "d2", "deviceName": "PC2", "userId": "ENTRA-999999"}]})]);
+    let u2 = assets
+        .state()
+        .objects_of_type("Entra User")
+        .into_iter()
+        .find(|u| u["externalId"] == "u2")
+        .expect("u2");
+    assert_eq!(u2["attributes"]["Manager"]["externalId"], "u1");
+    let devices = assets.state().objects_of_type("Managed Device");
+    let d1 = devices
+        .iter()
+        .find(|d| d["externalId"] == "d1")
+        .expect("d1");
+    assert_eq!(d1["attributes"]["Primary User"]["externalId"], "u1");
+    // An unresolvable reference is left empty and reported, like Assets' per-type error messages.
+    let d2 = devices
+        .iter()
+        .find(|d| d["externalId"] == "d2")
+        .expect("d2");
+    assert!(d2["attributes"].get("Primary User").is_none());
+    let device_counters = Assets::counters(&done, "Managed Device");
+    assert!(
+        device_counters["errorMessages"]
+            .as_str()
+            .is_some_and(|m| m.contains("ENTRA-999999")),
+        "{device_counters}"
+    );
+}
