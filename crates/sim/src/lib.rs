@@ -10,6 +10,7 @@
 //! server.state().revoke_all(); // tokens issued from now on carry no roles
 //! ```
 
+pub mod assets;
 pub mod graph;
 pub mod http;
 pub mod identity;
@@ -29,5 +30,6 @@ pub fn router(state: SimState) -> Router {
     Router::new()
         .merge(identity::routes())
         .merge(graph::routes())
+        .merge(assets::routes())
         .with_state(state)
 }

@@ -5,6 +5,7 @@
 use std::collections::BTreeSet;
 use std::sync::{Arc, PoisonError, RwLock};
 
+use crate::assets::AssetsState;
 use crate::identity::{self, IssuedToken, JwtSigner};
 use crate::tenant::Tenant;
 
@@ -29,6 +30,7 @@ struct Inner {
     signer: JwtSigner,
     /// Consented Application permissions. Like in Entra, a change shows in tokens issued afterwards only.
     grants: RwLock<BTreeSet<String>>,
+    assets: AssetsState,
 }
 
 impl SimState {
@@ -38,6 +40,7 @@ impl SimState {
                 tenant,
                 signer: JwtSigner::random(),
                 grants: RwLock::new(DEFAULT_GRANTS.iter().map(|p| p.to_string()).collect()),
+                assets: AssetsState::new(),
             }),
         }
     }
@@ -79,6 +82,11 @@ impl SimState {
     /// As [`Self::issue_access_token`], as if issued at `issued_at` (Unix seconds); lets tests hold expired tokens.
     pub fn issue_access_token_at(&self, issued_at: u64) -> IssuedToken {
         identity::issue(self.tenant(), &self.inner.signer, self.granted(), issued_at)
+    }
+
+    /// The JSM Assets side: data and control methods.
+    pub fn assets(&self) -> &AssetsState {
+        &self.inner.assets
     }
 
     pub(crate) fn signer(&self) -> &JwtSigner {

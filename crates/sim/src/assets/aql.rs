@@ -1,0 +1,284 @@
+//! The AQL subset the sim understands, for `POST object/aql` and for `objectMappingIQL` references:
+//! `field op value` terms joined by `AND`/`OR` with parentheses, ops `=`, `==`, `!=`, `LIKE`
+//! (case-insensitive substring) and `IN (a, b)`. Fields: `objectType`, `objectTypeId`,
+//! `objectSchema`, `objectSchemaId`, `objectId`, `externalId`, `Key` and `label`/`Name` (unless the
+//! type has an attribute so named), else an attribute name. Text compares case-insensitively, as AQL
+//! does. Anything else is a 400, so a client never gets a silently wrong result set.
+
+use super::error::AssetsError;
+use super::model::{Object, Value};
+use super::store::Store;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Query {
+    And(Box<Query>, Box<Query>),
+    Or(Box<Query>, Box<Query>),
+    Term {
+        field: String,
+        op: Op,
+        values: Vec<String>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Op {
+    Eq,
+    NotEq,
+    Like,
+    In,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Token {
+    Word(String),
+    Quoted(String),
+    Open,
+    Close,
+    Comma,
+    Eq,
+    NotEq,
+}
+
+pub fn parse(text: &str) -> Result<Query, AssetsError> {
+    let tokens = tokenize(text)?;
+    let mut parser = Parser { tokens, at: 0 };
+    let query = parser.or()?;
+    if parser.at != parser.tokens.len() {
+        return Err(bad(text, "unexpected trailing input"));
+    }
+    Ok(query)
+}
+
+fn bad(text: &str, why: &str) -> AssetsError {
+    AssetsError::BadRequest(format!("Invalid AQL {text:?}: {why}"))
+}
+
+fn tokenize(text: &str) -> Result<Vec<Token>, AssetsError> {
+    let mut out = Vec::new();
+    let mut chars = text.chars().peekable();
+    while let Some(&c) = chars.peek() {
+        match c {
+            c if c.is_whitespace() => {
+                chars.next();
+            }
+            '(' | ')' | ',' => {
+                chars.next();
+                out.push(match c {
+                    '(' => Token::Open,
+                    ')' => Token::Close,
+                    _ => Token::Comma,
+                });
+            }
+            '=' => {
+                chars.next();
+                if chars.peek() == Some(&'=') {
+                    chars.next();
+                }
+                out.push(Token::Eq);
+            }
+            '!' => {
+                chars.next();
+                if chars.next() != Some('=') {
+                    return Err(bad(text, "'!' must start '!='"));
+                }
+                out.push(Token::NotEq);
+            }
+            '"' => {
+                chars.next();
+                let mut value = String::new();
+                loop {
+                    match chars.next() {
+                        Some('\\') => value.extend(chars.next()),
+                        Some('"') => break,
+                        Some(ch) => value.push(ch),
+                        None => return Err(bad(text, "unterminated string")),
+                    }
+                }
+                out.push(Token::Quoted(value));
+            }
+            _ => {
+                let mut word = String::new();
+                while let Some(&ch) = chars.peek() {
+                    if ch.is_whitespace() || "()=!,\"".contains(ch) {
+                        break;
+                    }
+                    word.push(ch);
+                    chars.next();
+                }
+                out.push(Token::Word(word));
+            }
+        }
+    }
+    Ok(out)
+}
+
+struct Parser {
+    tokens: Vec<Token>,
+    at: usize,
+}
+
+impl Parser {
+    fn peek_keyword(&self, keyword: &str) -> bool {
+        matches!(self.tokens.get(self.at), Some(Token::Word(w)) if w.eq_ignore_ascii_case(keyword))
+    }
+
+    fn next(&mut self) -> Option<Token> {
+        let token = self.tokens.get(self.at).cloned();
+        self.at += 1;
+        token
+    }
+
+    fn error(&self, why: &str) -> AssetsError {
+        AssetsError::BadRequest(format!("Invalid AQL: {why} at token {}", self.at + 1))
+    }
+
+    fn or(&mut self) -> Result<Query, AssetsError> {
+        let mut left = self.and()?;
+        while self.peek_keyword("OR") {
+            self.at += 1;
+            left = Query::Or(Box::new(left), Box::new(self.and()?));
+        }
+        Ok(left)
+    }
+
+    fn and(&mut self) -> Result<Query, AssetsError> {
+        let mut left = self.primary()?;
+        while self.peek_keyword("AND") {
+            self.at += 1;
+            left = Query::And(Box::new(left), Box::new(self.primary()?));
+        }
+        Ok(left)
+    }
+
+    fn primary(&mut self) -> Result<Query, AssetsError> {
+        if self.tokens.get(self.at) == Some(&Token::Open) {
+            self.at += 1;
+            let inner = self.or()?;
+            return match self.next() {
+                Some(Token::Close) => Ok(inner),
+                _ => Err(self.error("missing ')'")),
+            };
+        }
+        let field = match self.next() {
+            Some(Token::Word(w) | Token::Quoted(w)) => w,
+            _ => return Err(self.error("expected a field")),
+        };
+        let op = match self.next() {
+            Some(Token::Eq) => Op::Eq,
+            Some(Token::NotEq) => Op::NotEq,
+            Some(Token::Word(w)) if w.eq_ignore_ascii_case("like") => Op::Like,
+            Some(Token::Word(w)) if w.eq_ignore_ascii_case("in") => Op::In,
+            _ => return Err(self.error("expected =, !=, LIKE or IN")),
+        };
+        let values = if op == Op::In {
+            if self.next() != Some(Token::Open) {
+                return Err(self.error("IN needs '('"));
+            }
+            let mut values = Vec::new();
+            loop {
+                match self.next() {
+                    Some(Token::Word(w) | Token::Quoted(w)) => values.push(w),
+                    _ => return Err(self.error("expected a value")),
+                }
+                match self.next() {
+                    Some(Token::Comma) => {}
+                    Some(Token::Close) => break,
+                    _ => return Err(self.error("expected ',' or ')'")),
+                }
+            }
+            values
+        } else {
+            match self.next() {
+                Some(Token::Word(w) | Token::Quoted(w)) => vec![w],
+                _ => return Err(self.error("expected a value")),
+            }
+        };
+        Ok(Query::Term { field, op, values })
+    }
+}
+
+impl Query {
+    pub fn matches(&self, store: &Store, object: &Object) -> bool {
+        match self {
+            Query::And(a, b) => a.matches(store, object) && b.matches(store, object),
+            Query::Or(a, b) => a.matches(store, object) || b.matches(store, object),
+            Query::Term { field, op, values } => {
+                let actual = field_values(store, object, field);
+                let hit = |wanted: &String| {
+                    actual.iter().any(|have| match op {
+                        Op::Like => have.to_lowercase().contains(&wanted.to_lowercase()),
+                        _ => have.eq_ignore_ascii_case(wanted),
+                    })
+                };
+                match op {
+                    Op::NotEq => !values.iter().any(hit),
+                    _ => values.iter().any(hit),
+                }
+            }
+        }
+    }
+}
+
+/// The strings a field of `object` compares as; several for multi-value attributes, and for a
+/// reference both the referenced object's label and its key.
+fn field_values(store: &Store, object: &Object, field: &str) -> Vec<String> {
+    let attribute = store
+        .attributes_of(object.object_type_id)
+        .into_iter()
+        .find(|a| a.name.eq_ignore_ascii_case(field));
+    if let Some(attribute) = attribute {
+        return object
+            .values
+            .get(&attribute.id)
+            .into_iter()
+            .flatten()
+            .flat_map(|value| match value {
+                Value::Text(text) => vec![text.clone()],
+                Value::Ref(id) => store
+                    .objects
+                    .get(id)
+                    .map(|o| vec![store.label(o), store.object_key(o), id.to_string()])
+                    .unwrap_or_default(),
+            })
+            .collect();
+    }
+    let object_type = store.types.get(&object.object_type_id);
+    let schema = store.schema_of_type(object.object_type_id);
+    let one = |value: Option<String>| value.into_iter().collect();
+    match field.to_ascii_lowercase().as_str() {
+        "objecttype" => one(object_type.map(|t| t.name.clone())),
+        "objecttypeid" => one(Some(object.object_type_id.to_string())),
+        "objectschema" => one(schema.map(|s| s.name.clone())),
+        "objectschemaid" => one(schema.map(|s| s.id.to_string())),
+        "objectid" | "id" => one(Some(object.id.to_string())),
+        "externalid" | "extid" => one(object.external_id.clone()),
+        "key" | "objectkey" => one(Some(store.object_key(object))),
+        "label" | "name" => one(Some(store.label(object))),
+        _ => Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_the_forms_clients_send() {
+        let query = parse(r#"objectType = "Entra User" AND ("Object ID" = "a\"b" OR Key IN (ENTRA-1, "ENTRA-2"))"#)
+            .expect("parses");
+        let Query::And(left, right) = query else {
+            panic!("AND expected");
+        };
+        assert_eq!(
+            *left,
+            Query::Term {
+                field: "objectType".into(),
+                op: Op::Eq,
+                values: vec!["Entra User".into()]
+            }
+        );
+        assert!(matches!(*right, Query::Or(_, _)));
+        assert!(parse("objectType = ").is_err());
+        assert!(parse("a = b c").is_err());
+    }
+}
