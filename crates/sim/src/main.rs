@@ -17,7 +17,7 @@ struct Args {
     /// Port to listen on; 0 picks a free one (read the printed URL).
     #[arg(long, default_value_t = 0)]
     port: u16,
-    /// Tenant shape: demo (about 300 users).
+    /// Tenant shape: demo (about 300 users), small (2,000), medium (20,000) or large (100,000).
     #[arg(long, default_value = "demo")]
     preset: Preset,
     /// Seed of the generated tenant; the same seed gives the same tenant and credentials.

@@ -57,6 +57,12 @@ impl UtcTime {
     pub fn iso8601(&self) -> String {
         format!("{}Z", self.graph_error_date())
     }
+
+    /// `2021-05-18T19:12:36.1234567Z`: Intune's timestamps, with seven fractional digits (`ticks`
+    /// are the 100 ns units below the second, 0..10,000,000).
+    pub fn iso8601_ticks(&self, ticks: u32) -> String {
+        format!("{}.{:07}Z", self.graph_error_date(), ticks % 10_000_000)
+    }
 }
 
 /// Days since 1970-01-01 to (year, month, day), proleptic Gregorian (Howard Hinnant's algorithm).

@@ -12,6 +12,13 @@ use uuid::Uuid;
 pub enum Stream {
     Identity = 1,
     Users = 2,
+    Groups = 3,
+    Memberships = 4,
+    Managers = 5,
+    Devices = 6,
+    ManagedDevices = 7,
+    Skus = 8,
+    Licenses = 9,
 }
 
 pub fn rng(seed: u64, stream: Stream) -> ChaCha20Rng {

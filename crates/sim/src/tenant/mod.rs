@@ -1,12 +1,26 @@
 //! The simulated Entra tenant: identity, one app registration and its directory, all derived from a seed.
 
+mod device;
+mod devices;
+mod group;
+mod group_names;
+mod groups;
 mod ids;
+mod index;
+mod managed_devices;
+mod managers;
 mod names;
 mod preset;
+mod sku;
+mod skus;
 mod user;
 mod users;
 
+pub use device::{Device, DeviceOs, ManagedDevice};
+pub use group::{Group, GroupKind, MemberRef};
+pub use index::TenantIndex;
 pub use preset::{Preset, PresetSpec, UnknownPreset};
+pub use sku::{AssignedLicense, PrepaidUnits, ServicePlan, Sku, SkuPlan};
 pub use user::{User, UserType};
 use uuid::Uuid;
 
@@ -23,6 +37,17 @@ pub struct Tenant {
     pub display_name: String,
     pub app: AppRegistration,
     pub users: Vec<User>,
+    /// Nesting only points to later groups: the membership graph is acyclic.
+    pub groups: Vec<Group>,
+    /// Entra directory devices.
+    pub devices: Vec<Device>,
+    /// Intune records, re-enrolment duplicates last.
+    pub managed_devices: Vec<ManagedDevice>,
+    pub skus: Vec<Sku>,
+    /// The service plans SKUs bundle, referred to by index.
+    pub service_plans: Vec<ServicePlan>,
+    /// Id lookups, derived from the vectors above.
+    pub index: TenantIndex,
 }
 
 /// The app registration an admin creates for Entra Sync, with the one client secret they copied.
@@ -58,7 +83,19 @@ impl Tenant {
                 value: ids::client_secret(&mut rng),
             },
         };
-        let users = users::generate(preset.spec(), seed, TENANT_DOMAIN);
+        let spec = preset.spec();
+        // Each part reads its own stream; later parts may read earlier ones' output but never their
+        // streams, so adding a part leaves the existing ones as they were.
+        let mut users = users::generate(spec, seed, TENANT_DOMAIN);
+        managers::assign(seed, &mut users);
+        let licensing = skus::generate(spec, seed, &users);
+        for (user, licenses) in users.iter_mut().zip(licensing.assignments) {
+            user.assigned_licenses = licenses;
+        }
+        let mut devices = devices::generate(spec, seed);
+        let managed_devices = managed_devices::generate(spec, seed, &users, &mut devices);
+        let groups = groups::generate(spec, seed, &users, devices.len());
+        let index = TenantIndex::build(&users, &groups, &devices);
         Self {
             preset,
             seed,
@@ -67,6 +104,12 @@ impl Tenant {
             display_name: "Contoso (simulated)".to_string(),
             app,
             users,
+            groups,
+            devices,
+            managed_devices,
+            skus: licensing.skus,
+            service_plans: licensing.service_plans,
+            index,
         }
     }
 

@@ -1,5 +1,7 @@
 //! A directory user as the sim stores it: the subset of `microsoft.graph.user` that Entra Sync reads.
 
+use super::sku::AssignedLicense;
+
 /// Property values are kept as Graph would return them, `None` standing for JSON `null`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct User {
@@ -22,6 +24,11 @@ pub struct User {
     pub user_type: UserType,
     /// ISO 8601 with `Z`, as Graph returns `DateTimeOffset` values.
     pub created_date_time: String,
+    /// Index into `Tenant::users`; `None` at the top of the org chart, for guests and rooms, and for
+    /// some people HR never assigned. Drawn from its own stream, after the users.
+    pub manager: Option<u32>,
+    /// Drawn from the licence stream, after the users.
+    pub assigned_licenses: Vec<AssignedLicense>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

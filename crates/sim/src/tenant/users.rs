@@ -157,6 +157,8 @@ fn member(rng: &mut impl Rng, domain: &str, upns: &mut HashSet<String>, index: u
         account_enabled: true,
         user_type: UserType::Member,
         created_date_time: created(rng),
+        manager: None,
+        assigned_licenses: Vec::new(),
     }
 }
 
@@ -190,6 +192,8 @@ fn guest(rng: &mut impl Rng, domain: &str, upns: &mut HashSet<String>) -> User {
         account_enabled: true,
         user_type: UserType::Guest,
         created_date_time: created(rng),
+        manager: None,
+        assigned_licenses: Vec::new(),
     }
 }
 
@@ -216,5 +220,7 @@ fn room(rng: &mut impl Rng, domain: &str, upns: &mut HashSet<String>, name: &str
         account_enabled: false,
         user_type: UserType::Member,
         created_date_time: created(rng),
+        manager: None,
+        assigned_licenses: Vec::new(),
     }
 }
