@@ -53,6 +53,9 @@ mod tests {
             Fingerprint::of(&object("Retail"))
         );
         // Pinned: a change here would make every installed index look stale.
-        assert_eq!(Fingerprint::of(&object("Sales")).to_string(), "fe1ccb0dbc6374df");
+        assert_eq!(
+            Fingerprint::of(&object("Sales")).to_string(),
+            "fe1ccb0dbc6374df"
+        );
     }
 }
