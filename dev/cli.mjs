@@ -26,6 +26,8 @@ Demo tenant credentials for the Connection section:
   Application (client) ID  ${sim.clientId}
   Client secret value      ${sim.clientSecret}
 
+Simulated JSM Assets: workspace ${sim.assetsWorkspaceId}, import source ${sim.assetsImportSourceId}
+
 Ctrl-C stops everything. Settings and KVS persist in .forge-local/data.
 `);
 

@@ -85,6 +85,9 @@ fn announce(info: &LaunchInfo, json: bool, preset: Preset, seed: u64) -> io::Res
             "secret id       {}   (not the secret: pasting it gives AADSTS7000215)",
             info.secret_id
         )?;
+        writeln!(out, "assets workspace     {}", info.assets_workspace_id)?;
+        writeln!(out, "assets import source {}", info.assets_import_source_id)?;
+        writeln!(out, "assets import token  {}", info.assets_import_token)?;
     }
     // Whoever spawned us waits for this line; stdout is block-buffered when it is a pipe.
     out.flush()

@@ -33,6 +33,9 @@ pub struct LaunchInfo {
     pub client_id: String,
     pub client_secret: String,
     pub secret_id: String,
+    pub assets_workspace_id: String,
+    pub assets_import_source_id: String,
+    pub assets_import_token: String,
 }
 
 impl LaunchInfo {
@@ -45,6 +48,9 @@ impl LaunchInfo {
             client_id: tenant.app.client_id.to_string(),
             client_secret: tenant.app.secret.value.clone(),
             secret_id: tenant.app.secret.key_id.to_string(),
+            assets_workspace_id: state.assets().workspace_id(),
+            assets_import_source_id: crate::assets::DEMO_IMPORT_SOURCE_ID.to_string(),
+            assets_import_token: crate::assets::DEMO_IMPORT_TOKEN.to_string(),
         }
     }
 }

@@ -43,6 +43,14 @@ fn json_line_describes_a_working_sim() {
     assert_eq!(info["clientId"], tenant.app.client_id.to_string());
     assert_eq!(info["clientSecret"], tenant.app.secret.value);
     assert_eq!(info["secretId"], tenant.app.secret.key_id.to_string());
+    assert_eq!(
+        info["assetsWorkspaceId"],
+        entra_sync_sim::assets::DEMO_WORKSPACE_ID
+    );
+    assert_eq!(
+        info["assetsImportSourceId"],
+        entra_sync_sim::assets::DEMO_IMPORT_SOURCE_ID
+    );
     let url = info["url"].as_str().unwrap();
     assert!(url.starts_with("http://127.0.0.1:"), "{url}");
 
