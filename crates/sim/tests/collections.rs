@@ -142,6 +142,28 @@ fn transitive_members_are_the_closure_of_nested_groups() {
             .any(|i| i["@odata.type"] == "#microsoft.graph.group"),
         "nested group objects are listed too"
     );
+
+    // The user cast keeps exactly the users of the closure.
+    let (users, pages) = sim.collect(
+        &sim.graph_url(&format!(
+            "/groups/{}/transitiveMembers/microsoft.graph.user?$top=10&$select=id",
+            tenant.groups[g].id
+        )),
+        &token,
+        &[],
+    );
+    let expected_users: Vec<String> = items
+        .iter()
+        .filter(|i| i["@odata.type"] == "#microsoft.graph.user")
+        .map(|i| i["id"].as_str().unwrap().to_string())
+        .collect();
+    assert_each_once(&ids(&users), expected_users);
+    assert!(
+        pages[0].body["@odata.context"]
+            .as_str()
+            .unwrap()
+            .ends_with("#users(id)")
+    );
 }
 
 #[test]

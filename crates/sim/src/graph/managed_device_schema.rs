@@ -62,8 +62,10 @@ const PROPS: &[Prop<ManagedDevice>] = &[
     }),
     p("deviceEnrollmentType", |_, d| string(d.enrollment_type)),
     p("activationLockBypassCode", |_, _| Value::Null),
+    // The primary user's, like `userId` and `userPrincipalName`. v1.0 has no property for who
+    // enrolled the device (`ManagedDevice::enrolled_by`), which is why a sync cannot rely on it.
     p("emailAddress", |t, d| {
-        user_text(t, d.enrolled_by, |u| u.mail.as_deref())
+        user_text(t, d.user, |u| u.mail.as_deref())
     }),
     p("azureADDeviceId", |t, d| {
         string(

@@ -36,6 +36,55 @@ pub async fn direct(
     })
 }
 
+/// `/members/microsoft.graph.user`: the OData cast that keeps only users.
+pub async fn direct_users(
+    caller: Caller,
+    base: BaseUrl,
+    headers: HeaderMap,
+    state: State<SimState>,
+    Path(id): Path<String>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, GraphError> {
+    caller.require_any(roles::GROUP_MEMBERS)?;
+    list(
+        base,
+        headers,
+        state,
+        id,
+        raw,
+        "members/microsoft.graph.user",
+        |tenant, group| only_users(tenant.groups[group].members.clone()),
+    )
+}
+
+/// `/transitiveMembers/microsoft.graph.user`: everyone in the group, however deeply nested.
+pub async fn transitive_users(
+    caller: Caller,
+    base: BaseUrl,
+    headers: HeaderMap,
+    state: State<SimState>,
+    Path(id): Path<String>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, GraphError> {
+    caller.require_any(roles::GROUP_MEMBERS)?;
+    list(
+        base,
+        headers,
+        state,
+        id,
+        raw,
+        "transitiveMembers/microsoft.graph.user",
+        |tenant, group| only_users(closure(tenant, group)),
+    )
+}
+
+fn only_users(members: Vec<MemberRef>) -> Vec<MemberRef> {
+    members
+        .into_iter()
+        .filter(|m| matches!(m, MemberRef::User(_)))
+        .collect()
+}
+
 pub async fn transitive(
     caller: Caller,
     base: BaseUrl,
@@ -85,7 +134,12 @@ fn list(
         .ok_or_else(|| GraphError::ResourceNotFound(id.clone()))? as usize;
     let listing = Listing {
         path: format!("/v1.0/groups/{id}/{segment}"),
-        entity_set: "directoryObjects",
+        // A cast narrows the collection to users, and the context says so.
+        entity_set: if segment.ends_with("microsoft.graph.user") {
+            "users"
+        } else {
+            "directoryObjects"
+        },
         default_top: 100,
         max_top: 999,
         clamp_top: false,

@@ -48,8 +48,16 @@ pub fn routes() -> Router<SimState> {
             get(members::direct).fallback(wrong_method),
         )
         .route(
+            "/groups/{id}/members/microsoft.graph.user",
+            get(members::direct_users).fallback(wrong_method),
+        )
+        .route(
             "/groups/{id}/transitiveMembers",
             get(members::transitive).fallback(wrong_method),
+        )
+        .route(
+            "/groups/{id}/transitiveMembers/microsoft.graph.user",
+            get(members::transitive_users).fallback(wrong_method),
         )
         .route("/devices", get(devices::list).fallback(wrong_method))
         .route(
