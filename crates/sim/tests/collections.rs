@@ -345,3 +345,96 @@ fn compare(example: &str, documented: &Value, actual: &[Value]) {
         }
     }
 }
+
+#[test]
+fn next_links_follow_the_forwarded_origin_and_stay_bound_to_their_collection() {
+    let sim = start();
+    let token = sim.fetch_token();
+    let forwarded = [
+        ("X-Forwarded-Proto", "https"),
+        ("X-Forwarded-Host", "graph.microsoft.com"),
+    ];
+    let group = sim.tenant().groups[0].id;
+    for path in [
+        "/groups?$top=5".to_string(),
+        "/devices?$top=5".to_string(),
+        format!("/groups/{group}/members?$top=1"),
+    ] {
+        let reply = sim.get(&sim.graph_url(&path), Some(&token), &forwarded);
+        let next = reply.body["@odata.nextLink"].as_str().unwrap();
+        let collection = path.split('?').next().unwrap();
+        assert!(
+            next.starts_with(&format!(
+                "https://graph.microsoft.com/v1.0{collection}?$skiptoken="
+            )),
+            "{next}"
+        );
+        // The same skiptoken on another collection is refused.
+        let token_part = next.split_once("?").unwrap().1;
+        let reply = sim.get(
+            &sim.graph_url(&format!("/users?{token_part}")),
+            Some(&token),
+            &[],
+        );
+        common::assert_graph_error(&reply, 400, "Request_BadRequest");
+    }
+}
+
+#[test]
+fn assigned_licences_agree_with_subscribed_skus() {
+    let sim = start();
+    let token = sim.fetch_token();
+    let (users, _) = sim.collect(
+        &sim.graph_url("/users?$select=id,userType,assignedLicenses&$top=999"),
+        &token,
+        &[],
+    );
+    let skus = sim.get(&sim.graph_url("/subscribedSkus"), Some(&token), &[]);
+    assert!(skus.body.get("@odata.nextLink").is_none(), "unpaged");
+    let tenant_id = sim.tenant().id.to_string();
+    for sku in skus.body["value"].as_array().unwrap() {
+        let sku_id = sku["skuId"].as_str().unwrap();
+        assert_eq!(sku["id"], format!("{tenant_id}_{sku_id}"));
+        let assigned = users
+            .iter()
+            .filter(|u| {
+                u["assignedLicenses"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|l| l["skuId"] == sku_id)
+            })
+            .count();
+        assert_eq!(sku["consumedUnits"], assigned, "{}", sku["skuPartNumber"]);
+        let plans: HashSet<&str> = sku["servicePlans"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["servicePlanId"].as_str().unwrap())
+            .collect();
+        for user in &users {
+            for license in user["assignedLicenses"].as_array().unwrap() {
+                if license["skuId"] == sku_id {
+                    for plan in license["disabledPlans"].as_array().unwrap() {
+                        assert!(plans.contains(plan.as_str().unwrap()));
+                    }
+                }
+            }
+        }
+    }
+    assert!(
+        users
+            .iter()
+            .filter(|u| u["userType"] == "Guest")
+            .all(|u| u["assignedLicenses"].as_array().unwrap().is_empty())
+    );
+    let reply = sim.get(&sim.graph_url("/subscribedSkus?$top=5"), Some(&token), &[]);
+    common::assert_graph_error(&reply, 400, "Request_BadRequest");
+    let reply = sim.get(
+        &sim.graph_url("/subscribedSkus?$select=skuPartNumber,consumedUnits"),
+        Some(&token),
+        &[],
+    );
+    let first = reply.body["value"][0].as_object().unwrap();
+    assert_eq!(first.len(), 2);
+}
