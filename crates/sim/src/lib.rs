@@ -1,6 +1,11 @@
 //! Entra Sync's loopback simulator: the Microsoft identity platform's token endpoint and Microsoft
 //! Graph over real HTTP, answering from a tenant generated deterministically from a seed.
 //!
+//! Graph endpoints (v1.0): `/users` (+ `$filter`, `$count`, `$expand=manager`), `/users/$count`,
+//! `/users/{id}`, `/users/{id}/manager`, `/groups`, `/groups/{id}/members` and `/transitiveMembers`
+//! (also cast to `microsoft.graph.user`), `/devices`, `/deviceManagement/managedDevices`,
+//! `/subscribedSkus`. Permissions per endpoint are in [`graph::roles`].
+//!
 //! In-process use (tests, other tools):
 //! ```no_run
 //! use entra_sync_sim::{BackgroundServer, Preset, SimState, Tenant};

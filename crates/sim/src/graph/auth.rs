@@ -36,6 +36,12 @@ impl Caller {
             Err(GraphError::AuthorizationRequestDenied)
         }
     }
+
+    /// As [`Self::require_any`], failing the way Intune does rather than the directory.
+    pub fn require_intune(&self, roles: &[&str]) -> Result<(), GraphError> {
+        self.require_any(roles)
+            .map_err(|_| GraphError::IntuneForbidden(roles.join(", ")))
+    }
 }
 
 impl FromRequestParts<SimState> for Caller {

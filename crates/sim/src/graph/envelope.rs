@@ -19,7 +19,14 @@ pub async fn envelope(mut request: Request, next: Next) -> Response {
         response = error.render(&ids);
     }
     let headers = response.headers_mut();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(ODATA_JSON));
+    // `/$count` answers in plain text; everything else is OData JSON.
+    let plain = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/plain"));
+    if !plain {
+        headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(ODATA_JSON));
+    }
     headers.insert(
         HeaderName::from_static("odata-version"),
         HeaderValue::from_static("4.0"),

@@ -19,6 +19,18 @@ pub enum GraphError {
     /// Directory (Entra) validation failure: bad query option, unknown property, bad page size.
     #[error("{0}")]
     RequestBadRequest(String),
+    /// A `$filter` (or other query) the directory does not support for that property or resource.
+    #[error("{0}")]
+    UnsupportedQuery(String),
+    /// No object with that id, or a reference (like `manager`) that is not set.
+    #[error(
+        "Resource '{0}' does not exist or one of its queried reference-property objects are not present."
+    )]
+    ResourceNotFound(String),
+    /// Intune's own 403 when the token lacks the Intune permission: its `message` is itself a
+    /// JSON document (graph-api.md §2). Carries the scopes that would have allowed the call.
+    #[error("{0}")]
+    IntuneForbidden(String),
     /// Graph's gateway did not recognise the URL.
     #[error("Resource not found for the segment '{0}'.")]
     SegmentNotFound(String),
@@ -35,6 +47,9 @@ impl GraphError {
             GraphError::InvalidAuthenticationToken(_) => "InvalidAuthenticationToken",
             GraphError::AuthorizationRequestDenied => "Authorization_RequestDenied",
             GraphError::RequestBadRequest(_) => "Request_BadRequest",
+            GraphError::UnsupportedQuery(_) => "Request_UnsupportedQuery",
+            GraphError::ResourceNotFound(_) => "Request_ResourceNotFound",
+            GraphError::IntuneForbidden(_) => "Forbidden",
             GraphError::SegmentNotFound(_) => "BadRequest",
             GraphError::MethodNotAllowed(_) => "BadRequest",
             GraphError::NotImplemented(_) => "NotImplemented",
@@ -44,10 +59,13 @@ impl GraphError {
     pub fn status(&self) -> StatusCode {
         match self {
             GraphError::InvalidAuthenticationToken(_) => StatusCode::UNAUTHORIZED,
-            GraphError::AuthorizationRequestDenied => StatusCode::FORBIDDEN,
-            GraphError::RequestBadRequest(_) | GraphError::SegmentNotFound(_) => {
-                StatusCode::BAD_REQUEST
+            GraphError::AuthorizationRequestDenied | GraphError::IntuneForbidden(_) => {
+                StatusCode::FORBIDDEN
             }
+            GraphError::RequestBadRequest(_)
+            | GraphError::UnsupportedQuery(_)
+            | GraphError::SegmentNotFound(_) => StatusCode::BAD_REQUEST,
+            GraphError::ResourceNotFound(_) => StatusCode::NOT_FOUND,
             GraphError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             GraphError::NotImplemented(_) => StatusCode::NOT_IMPLEMENTED,
         }
@@ -55,6 +73,9 @@ impl GraphError {
 
     /// The full response, with the ids of the request it answers.
     pub fn render(&self, ids: &RequestIds) -> Response {
+        if let GraphError::IntuneForbidden(scopes) = self {
+            return intune_forbidden(scopes, ids);
+        }
         let body = Envelope {
             error: Body {
                 code: self.code(),
@@ -79,6 +100,41 @@ impl GraphError {
         }
         response
     }
+}
+
+/// Intune's body: `message` is a pretty-printed JSON document with `\r\n` line breaks, and
+/// `innerError` has only `request-id` and `date`. Clients must not parse `message`.
+fn intune_forbidden(scopes: &str, ids: &RequestIds) -> Response {
+    let operation = uuid::Uuid::new_v4();
+    let inner = serde_json::json!({
+        "_version": 3,
+        "Message": format!(
+            "Application is not authorized to perform this operation. Application must have one of the following scopes: {scopes} - Operation ID (for customer support): {operation} - Activity ID: {request} - Url: https://fef.msub02.manage.microsoft.com/DeviceFE/StatelessDeviceFEService/deviceManagement/managedDevices?api-version=2024-05-01",
+            request = ids.request_id,
+        ),
+        "CustomApiErrorPhrase": "",
+        "RetryAfter": null,
+        "ErrorSourceService": "",
+        "HttpHeaders": "{}",
+    });
+    let message = serde_json::to_string_pretty(&inner)
+        .unwrap_or_default()
+        .replace('\n', "\r\n");
+    let body = serde_json::json!({
+        "error": {
+            "code": "Forbidden",
+            "message": message,
+            "innerError": {
+                "date": UtcTime::from_unix(now_unix()).graph_error_date(),
+                "request-id": ids.request_id.to_string(),
+            },
+        },
+    });
+    (
+        StatusCode::FORBIDDEN,
+        serde_json::to_vec(&body).unwrap_or_default(),
+    )
+        .into_response()
 }
 
 /// A bare status carrying the error; the envelope middleware writes the body.

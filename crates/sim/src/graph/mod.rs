@@ -1,10 +1,23 @@
 //! The Microsoft Graph half (v1.0), served under `/v1.0` on the sim's origin.
 
 mod auth;
+mod collection;
+mod device_schema;
+mod devices;
 mod envelope;
 mod error;
+mod filter;
+mod group_schema;
+mod groups;
+mod managed_device_schema;
+mod managed_devices;
+mod members;
 mod paging;
 mod query;
+pub mod roles;
+mod schema;
+mod skus;
+mod user_schema;
 mod users;
 
 use axum::Router;
@@ -15,7 +28,7 @@ use axum::routing::get;
 pub use auth::Caller;
 pub use envelope::ODATA_JSON;
 pub use error::GraphError;
-pub use users::UserProperty;
+pub use members::closure as transitive_members;
 
 use crate::state::SimState;
 
@@ -23,6 +36,35 @@ use crate::state::SimState;
 pub fn routes() -> Router<SimState> {
     let v1 = Router::new()
         .route("/users", get(users::list).fallback(wrong_method))
+        .route("/users/$count", get(users::count).fallback(wrong_method))
+        .route("/users/{id}", get(users::get).fallback(wrong_method))
+        .route(
+            "/users/{id}/manager",
+            get(users::manager).fallback(wrong_method),
+        )
+        .route("/groups", get(groups::list).fallback(wrong_method))
+        .route(
+            "/groups/{id}/members",
+            get(members::direct).fallback(wrong_method),
+        )
+        .route(
+            "/groups/{id}/members/microsoft.graph.user",
+            get(members::direct_users).fallback(wrong_method),
+        )
+        .route(
+            "/groups/{id}/transitiveMembers",
+            get(members::transitive).fallback(wrong_method),
+        )
+        .route(
+            "/groups/{id}/transitiveMembers/microsoft.graph.user",
+            get(members::transitive_users).fallback(wrong_method),
+        )
+        .route("/devices", get(devices::list).fallback(wrong_method))
+        .route(
+            "/deviceManagement/managedDevices",
+            get(managed_devices::list).fallback(wrong_method),
+        )
+        .route("/subscribedSkus", get(skus::list).fallback(wrong_method))
         .fallback(unknown_segment)
         .layer(middleware::from_fn(envelope::envelope));
     Router::new().nest("/v1.0", v1)

@@ -19,6 +19,11 @@ pub struct Cursor {
     pub top: u32,
     #[serde(rename = "s", default, skip_serializing_if = "Option::is_none")]
     pub select: Option<Vec<String>>,
+    /// The `$filter` of the first request: Graph keeps filtering on later pages.
+    #[serde(rename = "f", default, skip_serializing_if = "Option::is_none")]
+    pub filter: Option<String>,
+    #[serde(rename = "e", default, skip_serializing_if = "Option::is_none")]
+    pub expand: Option<String>,
 }
 
 impl Cursor {
@@ -44,6 +49,9 @@ impl Cursor {
 pub struct Page<T: Serialize> {
     #[serde(rename = "@odata.context")]
     pub context: String,
+    /// `$count=true` with `ConsistencyLevel: eventual`, first page only.
+    #[serde(rename = "@odata.count", skip_serializing_if = "Option::is_none")]
+    pub count: Option<usize>,
     /// Graph writes the link before `value`; clients must not care, but captured bodies read the same.
     #[serde(rename = "@odata.nextLink", skip_serializing_if = "Option::is_none")]
     pub next_link: Option<String>,
@@ -68,6 +76,8 @@ mod tests {
             offset: 200,
             top: 100,
             select: Some(vec!["id".into()]),
+            filter: Some("userType eq 'Guest'".into()),
+            expand: None,
         };
         let token = cursor.encode();
         assert!(

@@ -4,16 +4,7 @@
 use super::error::GraphError;
 
 /// OData options Graph supports somewhere that the simulator does not do yet.
-const NOT_YET: [&str; 8] = [
-    "$filter",
-    "$orderby",
-    "$count",
-    "$search",
-    "$expand",
-    "$format",
-    "$deltatoken",
-    "$levels",
-];
+const NOT_YET: [&str; 5] = ["$orderby", "$search", "$format", "$deltatoken", "$levels"];
 
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct QueryOptions {
@@ -21,6 +12,12 @@ pub struct QueryOptions {
     pub select: Option<Vec<String>>,
     pub top: Option<u32>,
     pub skiptoken: Option<String>,
+    /// The raw `$filter` expression; resources parse it against their schema.
+    pub filter: Option<String>,
+    /// The raw `$expand` value.
+    pub expand: Option<String>,
+    /// `$count=true`.
+    pub count: bool,
 }
 
 pub fn parse(raw: Option<&str>) -> Result<QueryOptions, GraphError> {
@@ -42,6 +39,19 @@ pub fn parse(raw: Option<&str>) -> Result<QueryOptions, GraphError> {
             "$select" => options.select = Some(parse_select(&value)?),
             "$top" => options.top = Some(parse_top(&value)?),
             "$skiptoken" => options.skiptoken = Some(value.into_owned()),
+            "$filter" => options.filter = Some(value.trim().to_string()),
+            "$expand" => options.expand = Some(value.trim().to_string()),
+            "$count" => {
+                options.count = match value.trim().to_ascii_lowercase().as_str() {
+                    "true" => true,
+                    "false" => false,
+                    _ => {
+                        return Err(bad(format!(
+                            "Invalid value '{value}' for $count query option found. Valid values are 'true' and 'false'."
+                        )));
+                    }
+                }
+            }
             // Directory collections page with $skiptoken only (paging docs; msgraph-sdk-dotnet#348).
             "$skip" => return Err(bad("'$skip' is not supported by the service.".to_string())),
             other if NOT_YET.contains(&other) => {
@@ -114,9 +124,13 @@ mod tests {
             Err(GraphError::RequestBadRequest(_))
         ));
         assert!(matches!(
-            parse(Some("$filter=x")),
+            parse(Some("$search=x")),
             Err(GraphError::NotImplemented(_))
         ));
+        let options = parse(Some("$filter=accountEnabled%20eq%20true&$count=true")).unwrap();
+        assert_eq!(options.filter.as_deref(), Some("accountEnabled eq true"));
+        assert!(options.count);
+        assert!(parse(Some("$count=yes")).is_err());
         assert!(matches!(
             parse(Some("$bogus=1")),
             Err(GraphError::RequestBadRequest(_))

@@ -1,252 +1,222 @@
-//! `GET /v1.0/users` (user-list): default properties, `$select`, `$top` and `$skiptoken` paging.
+//! `/v1.0/users` (user-list), `/users/{id}` (user-get), `/users/{id}/manager` (user-list-manager) and
+//! `/users/$count`.
 
-use axum::Json;
-use axum::extract::{RawQuery, State};
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::Value;
 
 use super::auth::Caller;
+use super::collection::{Listing, eventual};
 use super::error::GraphError;
-use super::paging::{Cursor, Page, window};
+use super::filter::Filter;
 use super::query;
+use super::roles;
+use super::schema::{Object, Prop};
+use super::user_schema::USER;
 use crate::http::BaseUrl;
 use crate::state::SimState;
-use crate::tenant::User;
+use crate::tenant::{Tenant, User};
 
-/// Application permissions that allow listing users, least privileged first (user-list, "Permissions").
-const READ_ROLES: [&str; 4] = [
-    "User.Read.All",
-    "User.ReadWrite.All",
-    "Directory.Read.All",
-    "Directory.ReadWrite.All",
-];
-
-const DEFAULT_PAGE_SIZE: u32 = 100;
-const MAX_PAGE_SIZE: u32 = 999;
+fn listing() -> Listing {
+    Listing {
+        path: "/v1.0/users".to_string(),
+        entity_set: "users",
+        default_top: 100,
+        max_top: 999,
+        clamp_top: false,
+        countable: true,
+    }
+}
 
 pub async fn list(
     caller: Caller,
     base: BaseUrl,
+    headers: HeaderMap,
     State(state): State<SimState>,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, GraphError> {
-    caller.require_any(&READ_ROLES)?;
-    let options = query::parse(raw.as_deref())?;
-    let cursor = options
-        .skiptoken
-        .as_deref()
-        .map(|token| Cursor::decode(token, "users"))
-        .transpose()?;
-    // Options sent alongside a skiptoken override the ones it carries.
-    let select = options
+    caller.require_any(roles::USERS)?;
+    let listing = listing();
+    let request = listing.request(query::parse(raw.as_deref())?, &headers)?;
+    let props = USER.resolve(request.select.as_deref())?;
+    let expand = request.expand.as_deref().map(Expand::parse).transpose()?;
+    let tenant = state.tenant();
+    let matching = matching(tenant, request.filter.as_deref())?;
+    let selected = request
         .select
-        .or_else(|| cursor.as_ref().and_then(|c| c.select.clone()));
-    let top = options
-        .top
-        .or(cursor.as_ref().map(|c| c.top))
-        .unwrap_or(DEFAULT_PAGE_SIZE);
-    if !(1..=MAX_PAGE_SIZE).contains(&top) {
-        return Err(GraphError::RequestBadRequest(format!(
-            "Invalid page size specified: '{top}'. Must be between 1 and {MAX_PAGE_SIZE} inclusive."
-        )));
-    }
-    let properties = match &select {
-        Some(names) => {
-            let mut properties = Vec::with_capacity(names.len());
-            for name in names {
-                let property = UserProperty::lookup(name)?;
-                // A JSON object cannot hold a name twice, so `$select=id,id` yields `id` once.
-                if !properties.contains(&property) {
-                    properties.push(property);
+        .as_ref()
+        .map(|_| props.iter().map(|p| p.name).collect::<Vec<_>>());
+    Ok(
+        listing.respond(&base, &request, selected, matching.len(), |i| {
+            let user = &tenant.users[matching[i] as usize];
+            let mut object = USER.render(tenant, user, &props);
+            if let Some(expand) = &expand {
+                // Graph leaves `manager` out when none is set.
+                if let Some(manager) = user.manager.and_then(|m| tenant.users.get(m as usize)) {
+                    let mut inner = USER.render(tenant, manager, &expand.props);
+                    inner.prepend("@odata.type", Value::String(USER.odata_type.to_string()));
+                    object.push(
+                        "manager",
+                        serde_json::to_value(inner).unwrap_or(Value::Null),
+                    );
                 }
             }
-            properties
-        }
-        None => UserProperty::DEFAULT.to_vec(),
-    };
+            object
+        }),
+    )
+}
 
-    let users = &state.tenant().users;
-    let (range, next_offset) = window(users.len(), cursor.as_ref().map_or(0, |c| c.offset), top);
-    let next_link = next_offset.map(|offset| {
-        let cursor = Cursor {
-            resource: "users".to_string(),
-            offset,
-            top,
-            select: select
-                .as_ref()
-                .map(|_| properties.iter().map(|p| p.name().to_string()).collect()),
+/// Indexes of the users a `$filter` keeps, in directory order.
+fn matching(tenant: &Tenant, filter: Option<&str>) -> Result<Vec<u32>, GraphError> {
+    let filter = filter.map(|f| Filter::parse(f, &USER)).transpose()?;
+    Ok(tenant
+        .users
+        .iter()
+        .enumerate()
+        .filter(|(_, u)| filter.as_ref().is_none_or(|f| f.matches(tenant, u)))
+        .map(|(i, _)| i as u32)
+        .collect())
+}
+
+/// `$expand=manager` or `manager($select=…)`, the only expansion on users the app uses.
+struct Expand {
+    props: Vec<&'static Prop<User>>,
+}
+
+impl Expand {
+    fn parse(value: &str) -> Result<Self, GraphError> {
+        let (name, options) = match value.split_once('(') {
+            Some((name, rest)) => (
+                name.trim(),
+                Some(rest.strip_suffix(')').ok_or_else(|| bad_expand(value))?),
+            ),
+            None => (value.trim(), None),
         };
-        base.join(&format!("/v1.0/users?$skiptoken={}", cursor.encode()))
-    });
-    let context = match &select {
-        Some(_) => {
-            let names: Vec<&str> = properties.iter().map(|p| p.name()).collect();
-            format!("/v1.0/$metadata#users({})", names.join(","))
+        if !name.eq_ignore_ascii_case("manager") {
+            return Err(GraphError::RequestBadRequest(format!(
+                "Parsing OData Select and Expand failed: Could not find a property named '{name}' on type 'microsoft.graph.user'."
+            )));
         }
-        None => "/v1.0/$metadata#users".to_string(),
-    };
-    let page = Page {
-        context: base.join(&context),
-        next_link,
-        value: users[range]
-            .iter()
-            .map(|user| Projection {
-                user,
-                properties: &properties,
-            })
-            .collect(),
-    };
-    Ok(Json(page).into_response())
-}
-
-/// The `microsoft.graph.user` properties the sim knows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum UserProperty {
-    Id,
-    AccountEnabled,
-    BusinessPhones,
-    CompanyName,
-    CreatedDateTime,
-    Department,
-    DisplayName,
-    EmployeeId,
-    GivenName,
-    JobTitle,
-    Mail,
-    MobilePhone,
-    OfficeLocation,
-    OnPremisesImmutableId,
-    OnPremisesSyncEnabled,
-    PreferredLanguage,
-    Surname,
-    UsageLocation,
-    UserPrincipalName,
-    UserType,
-}
-
-impl UserProperty {
-    pub const ALL: [UserProperty; 20] = [
-        UserProperty::Id,
-        UserProperty::AccountEnabled,
-        UserProperty::BusinessPhones,
-        UserProperty::CompanyName,
-        UserProperty::CreatedDateTime,
-        UserProperty::Department,
-        UserProperty::DisplayName,
-        UserProperty::EmployeeId,
-        UserProperty::GivenName,
-        UserProperty::JobTitle,
-        UserProperty::Mail,
-        UserProperty::MobilePhone,
-        UserProperty::OfficeLocation,
-        UserProperty::OnPremisesImmutableId,
-        UserProperty::OnPremisesSyncEnabled,
-        UserProperty::PreferredLanguage,
-        UserProperty::Surname,
-        UserProperty::UsageLocation,
-        UserProperty::UserPrincipalName,
-        UserProperty::UserType,
-    ];
-
-    /// What Graph returns without `$select`, in the documented order (note: no `accountEnabled`).
-    pub const DEFAULT: [UserProperty; 11] = [
-        UserProperty::BusinessPhones,
-        UserProperty::DisplayName,
-        UserProperty::GivenName,
-        UserProperty::JobTitle,
-        UserProperty::Mail,
-        UserProperty::MobilePhone,
-        UserProperty::OfficeLocation,
-        UserProperty::PreferredLanguage,
-        UserProperty::Surname,
-        UserProperty::UserPrincipalName,
-        UserProperty::Id,
-    ];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            UserProperty::Id => "id",
-            UserProperty::AccountEnabled => "accountEnabled",
-            UserProperty::BusinessPhones => "businessPhones",
-            UserProperty::CompanyName => "companyName",
-            UserProperty::CreatedDateTime => "createdDateTime",
-            UserProperty::Department => "department",
-            UserProperty::DisplayName => "displayName",
-            UserProperty::EmployeeId => "employeeId",
-            UserProperty::GivenName => "givenName",
-            UserProperty::JobTitle => "jobTitle",
-            UserProperty::Mail => "mail",
-            UserProperty::MobilePhone => "mobilePhone",
-            UserProperty::OfficeLocation => "officeLocation",
-            UserProperty::OnPremisesImmutableId => "onPremisesImmutableId",
-            UserProperty::OnPremisesSyncEnabled => "onPremisesSyncEnabled",
-            UserProperty::PreferredLanguage => "preferredLanguage",
-            UserProperty::Surname => "surname",
-            UserProperty::UsageLocation => "usageLocation",
-            UserProperty::UserPrincipalName => "userPrincipalName",
-            UserProperty::UserType => "userType",
-        }
-    }
-
-    /// Graph matches property names case-insensitively and answers with the canonical spelling.
-    pub fn lookup(name: &str) -> Result<Self, GraphError> {
-        UserProperty::ALL
-            .into_iter()
-            .find(|property| property.name().eq_ignore_ascii_case(name))
-            .ok_or_else(|| {
-                GraphError::RequestBadRequest(format!(
-                    "Could not find a property named '{name}' on type 'microsoft.graph.user'."
-                ))
-            })
-    }
-
-    fn value(self, user: &User) -> Value {
-        let text = |value: &Option<String>| value.clone().map_or(Value::Null, Value::String);
-        match self {
-            UserProperty::Id => Value::String(user.id.clone()),
-            UserProperty::AccountEnabled => Value::Bool(user.account_enabled),
-            UserProperty::BusinessPhones => user
-                .business_phones
-                .iter()
-                .cloned()
-                .map(Value::String)
-                .collect(),
-            UserProperty::CompanyName => text(&user.company_name),
-            UserProperty::CreatedDateTime => Value::String(user.created_date_time.clone()),
-            UserProperty::Department => text(&user.department),
-            UserProperty::DisplayName => Value::String(user.display_name.clone()),
-            UserProperty::EmployeeId => text(&user.employee_id),
-            UserProperty::GivenName => text(&user.given_name),
-            UserProperty::JobTitle => text(&user.job_title),
-            UserProperty::Mail => text(&user.mail),
-            UserProperty::MobilePhone => text(&user.mobile_phone),
-            UserProperty::OfficeLocation => text(&user.office_location),
-            // The generated tenant is cloud-only: nothing is synchronised from on-premises AD.
-            UserProperty::OnPremisesImmutableId | UserProperty::OnPremisesSyncEnabled => {
-                Value::Null
+        let select = match options {
+            Some(options) => {
+                let (key, names) = options.split_once('=').ok_or_else(|| bad_expand(value))?;
+                if !key.trim().eq_ignore_ascii_case("$select") {
+                    return Err(bad_expand(value));
+                }
+                Some(
+                    names
+                        .split(',')
+                        .map(|n| n.trim().to_string())
+                        .collect::<Vec<_>>(),
+                )
             }
-            UserProperty::PreferredLanguage => text(&user.preferred_language),
-            UserProperty::Surname => text(&user.surname),
-            UserProperty::UsageLocation => text(&user.usage_location),
-            UserProperty::UserPrincipalName => Value::String(user.user_principal_name.clone()),
-            UserProperty::UserType => Value::String(user.user_type.as_str().to_string()),
-        }
+            None => None,
+        };
+        Ok(Self {
+            props: USER.resolve(select.as_deref())?,
+        })
     }
 }
 
-/// A user reduced to the requested properties, written in the order they were requested.
-struct Projection<'a> {
-    user: &'a User,
-    properties: &'a [UserProperty],
+fn bad_expand(value: &str) -> GraphError {
+    GraphError::RequestBadRequest(format!("Invalid $expand value '{value}'."))
 }
 
-impl Serialize for Projection<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(Some(self.properties.len()))?;
-        for property in self.properties {
-            map.serialize_entry(property.name(), &property.value(self.user))?;
-        }
-        map.end()
+/// `/users/$count`: plain text, and only as an advanced query.
+pub async fn count(
+    caller: Caller,
+    headers: HeaderMap,
+    State(state): State<SimState>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, GraphError> {
+    caller.require_any(roles::USERS)?;
+    let options = query::parse(raw.as_deref())?;
+    if !eventual(&headers) {
+        return Err(GraphError::RequestBadRequest(
+            "$count is not currently supported.".to_string(),
+        ));
     }
+    let count = matching(state.tenant(), options.filter.as_deref())?.len();
+    let mut response = (StatusCode::OK, count.to_string()).into_response();
+    response
+        .headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static("text/plain"));
+    Ok(response)
+}
+
+/// `/users/{id | userPrincipalName}`.
+pub async fn get(
+    caller: Caller,
+    base: BaseUrl,
+    State(state): State<SimState>,
+    Path(key): Path<String>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, GraphError> {
+    caller.require_any(roles::USERS)?;
+    let tenant = state.tenant();
+    let user = find(tenant, &key)?;
+    let options = single_options(raw.as_deref())?;
+    let props = USER.resolve(options.as_deref())?;
+    let mut object = USER.render(tenant, user, &props);
+    let context = match &options {
+        Some(_) => format!(
+            "/v1.0/$metadata#users({})/$entity",
+            props.iter().map(|p| p.name).collect::<Vec<_>>().join(",")
+        ),
+        None => "/v1.0/$metadata#users/$entity".to_string(),
+    };
+    object.prepend("@odata.context", Value::String(base.join(&context)));
+    Ok(axum::Json(object).into_response())
+}
+
+/// `/users/{id}/manager`: the manager as a directory object, or 404 when none is set.
+pub async fn manager(
+    caller: Caller,
+    base: BaseUrl,
+    State(state): State<SimState>,
+    Path(key): Path<String>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, GraphError> {
+    caller.require_any(roles::USERS)?;
+    let tenant = state.tenant();
+    let user = find(tenant, &key)?;
+    let manager = user
+        .manager
+        .and_then(|m| tenant.users.get(m as usize))
+        .ok_or_else(|| GraphError::ResourceNotFound("manager".to_string()))?;
+    let options = single_options(raw.as_deref())?;
+    let props = USER.resolve(options.as_deref())?;
+    let mut object: Object = USER.render(tenant, manager, &props);
+    object.prepend("@odata.type", Value::String(USER.odata_type.to_string()));
+    object.prepend(
+        "@odata.context",
+        Value::String(base.join("/v1.0/$metadata#directoryObjects/$entity")),
+    );
+    Ok(axum::Json(object).into_response())
+}
+
+fn find<'a>(tenant: &'a Tenant, key: &str) -> Result<&'a User, GraphError> {
+    tenant
+        .index
+        .user(key)
+        .and_then(|i| tenant.users.get(i as usize))
+        .ok_or_else(|| GraphError::ResourceNotFound(key.to_string()))
+}
+
+/// A single object takes `$select` only.
+fn single_options(raw: Option<&str>) -> Result<Option<Vec<String>>, GraphError> {
+    let options = query::parse(raw)?;
+    if options.top.is_some() || options.skiptoken.is_some() || options.filter.is_some() {
+        return Err(GraphError::RequestBadRequest(
+            "Query option '$top', '$skiptoken' or '$filter' is not allowed on a single object."
+                .to_string(),
+        ));
+    }
+    if options.expand.is_some() {
+        return Err(GraphError::NotImplemented(
+            "The simulator expands only on the users list.".to_string(),
+        ));
+    }
+    Ok(options.select)
 }

@@ -126,6 +126,67 @@ impl Sim {
     pub fn users_url(&self, query: &str) -> String {
         format!("{}/v1.0/users{query}", self.server.url())
     }
+
+    /// `path` under `/v1.0`, e.g. `/groups?$top=5`.
+    pub fn graph_url(&self, path: &str) -> String {
+        format!("{}/v1.0{path}", self.server.url())
+    }
+
+    /// Every item of a collection, following `@odata.nextLink` verbatim; also returns the pages.
+    pub fn collect(
+        &self,
+        url: &str,
+        token: &str,
+        headers: &[(&str, &str)],
+    ) -> (Vec<Value>, Vec<Reply>) {
+        let mut url = url.to_string();
+        let mut items = Vec::new();
+        let mut pages = Vec::new();
+        loop {
+            let reply = self.get(&url, Some(token), headers);
+            assert_eq!(reply.status, 200, "{url}: {}", reply.body);
+            items.extend(
+                reply.body["value"]
+                    .as_array()
+                    .expect("value")
+                    .iter()
+                    .cloned(),
+            );
+            let next = reply
+                .body
+                .get("@odata.nextLink")
+                .and_then(Value::as_str)
+                .map(str::to_string);
+            pages.push(reply);
+            assert!(pages.len() < 10_000, "paging does not end");
+            match next {
+                Some(next) => url = next,
+                None => break,
+            }
+        }
+        (items, pages)
+    }
+}
+
+/// The `id`s of JSON items.
+pub fn ids(items: &[Value]) -> Vec<String> {
+    items
+        .iter()
+        .map(|item| item["id"].as_str().expect("id").to_string())
+        .collect()
+}
+
+/// Asserts a Graph (directory) error body and its correlation headers.
+pub fn assert_graph_error(reply: &Reply, status: u16, code: &str) {
+    assert_eq!(reply.status, status, "{}", reply.body);
+    let error = &reply.body["error"];
+    assert_eq!(error["code"], code, "{}", reply.body);
+    assert!(error["message"].as_str().is_some_and(|m| !m.is_empty()));
+    let inner = &error["innerError"];
+    let date = inner["date"].as_str().expect("date");
+    assert_eq!(date.len(), "2021-05-18T19:12:36".len(), "{date}");
+    assert_eq!(inner["request-id"].as_str(), reply.header("request-id"));
+    assert!(is_guid(reply.header("request-id").expect("request-id")));
 }
 
 pub fn claims_of(token: &str) -> Value {
