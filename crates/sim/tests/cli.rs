@@ -88,7 +88,8 @@ fn text_output_names_every_credential() {
     let (child, stdout) = spawn(&["--seed", "9"]);
     let text: Vec<String> = stdout
         .lines()
-        .take(7)
+        // Read the whole announcement: closing the pipe early would make the sim's writes fail.
+        .take(10)
         .map(|line| line.expect("line"))
         .collect();
     let tenant = Tenant::generate(Preset::Demo, 9);
@@ -100,6 +101,8 @@ fn text_output_names_every_credential() {
         tenant.app.client_id.to_string(),
         tenant.app.secret.value.clone(),
         tenant.app.secret.key_id.to_string(),
+        entra_sync_sim::assets::DEMO_WORKSPACE_ID.to_string(),
+        entra_sync_sim::assets::DEMO_IMPORT_SOURCE_ID.to_string(),
     ] {
         assert!(all.contains(&expected), "{expected} missing from:\n{all}");
     }
