@@ -1,8 +1,10 @@
-//! The Assets side: object types with stable external ids, attribute values, status.
+//! The Assets side: object types, their attributes (each read from one record key, its
+//! "locator"), status, and one object as an import record.
 
 use std::collections::BTreeMap;
 
 use serde::Serialize;
+use serde_json::Value;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub enum ObjectType {
@@ -12,6 +14,100 @@ pub enum ObjectType {
     ManagedDevice,
     Licence,
 }
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AttrKind {
+    Text,
+    Boolean,
+    DateTime,
+    /// A reference to objects of a type, found by that type's identity attribute.
+    Reference(ObjectType),
+}
+
+/// One attribute of an object type, and the record key it is imported from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AttributeSpec {
+    pub locator: &'static str,
+    pub name: &'static str,
+    pub description: &'static str,
+    pub kind: AttrKind,
+    /// The object's identity in Assets (`externalIdPart`): the Entra/Intune object id.
+    pub identity: bool,
+    pub label: bool,
+}
+
+const fn attr(
+    locator: &'static str,
+    name: &'static str,
+    description: &'static str,
+    kind: AttrKind,
+) -> AttributeSpec {
+    AttributeSpec {
+        locator,
+        name,
+        description,
+        kind,
+        identity: false,
+        label: false,
+    }
+}
+
+/// Record key of the time Entra Sync last wrote the object; not part of its fingerprint, or
+/// every run would rewrite every object.
+pub const LAST_SYNCED: &str = "lastSynced";
+/// Name of the identity attribute every type has; references are resolved through it.
+pub const IDENTITY_NAME: &str = "Entra Object ID";
+
+const USER_ATTRIBUTES: &[AttributeSpec] = &[
+    AttributeSpec {
+        identity: true,
+        ..attr(
+            "id",
+            IDENTITY_NAME,
+            "Microsoft Entra object id (user.id)",
+            AttrKind::Text,
+        )
+    },
+    AttributeSpec {
+        label: true,
+        ..attr("displayName", "Name", "Display name", AttrKind::Text)
+    },
+    attr(
+        "userPrincipalName",
+        "User Principal Name",
+        "userPrincipalName",
+        AttrKind::Text,
+    ),
+    attr("mail", "Mail", "Primary SMTP address", AttrKind::Text),
+    attr("jobTitle", "Job Title", "jobTitle", AttrKind::Text),
+    attr("department", "Department", "department", AttrKind::Text),
+    attr("employeeId", "Employee ID", "employeeId", AttrKind::Text),
+    attr("userType", "User Type", "Member or Guest", AttrKind::Text),
+    attr(
+        "accountEnabled",
+        "Account Enabled",
+        "accountEnabled",
+        AttrKind::Boolean,
+    ),
+    attr(
+        "status",
+        "Status",
+        "Active, Disabled or Deleted in Entra",
+        AttrKind::Text,
+    ),
+    attr(
+        "managerId",
+        "Manager",
+        "The user's manager",
+        AttrKind::Reference(ObjectType::User),
+    ),
+    attr(
+        LAST_SYNCED,
+        "Last Synced",
+        "When Entra Sync last wrote this object",
+        AttrKind::DateTime,
+    ),
+];
 
 impl ObjectType {
     /// The object type's name in the Assets schema Entra Sync maintains.
@@ -25,19 +121,34 @@ impl ObjectType {
         }
     }
 
-    /// Prefix of external ids, so an id names its type and ids of different types never collide.
-    pub fn id_prefix(self) -> &'static str {
+    /// Stable id of the type in the mapping document.
+    pub fn external_id(self) -> &'static str {
         match self {
-            ObjectType::User => "entra-user",
-            ObjectType::Group => "entra-group",
-            ObjectType::Device => "entra-device",
-            ObjectType::ManagedDevice => "intune-device",
-            ObjectType::Licence => "licence",
+            ObjectType::User => "entra-sync/user",
+            ObjectType::Group => "entra-sync/group",
+            ObjectType::Device => "entra-sync/device",
+            ObjectType::ManagedDevice => "entra-sync/managed-device",
+            ObjectType::Licence => "entra-sync/licence",
         }
     }
 
-    pub fn external_id(self, id: &str) -> String {
-        format!("{}:{}", self.id_prefix(), id.to_ascii_lowercase())
+    /// The array under `data` that carries this type's records in an import chunk.
+    pub fn selector(self) -> &'static str {
+        match self {
+            ObjectType::User => "users",
+            ObjectType::Group => "groups",
+            ObjectType::Device => "devices",
+            ObjectType::ManagedDevice => "managedDevices",
+            ObjectType::Licence => "licences",
+        }
+    }
+
+    pub fn attributes(self) -> &'static [AttributeSpec] {
+        match self {
+            ObjectType::User => USER_ATTRIBUTES,
+            // The other types arrive with their data sets.
+            _ => &[],
+        }
     }
 }
 
@@ -45,7 +156,6 @@ impl ObjectType {
 pub enum Status {
     Active,
     Disabled,
-    #[serde(rename = "Deleted in Entra")]
     Deleted,
 }
 
@@ -59,21 +169,26 @@ impl Status {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(tag = "kind", content = "value")]
-pub enum AttrValue {
-    Text(String),
-    Bool(bool),
-    /// References to other objects by external id; resolved by Assets after all chunks arrive.
-    Refs(ObjectType, Vec<String>),
-}
-
-/// One object as Entra Sync wants it in Assets. Attributes are ordered, so equal objects serialise
-/// (and fingerprint) equally.
+/// One object as Entra Sync wants it in Assets: its type, its Entra/Intune id and the import
+/// record (locator → JSON value). Ordered, so equal objects serialise and fingerprint equally.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct AssetsObject {
     pub object_type: ObjectType,
-    pub external_id: String,
-    pub label: String,
-    pub attributes: BTreeMap<&'static str, AttrValue>,
+    pub id: String,
+    pub record: BTreeMap<&'static str, Value>,
+}
+
+impl AssetsObject {
+    pub fn label(&self) -> &str {
+        let label = self
+            .object_type
+            .attributes()
+            .iter()
+            .find(|a| a.label)
+            .map(|a| a.locator);
+        label
+            .and_then(|locator| self.record.get(locator))
+            .and_then(Value::as_str)
+            .unwrap_or(&self.id)
+    }
 }

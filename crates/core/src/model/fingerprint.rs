@@ -1,19 +1,26 @@
 //! A short, stable digest of an object as it should be in Assets. The committed index keeps one per
-//! external id; a changed fingerprint means the object must be written again.
+//! object id; a changed fingerprint means the object must be written again.
 
 use std::fmt;
+use std::str::FromStr;
 
-use super::assets::AssetsObject;
+use super::assets::{AssetsObject, LAST_SYNCED};
 
-/// XXH3-64 over the object's canonical JSON. The algorithm is fixed by its specification, so
-/// fingerprints stay comparable across builds and platforms (wasm and native alike).
+/// XXH3-64 over the object's canonical JSON (without the last-synced time). The algorithm is fixed
+/// by its specification, so fingerprints stay comparable across builds and platforms.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Fingerprint(pub u64);
 
 impl Fingerprint {
     pub fn of(object: &AssetsObject) -> Self {
-        // Serialising plain data with ordered maps cannot fail.
-        let canonical = serde_json::to_vec(object).unwrap_or_default();
+        let mut canonical = Vec::with_capacity(256);
+        canonical.extend_from_slice(object.object_type.external_id().as_bytes());
+        for (key, value) in object.record.iter().filter(|(k, _)| **k != LAST_SYNCED) {
+            canonical.push(0);
+            canonical.extend_from_slice(key.as_bytes());
+            canonical.push(0);
+            canonical.extend_from_slice(value.to_string().as_bytes());
+        }
         Fingerprint(xxhash_rust::xxh3::xxh3_64(&canonical))
     }
 }
@@ -24,38 +31,41 @@ impl fmt::Display for Fingerprint {
     }
 }
 
+impl FromStr for Fingerprint {
+    type Err = std::num::ParseIntError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        u64::from_str_radix(text, 16).map(Fingerprint)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use std::collections::BTreeMap;
 
-    use super::*;
-    use crate::model::{AttrValue, ObjectType};
+    use serde_json::Value;
 
-    fn object(department: &str) -> AssetsObject {
-        let mut attributes = BTreeMap::new();
-        attributes.insert("Department", AttrValue::Text(department.into()));
+    use super::*;
+    use crate::model::ObjectType;
+
+    fn object(department: &str, synced: &str) -> AssetsObject {
         AssetsObject {
             object_type: ObjectType::User,
-            external_id: "entra-user:1".into(),
-            label: "A".into(),
-            attributes,
+            id: "1".into(),
+            record: BTreeMap::from([
+                ("department", Value::String(department.into())),
+                (LAST_SYNCED, Value::String(synced.into())),
+            ]),
         }
     }
 
     #[test]
     fn equal_objects_equal_fingerprints_and_changes_show() {
-        assert_eq!(
-            Fingerprint::of(&object("Sales")),
-            Fingerprint::of(&object("Sales"))
-        );
-        assert_ne!(
-            Fingerprint::of(&object("Sales")),
-            Fingerprint::of(&object("Retail"))
-        );
+        let a = Fingerprint::of(&object("Sales", "2026-01-01"));
+        assert_eq!(a, Fingerprint::of(&object("Sales", "2026-02-02")));
+        assert_ne!(a, Fingerprint::of(&object("Retail", "2026-01-01")));
+        assert_eq!(a.to_string().parse::<Fingerprint>(), Ok(a));
         // Pinned: a change here would make every installed index look stale.
-        assert_eq!(
-            Fingerprint::of(&object("Sales")).to_string(),
-            "fe1ccb0dbc6374df"
-        );
+        assert_eq!(a.to_string(), "ffb891c77ac8483c");
     }
 }
