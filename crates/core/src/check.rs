@@ -7,7 +7,7 @@ use crate::clock::Clock;
 use crate::endpoints;
 use crate::graph::{GraphClient, GraphError};
 use crate::http::HttpTransport;
-use crate::retry::RetryPolicy;
+use crate::retry::{Meter, RetryPolicy};
 use crate::settings::ConnectionSettings;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -61,7 +61,8 @@ pub async fn check_connection<T: HttpTransport, C: Clock>(
         max_attempts: 3,
         ..RetryPolicy::default()
     };
-    let graph = GraphClient::new(transport, clock, &token, &policy);
+    let meter = Meter::default();
+    let graph = GraphClient::new(transport, clock, &token, &policy, &meter);
     let url = format!("{}{}", endpoints::GRAPH, USERS_PROBE);
     match graph.page::<UserStub>(&url).await {
         Ok(_) => {

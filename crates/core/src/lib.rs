@@ -10,6 +10,8 @@ pub mod model;
 pub mod retry;
 pub mod secret;
 pub mod settings;
+pub mod sync;
+pub mod time;
 
 pub use check::{CheckItem, ConnectionReport, check_connection};
 pub use http::{HttpRequest, HttpResponse, HttpTransport, Method, TransportError};

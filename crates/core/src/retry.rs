@@ -1,9 +1,11 @@
 //! When to try a Graph call again, as data: which answers are transient, how long to wait, and
 //! when to stop. `Retry-After` from the service always wins over our own back-off.
 
+use std::cell::Cell;
 use std::time::Duration;
 
-use crate::http::HttpResponse;
+use crate::clock::Clock;
+use crate::http::{HttpRequest, HttpResponse, HttpTransport, TransportError};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct RetryPolicy {
@@ -55,6 +57,41 @@ impl RetryPolicy {
         self.base_backoff
             .saturating_mul(factor)
             .min(self.max_backoff)
+    }
+}
+
+/// What a series of requests cost: sent requests (retries included) and time spent waiting as told.
+#[derive(Debug, Default)]
+pub struct Meter {
+    pub requests: Cell<u32>,
+    pub throttled: Cell<u32>,
+    pub waited_ms: Cell<u64>,
+}
+
+/// Sends `request`, waiting and resending while the answer is transient, as `policy` says. Nothing
+/// is sent while a wait is pending.
+pub async fn send_with_retry<T: HttpTransport, C: Clock>(
+    transport: &T,
+    clock: &C,
+    policy: &RetryPolicy,
+    meter: &Meter,
+    request: HttpRequest,
+) -> Result<HttpResponse, TransportError> {
+    let mut attempt = 1;
+    loop {
+        meter.requests.set(meter.requests.get() + 1);
+        let response = transport.send(request.clone()).await?;
+        match policy.decide(attempt, &response) {
+            Decision::Accept | Decision::GiveUp => return Ok(response),
+            Decision::RetryAfter(wait) => {
+                meter.throttled.set(meter.throttled.get() + 1);
+                meter
+                    .waited_ms
+                    .set(meter.waited_ms.get() + wait.as_millis() as u64);
+                clock.sleep(wait).await;
+                attempt += 1;
+            }
+        }
     }
 }
 

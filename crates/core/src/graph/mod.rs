@@ -10,8 +10,8 @@ use serde::de::DeserializeOwned;
 
 use crate::auth::AccessToken;
 use crate::clock::Clock;
-use crate::http::{HttpRequest, HttpResponse, HttpTransport};
-use crate::retry::{Decision, RetryPolicy};
+use crate::http::{HttpRequest, HttpTransport};
+use crate::retry::{Meter, RetryPolicy, send_with_retry};
 
 /// Reads Graph with one access token. Stateless apart from the token, so it is cheap to rebuild
 /// for every Forge invocation. Throttled and transient answers are retried as `policy` says.
@@ -20,6 +20,7 @@ pub struct GraphClient<'a, T, C> {
     clock: &'a C,
     token: &'a AccessToken,
     policy: &'a RetryPolicy,
+    meter: &'a Meter,
 }
 
 impl<'a, T: HttpTransport, C: Clock> GraphClient<'a, T, C> {
@@ -28,28 +29,14 @@ impl<'a, T: HttpTransport, C: Clock> GraphClient<'a, T, C> {
         clock: &'a C,
         token: &'a AccessToken,
         policy: &'a RetryPolicy,
+        meter: &'a Meter,
     ) -> Self {
         Self {
             transport,
             clock,
             token,
             policy,
-        }
-    }
-
-    /// Sends `request`, waiting and resending while the service says it is throttled or briefly
-    /// unavailable. Nothing is sent while a wait is pending.
-    async fn send(&self, request: HttpRequest) -> Result<HttpResponse, GraphError> {
-        let mut attempt = 1;
-        loop {
-            let response = self.transport.send(request.clone()).await?;
-            match self.policy.decide(attempt, &response) {
-                Decision::Accept | Decision::GiveUp => return Ok(response),
-                Decision::RetryAfter(wait) => {
-                    self.clock.sleep(wait).await;
-                    attempt += 1;
-                }
-            }
+            meter,
         }
     }
 
@@ -59,7 +46,8 @@ impl<'a, T: HttpTransport, C: Clock> GraphClient<'a, T, C> {
         let request = HttpRequest::get(url)
             .header("Authorization", self.token.bearer())
             .header("Accept", "application/json");
-        let response = self.send(request).await?;
+        let response =
+            send_with_retry(self.transport, self.clock, self.policy, self.meter, request).await?;
         let request_id = response.header("request-id").map(str::to_string);
         if !response.is_success() {
             return Err(GraphError::from_response(&response));
@@ -79,7 +67,7 @@ mod tests {
 
     use super::*;
     use crate::clock::ManualClock;
-    use crate::http::TransportError;
+    use crate::http::{HttpResponse, TransportError};
 
     #[derive(Debug, serde::Deserialize)]
     struct Item {
@@ -114,11 +102,14 @@ mod tests {
         };
         let token = AccessToken::new("t", 3599);
         let policy = RetryPolicy::default();
-        let graph = GraphClient::new(&transport, &clock, &token, &policy);
+        let meter = Meter::default();
+        let graph = GraphClient::new(&transport, &clock, &token, &policy, &meter);
         let page: Page<Item> =
             pollster::block_on(graph.page("https://graph.microsoft.com/v1.0/users")).expect("page");
         assert_eq!(page.value[0].id, "a");
         assert_eq!(calls.get(), 2);
+        assert_eq!((meter.requests.get(), meter.throttled.get()), (2, 1));
+        assert_eq!(meter.waited_ms.get(), 2500);
         assert_eq!(clock.sleeps(), vec![Duration::from_millis(2500)]);
     }
 
@@ -137,7 +128,8 @@ mod tests {
             max_attempts: 3,
             ..RetryPolicy::default()
         };
-        let graph = GraphClient::new(&transport, &clock, &token, &policy);
+        let meter = Meter::default();
+        let graph = GraphClient::new(&transport, &clock, &token, &policy, &meter);
         let error =
             pollster::block_on(graph.page::<Item>("https://graph.microsoft.com/v1.0/users"))
                 .expect_err("503 forever");

@@ -1,0 +1,164 @@
+//! Everything a run needs to go on in the next invocation. Small (it travels in a queue event): bulky
+//! state lives in KVS under `run:<id>:…` keys, and only counters and cursors live here.
+
+use serde::{Deserialize, Serialize};
+
+use super::assets::ExecutionLinks;
+use super::dataset::Dataset;
+
+pub const CHECKPOINT_VERSION: u32 = 1;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", tag = "name")]
+pub enum Phase {
+    /// Reading data set `datasets[dataset]`.
+    Read {
+        dataset: usize,
+    },
+    /// Deciding what is gone, and whether that needs confirmation.
+    Plan,
+    /// Stopped before any write: more objects would be retired than the threshold allows.
+    AwaitingConfirmation {
+        retire: u64,
+        threshold: u64,
+    },
+    Mapping,
+    Start,
+    /// Submitting staged chunk `next` of the execution.
+    Submit {
+        next: u32,
+    },
+    Poll,
+    /// Retiring the ids of retire chunk `chunk`, from position `offset`.
+    Retire {
+        chunk: u32,
+        offset: u32,
+    },
+    Commit,
+    Done,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Counts {
+    pub read: u64,
+    pub created: u64,
+    pub updated: u64,
+    pub unchanged: u64,
+    pub retired: u64,
+    pub failed: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DatasetRun {
+    pub dataset: Dataset,
+    /// A full round: every object is listed, so what is not listed is gone.
+    pub full: bool,
+    /// The next page to read; `None` before the first request of the round.
+    pub next_url: Option<String>,
+    /// The deltaLink that ends this round; committed only after Assets is DONE.
+    pub pending_delta_link: Option<String>,
+    pub finished: bool,
+    pub counts: Counts,
+    /// Requests to Graph for this data set.
+    pub requests: u64,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Tally {
+    pub graph_requests: u64,
+    pub assets_requests: u64,
+    pub throttled: u64,
+    pub waited_ms: u64,
+    pub steps: u64,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Samples {
+    pub created: Vec<String>,
+    pub updated: Vec<String>,
+    pub retired: Vec<String>,
+}
+
+pub const SAMPLE_SIZE: usize = 5;
+const MAX_WARNINGS: usize = 20;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Checkpoint {
+    pub version: u32,
+    pub run_id: String,
+    pub trigger: String,
+    pub dry_run: bool,
+    /// The admin confirmed the retirements the mass-deletion guard stopped for.
+    pub confirmed: bool,
+    pub started_ms: u64,
+    pub phase: Phase,
+    pub datasets: Vec<DatasetRun>,
+    /// Staged chunks `run:<id>:chunk:0..chunks`.
+    pub chunks: u32,
+    /// Chunks holding at least one record to import.
+    pub record_chunks: u32,
+    /// Retire lists `run:<id>:retire:0..retire_chunks`.
+    pub retire_chunks: u32,
+    pub execution: Option<ExecutionLinks>,
+    pub tally: Tally,
+    pub warnings: Vec<String>,
+    pub samples: Samples,
+}
+
+impl Checkpoint {
+    pub fn new(
+        run_id: String,
+        trigger: String,
+        dry_run: bool,
+        started_ms: u64,
+        committed: &[(Dataset, Option<String>)],
+    ) -> Self {
+        Checkpoint {
+            version: CHECKPOINT_VERSION,
+            run_id,
+            trigger,
+            dry_run,
+            confirmed: false,
+            started_ms,
+            phase: Phase::Read { dataset: 0 },
+            datasets: committed
+                .iter()
+                .map(|(dataset, delta_link)| DatasetRun {
+                    dataset: *dataset,
+                    full: delta_link.is_none(),
+                    next_url: delta_link.clone(),
+                    pending_delta_link: None,
+                    finished: false,
+                    counts: Counts::default(),
+                    requests: 0,
+                })
+                .collect(),
+            chunks: 0,
+            record_chunks: 0,
+            retire_chunks: 0,
+            execution: None,
+            tally: Tally::default(),
+            warnings: Vec::new(),
+            samples: Samples::default(),
+        }
+    }
+
+    pub fn warn(&mut self, warning: String) {
+        if self.warnings.len() < MAX_WARNINGS && !self.warnings.contains(&warning) {
+            self.warnings.push(warning);
+        }
+    }
+
+    pub fn chunk_key(&self, n: u32) -> String {
+        format!("run:{}:chunk:{n}", self.run_id)
+    }
+
+    pub fn retire_key(&self, n: u32) -> String {
+        format!("run:{}:retire:{n}", self.run_id)
+    }
+}

@@ -1,0 +1,215 @@
+//! The committed index of one data set: object id → fingerprint (plus, for users, the manager id,
+//! which Graph's delta repeats only when it changes). Kept in KVS as hash shards, each well under
+//! Forge's value limit; the shard count doubles when a shard would grow past it.
+
+use std::collections::HashMap;
+
+use serde_json::{Map, Value};
+
+use super::store::{KvStore, MAX_VALUE_BYTES, StoreError};
+use crate::model::Fingerprint;
+
+const INITIAL_SHARDS: u32 = 16;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IndexEntry {
+    pub fingerprint: Fingerprint,
+    /// State that delta rounds do not repeat (a user's manager id).
+    pub carry: Option<String>,
+}
+
+impl IndexEntry {
+    /// The text form kept in shards and staged chunks.
+    pub fn encode_stored(&self) -> String {
+        self.encode()
+    }
+
+    pub fn decode_stored(text: &str) -> Option<Self> {
+        Self::decode(text)
+    }
+
+    fn encode(&self) -> String {
+        match &self.carry {
+            Some(carry) => format!("{} {carry}", self.fingerprint),
+            None => self.fingerprint.to_string(),
+        }
+    }
+
+    fn decode(text: &str) -> Option<Self> {
+        let (fp, carry) = match text.split_once(' ') {
+            Some((fp, carry)) => (fp, Some(carry.to_string())),
+            None => (text, None),
+        };
+        Some(IndexEntry {
+            fingerprint: fp.parse().ok()?,
+            carry,
+        })
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum IndexError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(
+        "stored index \"{key}\" is damaged ({detail}); run a full resync from the admin page to rebuild it"
+    )]
+    Damaged { key: String, detail: String },
+}
+
+fn meta_key(dataset: &str) -> String {
+    format!("index:{dataset}:meta")
+}
+
+fn shard_key(dataset: &str, shard: u32) -> String {
+    format!("index:{dataset}:{shard}")
+}
+
+fn shard_of(id: &str, shards: u32) -> u32 {
+    (xxhash_rust::xxh3::xxh3_64(id.as_bytes()) % u64::from(shards)) as u32
+}
+
+/// The whole index of a data set, in memory for the duration of a step.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Index {
+    pub entries: HashMap<String, IndexEntry>,
+}
+
+impl Index {
+    pub async fn load(store: &impl KvStore, dataset: &str) -> Result<Self, IndexError> {
+        let Some(shards) = shard_count(store, dataset).await? else {
+            return Ok(Index::default());
+        };
+        let mut entries = HashMap::new();
+        for shard in 0..shards {
+            let key = shard_key(dataset, shard);
+            let Some(value) = store.get(&key).await? else {
+                continue;
+            };
+            let object = value.as_object().ok_or_else(|| IndexError::Damaged {
+                key: key.clone(),
+                detail: "not an object".into(),
+            })?;
+            for (id, entry) in object {
+                let entry = entry.as_str().and_then(IndexEntry::decode).ok_or_else(|| {
+                    IndexError::Damaged {
+                        key: key.clone(),
+                        detail: format!("entry for {id} unreadable"),
+                    }
+                })?;
+                entries.insert(id.clone(), entry);
+            }
+        }
+        Ok(Index { entries })
+    }
+
+    /// Writes every shard. Idempotent: a redone commit writes the same values again.
+    pub async fn save(&self, store: &impl KvStore, dataset: &str) -> Result<(), IndexError> {
+        let previous = shard_count(store, dataset).await?.unwrap_or(0);
+        let mut shards = previous.max(INITIAL_SHARDS);
+        let encoded = loop {
+            let encoded = self.encode(shards);
+            if encoded
+                .iter()
+                .all(|s| s.to_string().len() <= MAX_VALUE_BYTES)
+            {
+                break encoded;
+            }
+            shards *= 2;
+        };
+        for (shard, value) in encoded.into_iter().enumerate() {
+            store.set(&shard_key(dataset, shard as u32), value).await?;
+        }
+        for stale in shards..previous {
+            store.delete(&shard_key(dataset, stale)).await?;
+        }
+        store
+            .set(&meta_key(dataset), serde_json::json!({ "shards": shards }))
+            .await?;
+        Ok(())
+    }
+
+    fn encode(&self, shards: u32) -> Vec<Value> {
+        let mut maps = vec![Map::new(); shards as usize];
+        for (id, entry) in &self.entries {
+            maps[shard_of(id, shards) as usize].insert(id.clone(), Value::String(entry.encode()));
+        }
+        maps.into_iter().map(Value::Object).collect()
+    }
+}
+
+async fn shard_count(store: &impl KvStore, dataset: &str) -> Result<Option<u32>, IndexError> {
+    let key = meta_key(dataset);
+    let Some(meta) = store.get(&key).await? else {
+        return Ok(None);
+    };
+    meta.get("shards")
+        .and_then(Value::as_u64)
+        .filter(|n| (1..=65_536).contains(n))
+        .map(|n| Some(n as u32))
+        .ok_or_else(|| IndexError::Damaged {
+            key,
+            detail: "no valid shard count".into(),
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sync::store::MemoryStore;
+
+    fn entry(n: u64, carry: Option<&str>) -> IndexEntry {
+        IndexEntry {
+            fingerprint: Fingerprint(n),
+            carry: carry.map(str::to_string),
+        }
+    }
+
+    #[test]
+    fn round_trips_and_grows_shards_under_the_value_limit() {
+        let store = MemoryStore::default();
+        let mut index = Index::default();
+        for n in 0..80_000u64 {
+            let carry = (n % 3 == 0).then(|| format!("manager-{n:032}"));
+            index.entries.insert(
+                format!("{n:08x}-0000-0000-0000-000000000000"),
+                entry(n, carry.as_deref()),
+            );
+        }
+        pollster::block_on(index.save(&store, "users")).expect("saved");
+        let shards = store.values.borrow()["index:users:meta"]["shards"]
+            .as_u64()
+            .expect("count");
+        assert!(shards > u64::from(INITIAL_SHARDS), "{shards} shards");
+        assert!(
+            store
+                .values
+                .borrow()
+                .values()
+                .all(|v| v.to_string().len() <= MAX_VALUE_BYTES)
+        );
+        let loaded = pollster::block_on(Index::load(&store, "users")).expect("loaded");
+        assert_eq!(loaded, index);
+    }
+
+    #[test]
+    fn an_absent_index_is_empty_and_a_damaged_one_says_how_to_fix_it() {
+        let store = MemoryStore::default();
+        assert!(
+            pollster::block_on(Index::load(&store, "users"))
+                .expect("empty")
+                .entries
+                .is_empty()
+        );
+        store
+            .values
+            .borrow_mut()
+            .insert("index:users:meta".into(), serde_json::json!({"shards": 1}));
+        store
+            .values
+            .borrow_mut()
+            .insert("index:users:0".into(), serde_json::json!({"a": 5}));
+        let error = pollster::block_on(Index::load(&store, "users")).unwrap_err();
+        assert!(error.to_string().contains("full resync"), "{error}");
+    }
+}

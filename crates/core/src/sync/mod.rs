@@ -1,0 +1,19 @@
+//! The sync engine: resumable steps that read Entra ID through Graph, plan against the committed
+//! index, write through the Assets import API and commit only after Assets is done.
+
+pub mod assets;
+pub mod budget;
+pub mod checkpoint;
+pub mod dataset;
+pub mod engine;
+pub mod index;
+pub mod mapping_doc;
+pub mod report;
+pub mod store;
+
+pub use assets::Destination;
+pub use budget::Budget;
+pub use checkpoint::{Checkpoint, Phase};
+pub use engine::{Host, StepResult, StepStatus, SyncError, begin_run, step};
+pub use report::{Outcome, Progress, RunReport};
+pub use store::{KvStore, MemoryStore, StoreError};

@@ -1,0 +1,127 @@
+//! What a step hands back: progress for the page, and at the end the run's report.
+
+use serde::Serialize;
+
+use super::assets::TypeCounters;
+use super::checkpoint::{Checkpoint, Counts, Phase, Samples, Tally};
+use super::dataset::Dataset;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Progress {
+    pub phase: &'static str,
+    pub dataset: Option<Dataset>,
+    pub read: u64,
+    pub percent: u8,
+}
+
+impl Progress {
+    pub fn of(checkpoint: &Checkpoint) -> Self {
+        let read = checkpoint.datasets.iter().map(|d| d.counts.read).sum();
+        let (phase, dataset, percent) = match &checkpoint.phase {
+            Phase::Read { dataset } => {
+                let done = checkpoint.datasets.iter().filter(|d| d.finished).count();
+                let share = 60 * done / checkpoint.datasets.len().max(1);
+                (
+                    "reading",
+                    checkpoint.datasets.get(*dataset).map(|d| d.dataset),
+                    5 + share as u8,
+                )
+            }
+            Phase::Plan => ("planning", None, 65),
+            Phase::AwaitingConfirmation { .. } => ("awaiting confirmation", None, 65),
+            Phase::Mapping | Phase::Start => ("writing", None, 70),
+            Phase::Submit { next } => {
+                let share = 15 * *next as usize / checkpoint.chunks.max(1) as usize;
+                ("writing", None, 70 + share as u8)
+            }
+            Phase::Poll => ("waiting for Assets", None, 88),
+            Phase::Retire { .. } => ("retiring", None, 93),
+            Phase::Commit => ("committing", None, 97),
+            Phase::Done => ("done", None, 100),
+        };
+        Progress {
+            phase,
+            dataset,
+            read,
+            percent,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Outcome {
+    Succeeded,
+    DryRun,
+    Failed,
+    Cancelled,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DatasetReport {
+    pub dataset: Dataset,
+    #[serde(flatten)]
+    pub counts: Counts,
+    pub graph_requests: u64,
+    pub full_round: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RunError {
+    pub message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RunReport {
+    pub run_id: String,
+    pub trigger: String,
+    pub outcome: Outcome,
+    pub started_ms: u64,
+    pub ended_ms: u64,
+    pub datasets: Vec<DatasetReport>,
+    #[serde(flatten)]
+    pub tally: Tally,
+    pub assets_counters: Vec<TypeCounters>,
+    pub warnings: Vec<String>,
+    pub errors: Vec<RunError>,
+    pub samples: Samples,
+}
+
+impl RunReport {
+    pub fn from(
+        checkpoint: &Checkpoint,
+        outcome: Outcome,
+        ended_ms: u64,
+        assets_counters: Vec<TypeCounters>,
+        errors: Vec<RunError>,
+    ) -> Self {
+        RunReport {
+            run_id: checkpoint.run_id.clone(),
+            trigger: checkpoint.trigger.clone(),
+            outcome,
+            started_ms: checkpoint.started_ms,
+            ended_ms,
+            datasets: checkpoint
+                .datasets
+                .iter()
+                .map(|d| DatasetReport {
+                    dataset: d.dataset,
+                    counts: d.counts.clone(),
+                    graph_requests: d.requests,
+                    full_round: d.full,
+                })
+                .collect(),
+            tally: checkpoint.tally.clone(),
+            assets_counters,
+            warnings: checkpoint.warnings.clone(),
+            errors,
+            samples: checkpoint.samples.clone(),
+        }
+    }
+}
