@@ -4,6 +4,7 @@ import { kvs } from '@forge/kvs';
 
 const SETTINGS_KEY = 'settings:connection';
 const SECRET_KEY = 'secret:client';
+const DESTINATION_KEY = 'settings:destination';
 
 export async function loadConnection() {
   const stored = (await kvs.get(SETTINGS_KEY)) ?? {};
@@ -20,4 +21,12 @@ export async function loadSecret() {
 
 export async function saveSecret(secret) {
   await kvs.setSecret(SECRET_KEY, secret);
+}
+
+export async function loadDestination() {
+  return (await kvs.get(DESTINATION_KEY)) ?? null;
+}
+
+export async function saveDestination(destination) {
+  await kvs.set(DESTINATION_KEY, destination);
 }

@@ -12,6 +12,8 @@ pub enum BridgeError {
     BadInput { what: &'static str, detail: String },
     #[error("could not hand the result back to JavaScript: {0}")]
     Output(String),
+    #[error("{0}")]
+    Failed(String),
 }
 
 impl From<BridgeError> for JsValue {

@@ -3,6 +3,8 @@
 
 mod bridge;
 mod clock;
+mod host;
+mod sync;
 mod transport;
 
 use entra_sync_core::{ConnectionReport, SettingsInput, check_connection};

@@ -16,6 +16,27 @@ pub struct Destination {
     pub import_source_id: String,
 }
 
+impl Destination {
+    /// Problems with the ids, as `(field, message)`: both are GUIDs that Assets hands out, and they
+    /// end up in request paths.
+    pub fn problems(&self) -> Vec<(&'static str, String)> {
+        let mut problems = Vec::new();
+        if uuid::Uuid::parse_str(self.workspace_id.trim()).is_err() {
+            problems.push((
+                "workspaceId",
+                format!("Workspace ID \"{}\" is not a GUID. Pick the workspace from the list, or copy it from Assets settings.", self.workspace_id),
+            ));
+        }
+        if uuid::Uuid::parse_str(self.import_source_id.trim()).is_err() {
+            problems.push((
+                "importSourceId",
+                format!("Import source ID \"{}\" is not a GUID. Create an import of type Microsoft Entra ID & Intune in the Assets schema, or pick it from the list.", self.import_source_id),
+            ));
+        }
+        problems
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ExecutionLinks {
@@ -85,6 +106,7 @@ impl<'a, T: HttpTransport, C: Clock> AssetsClient<'a, T, C> {
     }
 
     fn source_path(&self, rest: &str) -> String {
+        debug_assert!(self.destination.problems().is_empty());
         format!(
             "/jsm/assets/workspace/{}/v1/importsource/{}{rest}",
             self.destination.workspace_id, self.destination.import_source_id

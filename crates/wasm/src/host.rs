@@ -1,0 +1,117 @@
+//! The engine's host services over JS objects the handler passes in: KVS (`{get, set, delete}`
+//! returning promises) and Assets requests (a function that goes through `requestJira`).
+
+use entra_sync_core::sync::{KvStore, StoreError};
+use entra_sync_core::{HttpRequest, HttpResponse, HttpTransport, TransportError};
+use js_sys::{Function, Promise, Reflect};
+use serde::Deserialize;
+use serde_json::Value;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+
+use crate::bridge;
+
+fn js_message(error: &JsValue) -> String {
+    error
+        .dyn_ref::<js_sys::Error>()
+        .map(|e| String::from(e.message()))
+        .or_else(|| error.as_string())
+        .unwrap_or_else(|| "unknown JavaScript error".into())
+}
+
+async fn call(target: &JsValue, method: &str, args: &[JsValue]) -> Result<JsValue, String> {
+    let function: Function = Reflect::get(target, &JsValue::from_str(method))
+        .ok()
+        .and_then(|f| f.dyn_into().ok())
+        .ok_or_else(|| format!("the host object has no {method}() function"))?;
+    let array = js_sys::Array::new();
+    for arg in args {
+        array.push(arg);
+    }
+    let returned = function.apply(target, &array).map_err(|e| js_message(&e))?;
+    let promise = Promise::resolve(&returned);
+    JsFuture::from(promise).await.map_err(|e| js_message(&e))
+}
+
+/// Forge KVS through the handler's `{get, set, delete}`.
+pub struct JsStore(pub JsValue);
+
+impl KvStore for JsStore {
+    async fn get(&self, key: &str) -> Result<Option<Value>, StoreError> {
+        let failed = |message| StoreError {
+            operation: "get",
+            key: key.to_string(),
+            message,
+        };
+        let value = call(&self.0, "get", &[JsValue::from_str(key)])
+            .await
+            .map_err(failed)?;
+        if value.is_undefined() || value.is_null() {
+            return Ok(None);
+        }
+        bridge::from_js::<Value>(value, "a stored value")
+            .map(Some)
+            .map_err(|e| failed(e.to_string()))
+    }
+
+    async fn set(&self, key: &str, value: Value) -> Result<(), StoreError> {
+        let failed = |message| StoreError {
+            operation: "set",
+            key: key.to_string(),
+            message,
+        };
+        let js = bridge::to_js(&value).map_err(|e| failed(e.to_string()))?;
+        call(&self.0, "set", &[JsValue::from_str(key), js])
+            .await
+            .map(|_| ())
+            .map_err(failed)
+    }
+
+    async fn delete(&self, key: &str) -> Result<(), StoreError> {
+        call(&self.0, "delete", &[JsValue::from_str(key)])
+            .await
+            .map(|_| ())
+            .map_err(|message| StoreError {
+                operation: "delete",
+                key: key.to_string(),
+                message,
+            })
+    }
+}
+
+#[derive(Deserialize)]
+struct JsResponse {
+    status: u16,
+    #[serde(default)]
+    headers: Vec<(String, String)>,
+    #[serde(default)]
+    body: String,
+}
+
+/// Requests to the Jira site (JSM Assets) through the handler's `request({method, url, headers,
+/// body})`, which uses `requestJira` as the app.
+pub struct JsSiteTransport(pub JsValue);
+
+impl HttpTransport for JsSiteTransport {
+    async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
+        let failed = |message: String| TransportError {
+            url: request.url.clone(),
+            message,
+        };
+        let init = serde_json::json!({
+            "method": request.method.as_str(),
+            "url": request.url,
+            "headers": request.headers,
+            "body": request.body,
+        });
+        let js = bridge::to_js(&init).map_err(|e| failed(e.to_string()))?;
+        let answer = call(&self.0, "request", &[js]).await.map_err(&failed)?;
+        let answer: JsResponse =
+            bridge::from_js(answer, "a site response").map_err(|e| failed(e.to_string()))?;
+        Ok(HttpResponse {
+            status: answer.status,
+            headers: answer.headers,
+            body: answer.body,
+        })
+    }
+}

@@ -1,0 +1,23 @@
+// The host services the wasm engine uses, over Forge: KVS and requests to the Jira site as the app.
+import { asApp, assumeTrustedRoute } from '@forge/api';
+import { kvs } from '@forge/kvs';
+
+export const store = {
+  get: (key) => kvs.get(key),
+  set: (key, value) => kvs.set(key, value),
+  delete: (key) => kvs.delete(key),
+};
+
+// Paths are built by the core from validated ids, and links come from the Assets import API, so
+// they are trusted routes; absolute links are reduced to their path, as routeFromAbsolute would.
+export const site = {
+  async request({ method, url, headers, body }) {
+    const path = url.startsWith('http') ? (({ pathname, search }) => pathname + search)(new URL(url)) : url;
+    const response = await asApp().requestJira(assumeTrustedRoute(path), {
+      method,
+      headers: Object.fromEntries(headers),
+      body: body ?? undefined,
+    });
+    return { status: response.status, headers: [...response.headers.entries()], body: await response.text() };
+  },
+};

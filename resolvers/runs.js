@@ -1,0 +1,99 @@
+// Sync runs as Forge sees them: a lease so runs never overlap, the active run's checkpoint in KVS,
+// one queue event per step, and a history of reports. The steps themselves run in wasm.
+import { Queue } from '@forge/events';
+import { getAppContext } from '@forge/api';
+import { kvs, WhereConditions } from '@forge/kvs';
+import { beginRun, syncStep } from './core.js';
+import { site, store } from './platform.js';
+import { loadConnection, loadDestination, loadSecret } from './store.js';
+
+export const queue = new Queue({ key: 'sync-queue' });
+
+const LEASE_KEY = 'run:lease';
+const ACTIVE_KEY = 'run:active';
+const HISTORY_PREFIX = 'history:';
+const HISTORY_KEEP = 50;
+// A step that has not refreshed the lease for this long is taken to be dead.
+const LEASE_MS = 20 * 60 * 1000;
+// Leave time after a step for saving its checkpoint and pushing the next event.
+const SAFETY_MS = 20 * 1000;
+
+const historyKey = (startedMs) => `${HISTORY_PREFIX}${String(9_999_999_999_999 - startedMs).padStart(13, '0')}`;
+
+export async function activeRun() {
+  return (await kvs.get(ACTIVE_KEY)) ?? null;
+}
+
+/** Starts a run unless one is going; returns `{started, runId}` or `{started: false, reason}`. */
+export async function startRun({ trigger, dryRun = false, fullResync = false }) {
+  const lease = await kvs.get(LEASE_KEY);
+  if (lease && lease.expiresAt > Date.now()) {
+    return { started: false, reason: `A sync is already running (started by ${lease.trigger}). Wait for it to finish or cancel it.` };
+  }
+  const destination = await loadDestination();
+  if (!destination) return { started: false, reason: 'Choose the Assets destination (workspace and import) before syncing.' };
+  const runId = `run-${Date.now()}`;
+  await kvs.set(LEASE_KEY, { runId, trigger, expiresAt: Date.now() + LEASE_MS });
+  const checkpoint = await beginRun({ runId, trigger, dryRun, fullResync }, store);
+  await kvs.set(ACTIVE_KEY, { runId, seq: 0, trigger, dryRun, status: 'running', checkpoint, progress: null });
+  await queue.push([{ body: { runId, seq: 0 } }]);
+  return { started: true, runId };
+}
+
+async function finish(active, report) {
+  await kvs.set(historyKey(report.startedMs), report);
+  const { results } = await kvs.query().where('key', WhereConditions.beginsWith(HISTORY_PREFIX)).limit(HISTORY_KEEP + 10).getMany();
+  for (const { key } of results.slice(HISTORY_KEEP)) await kvs.delete(key);
+  await kvs.delete(ACTIVE_KEY);
+  const lease = await kvs.get(LEASE_KEY);
+  if (lease?.runId === active.runId) await kvs.delete(LEASE_KEY);
+}
+
+/** The queue consumer: one step of the active run. Stale or duplicate events are ignored. */
+export async function runStep(event) {
+  const { runId, seq } = event?.body ?? {};
+  if (typeof runId !== 'string' || !Number.isInteger(seq)) {
+    console.error(`sync-queue: ignoring an event without runId/seq: ${JSON.stringify(event?.body).slice(0, 200)}`);
+    return;
+  }
+  const active = await activeRun();
+  if (!active || active.runId !== runId || active.seq !== seq || active.status !== 'running') return;
+
+  const settings = { ...(await loadConnection()), clientSecret: await loadSecret() };
+  const destination = await loadDestination();
+  const remaining = getAppContext().invocationRemainingTimeInMillis();
+  const budget = {
+    deadlineMs: Date.now() + Math.max(0, remaining - SAFETY_MS),
+    maxRequests: Math.max(10, Math.floor(remaining / 60_000 + 1) * 100 - 10),
+  };
+  const result = await syncStep({ settings, destination, budget, checkpoint: active.checkpoint }, store, site);
+  const { checkpoint, progress, status } = result;
+  if (status.kind === 'finished') return finish(active, status.report);
+
+  const next = { ...active, checkpoint, progress };
+  if (status.kind === 'awaitingConfirmation') {
+    await kvs.set(ACTIVE_KEY, { ...next, status: 'awaitingConfirmation', retire: status.retire, threshold: status.threshold });
+    return;
+  }
+  await kvs.set(ACTIVE_KEY, { ...next, seq: seq + 1 });
+  await kvs.set(LEASE_KEY, { runId, trigger: active.trigger, expiresAt: Date.now() + LEASE_MS });
+  await queue.push([{ body: { runId, seq: seq + 1 } }]);
+}
+
+/** The admin confirmed the retirements the mass-deletion guard stopped for. */
+export async function confirmRun(runId) {
+  const active = await activeRun();
+  if (!active || active.runId !== runId || active.status !== 'awaitingConfirmation') {
+    return { ok: false, reason: 'That run is not waiting for a confirmation.' };
+  }
+  const seq = active.seq + 1;
+  await kvs.set(ACTIVE_KEY, { ...active, seq, status: 'running', checkpoint: { ...active.checkpoint, confirmed: true } });
+  await kvs.set(LEASE_KEY, { runId, trigger: active.trigger, expiresAt: Date.now() + LEASE_MS });
+  await queue.push([{ body: { runId, seq } }]);
+  return { ok: true };
+}
+
+export async function history(limit = 20) {
+  const { results } = await kvs.query().where('key', WhereConditions.beginsWith(HISTORY_PREFIX)).limit(Math.min(limit, 50)).getMany();
+  return results.map((r) => r.value);
+}
