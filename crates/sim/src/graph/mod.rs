@@ -2,6 +2,7 @@
 
 mod auth;
 mod collection;
+mod delta;
 mod device_schema;
 mod devices;
 mod envelope;
@@ -26,6 +27,7 @@ use axum::middleware;
 use axum::routing::get;
 
 pub use auth::Caller;
+pub use delta::{DeltaControls, DeltaResetMode};
 pub use envelope::ODATA_JSON;
 pub use error::GraphError;
 pub use members::closure as transitive_members;
