@@ -4,7 +4,9 @@
 //! Graph endpoints (v1.0): `/users` (+ `$filter`, `$count`, `$expand=manager`), `/users/$count`,
 //! `/users/{id}`, `/users/{id}/manager`, `/groups`, `/groups/{id}/members` and `/transitiveMembers`
 //! (also cast to `microsoft.graph.user`), `/devices`, `/deviceManagement/managedDevices`,
-//! `/subscribedSkus`. Permissions per endpoint are in [`graph::roles`].
+//! `/subscribedSkus`, and delta queries on `/users`, `/groups` (with `members@delta`) and `/devices`
+//! answered from the tenant's change log ([`SimState::churn`] changes the tenant while served).
+//! Permissions per endpoint are in [`graph::roles`].
 //!
 //! In-process use (tests, other tools):
 //! ```no_run
@@ -26,6 +28,7 @@ pub mod time;
 
 use axum::Router;
 
+pub use graph::DeltaResetMode;
 pub use server::{BackgroundServer, LaunchInfo, serve};
 pub use state::{DEFAULT_GRANTS, SimState};
 pub use tenant::{Preset, Tenant};

@@ -6,8 +6,9 @@ use std::collections::BTreeSet;
 use std::sync::{Arc, PoisonError, RwLock};
 
 use crate::assets::AssetsState;
+use crate::graph::{DeltaControls, DeltaResetMode};
 use crate::identity::{self, IssuedToken, JwtSigner};
-use crate::tenant::Tenant;
+use crate::tenant::{ChurnReport, Tenant};
 
 /// Application permissions Entra Sync asks for; a fresh sim has admin consent for all of them.
 pub const DEFAULT_GRANTS: [&str; 6] = [
@@ -26,7 +27,11 @@ pub struct SimState {
 }
 
 struct Inner {
-    tenant: Tenant,
+    /// Replaced whole on every change (copy-on-write): readers clone the `Arc` and keep a consistent
+    /// snapshot for the rest of their request without holding the lock.
+    tenant: RwLock<Arc<Tenant>>,
+    /// Delta-token controls (expiry, reset mode) that tests and the demo flip.
+    delta: DeltaControls,
     signer: JwtSigner,
     /// Consented Application permissions. Like in Entra, a change shows in tokens issued afterwards only.
     grants: RwLock<BTreeSet<String>>,
@@ -37,7 +42,8 @@ impl SimState {
     pub fn new(tenant: Tenant) -> Self {
         Self {
             inner: Arc::new(Inner {
-                tenant,
+                tenant: RwLock::new(Arc::new(tenant)),
+                delta: DeltaControls::default(),
                 signer: JwtSigner::random(),
                 grants: RwLock::new(DEFAULT_GRANTS.iter().map(|p| p.to_string()).collect()),
                 assets: AssetsState::new(),
@@ -45,8 +51,49 @@ impl SimState {
         }
     }
 
-    pub fn tenant(&self) -> &Tenant {
-        &self.inner.tenant
+    /// The tenant as it is now. A cheap snapshot: later changes do not show in it.
+    pub fn tenant(&self) -> Arc<Tenant> {
+        let tenant = self
+            .inner
+            .tenant
+            .read()
+            .unwrap_or_else(PoisonError::into_inner);
+        Arc::clone(&tenant)
+    }
+
+    /// Applies `change` to a copy of the tenant and publishes the copy. Writers queue on the lock, so
+    /// no change is lost; readers keep the snapshot they already hold.
+    pub fn update_tenant<R>(&self, change: impl FnOnce(&mut Tenant) -> R) -> R {
+        // A panic in `change` leaves the published tenant untouched (it works on a copy), so a poisoned
+        // lock still guards a consistent tenant.
+        let mut slot = self
+            .inner
+            .tenant
+            .write()
+            .unwrap_or_else(PoisonError::into_inner);
+        let mut next = Tenant::clone(&slot);
+        let result = change(&mut next);
+        *slot = Arc::new(next);
+        result
+    }
+
+    /// Applies about `percent`% of the user count in directory changes; see [`Tenant::churn`].
+    pub fn churn(&self, percent: f64, seed: u64) -> ChurnReport {
+        self.update_tenant(|tenant| tenant.churn(percent, seed))
+    }
+
+    /// Delta-token controls: expiry and how an invalid token is answered.
+    pub fn delta(&self) -> &DeltaControls {
+        &self.inner.delta
+    }
+
+    /// Every delta and skip token issued so far stops working, as after seven days.
+    pub fn expire_delta_tokens(&self) {
+        self.inner.delta.expire_tokens();
+    }
+
+    pub fn set_delta_reset_mode(&self, mode: DeltaResetMode) {
+        self.inner.delta.set_reset_mode(mode);
     }
 
     /// Admin consent for one Application permission, e.g. `Directory.Read.All`.
@@ -81,7 +128,12 @@ impl SimState {
 
     /// As [`Self::issue_access_token`], as if issued at `issued_at` (Unix seconds); lets tests hold expired tokens.
     pub fn issue_access_token_at(&self, issued_at: u64) -> IssuedToken {
-        identity::issue(self.tenant(), &self.inner.signer, self.granted(), issued_at)
+        identity::issue(
+            &self.tenant(),
+            &self.inner.signer,
+            self.granted(),
+            issued_at,
+        )
     }
 
     /// The JSM Assets side: data and control methods.

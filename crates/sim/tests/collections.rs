@@ -42,7 +42,7 @@ fn nesting_group(tenant: &Tenant) -> usize {
 #[test]
 fn paging_returns_every_item_of_every_collection_exactly_once() {
     let sim = start();
-    let tenant = sim.tenant();
+    let tenant = &sim.tenant();
     let token = sim.fetch_token();
 
     let (users, pages) = sim.collect(&sim.graph_url("/users?$top=37&$select=id"), &token, &[]);
@@ -79,7 +79,7 @@ fn paging_returns_every_item_of_every_collection_exactly_once() {
 #[test]
 fn managed_devices_come_in_pages_of_up_to_1000() {
     let sim = start_with(Tenant::generate(Preset::Small, 42));
-    let tenant = sim.tenant();
+    let tenant = &sim.tenant();
     let token = sim.fetch_token();
     let expected = || tenant.managed_devices.iter().map(|m| m.id.to_string());
     for query in ["", "?$top=5000"] {
@@ -108,7 +108,7 @@ fn managed_devices_come_in_pages_of_up_to_1000() {
 #[test]
 fn transitive_members_are_the_closure_of_nested_groups() {
     let sim = start_with(Tenant::generate(Preset::Small, 42));
-    let tenant = sim.tenant();
+    let tenant = &sim.tenant();
     let token = sim.fetch_token();
     let g = nesting_group(tenant);
 
@@ -169,7 +169,7 @@ fn transitive_members_are_the_closure_of_nested_groups() {
 #[test]
 fn members_carry_their_odata_type_and_only_applicable_selected_properties() {
     let sim = start();
-    let tenant = sim.tenant();
+    let tenant = &sim.tenant();
     let token = sim.fetch_token();
     let g = nesting_group(tenant);
     let reply = sim.get(
@@ -285,8 +285,8 @@ fn bodies_have_the_documented_field_names_and_types() {
         }
     }
     // Members: the docs sample has only id and mail; the sim adds `@odata.type` like real responses.
-    let group = sim
-        .tenant()
+    let tenant = sim.tenant();
+    let group = tenant
         .groups
         .iter()
         .find(|g| g.members.iter().any(|m| matches!(m, MemberRef::User(_))))

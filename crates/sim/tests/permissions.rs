@@ -8,7 +8,7 @@ use common::{Sim, assert_graph_error, start};
 use serde_json::Value;
 
 fn paths(sim: &Sim) -> Vec<(&'static str, String)> {
-    let tenant = sim.tenant();
+    let tenant = &sim.tenant();
     let group = tenant.groups[0].id;
     let user = &tenant.users[0].id;
     vec![

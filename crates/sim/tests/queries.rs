@@ -23,7 +23,7 @@ fn url_safe(path: &str) -> String {
 #[test]
 fn a_user_by_id_or_upn_and_their_manager() {
     let sim = start();
-    let tenant = sim.tenant();
+    let tenant = &sim.tenant();
     let token = sim.fetch_token();
     let user = tenant.users.iter().find(|u| u.manager.is_some()).unwrap();
     let manager = &tenant.users[user.manager.unwrap() as usize];
@@ -82,7 +82,7 @@ fn a_user_by_id_or_upn_and_their_manager() {
 #[test]
 fn users_list_expands_manager_ids_across_pages() {
     let sim = start();
-    let tenant = sim.tenant();
+    let tenant = &sim.tenant();
     let (items, pages) = sim.collect(
         &sim.graph_url("/users?$select=id&$expand=manager($select=id)&$top=120"),
         &sim.fetch_token(),
@@ -112,7 +112,7 @@ fn users_list_expands_manager_ids_across_pages() {
 #[test]
 fn filters_the_app_offers_select_the_right_objects_on_every_page() {
     let sim = start();
-    let tenant = sim.tenant();
+    let tenant = &sim.tenant();
     let token = sim.fetch_token();
     let check = |path: &str, expected: Vec<String>| {
         let (items, _) = sim.collect(&sim.graph_url(&url_safe(path)), &token, &[]);
@@ -188,7 +188,7 @@ fn filters_the_app_offers_select_the_right_objects_on_every_page() {
 #[test]
 fn count_needs_consistency_level_eventual() {
     let sim = start();
-    let tenant = sim.tenant();
+    let tenant = &sim.tenant();
     let token = sim.fetch_token();
 
     let reply = sim.get(

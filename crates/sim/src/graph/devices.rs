@@ -28,7 +28,7 @@ pub async fn list(
         clamp_top: false,
         countable: true,
     };
-    let tenant = state.tenant();
+    let tenant = &state.tenant();
     list_items(
         &listing,
         &DEVICE,

@@ -36,6 +36,17 @@ pub enum GraphError {
     SegmentNotFound(String),
     #[error("The HTTP method '{0}' is not allowed for this resource.")]
     MethodNotAllowed(String),
+    /// A delta or skip token that expired (seven days) or was never issued.
+    #[error(
+        "The sync state generation is not found. The delta token is expired or invalid; start a new sync with a request without a token."
+    )]
+    SyncStateNotFound,
+    /// The documented alternative to [`Self::SyncStateNotFound`]: 410 Gone, with `Location` naming a
+    /// fresh delta URL.
+    #[error(
+        "Resync required. Discard the delta token and start again from the URL in the Location header."
+    )]
+    ResyncRequired(String),
     /// Valid Graph that the simulator does not do yet; failing loudly beats answering wrongly.
     #[error("{0}")]
     NotImplemented(String),
@@ -53,6 +64,8 @@ impl GraphError {
             GraphError::SegmentNotFound(_) => "BadRequest",
             GraphError::MethodNotAllowed(_) => "BadRequest",
             GraphError::NotImplemented(_) => "NotImplemented",
+            GraphError::SyncStateNotFound => "syncStateNotFound",
+            GraphError::ResyncRequired(_) => "resyncRequired",
         }
     }
 
@@ -68,6 +81,8 @@ impl GraphError {
             GraphError::ResourceNotFound(_) => StatusCode::NOT_FOUND,
             GraphError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             GraphError::NotImplemented(_) => StatusCode::NOT_IMPLEMENTED,
+            GraphError::SyncStateNotFound => StatusCode::BAD_REQUEST,
+            GraphError::ResyncRequired(_) => StatusCode::GONE,
         }
     }
 
@@ -89,6 +104,11 @@ impl GraphError {
         };
         let mut response =
             (self.status(), serde_json::to_vec(&body).unwrap_or_default()).into_response();
+        if let GraphError::ResyncRequired(location) = self {
+            if let Ok(value) = HeaderValue::from_str(location) {
+                response.headers_mut().insert(header::LOCATION, value);
+            }
+        }
         if let GraphError::InvalidAuthenticationToken(_) = self {
             // Graph's challenge, naming the authority and Graph's own app id as the resource.
             response.headers_mut().insert(

@@ -29,7 +29,7 @@ pub async fn list(
         clamp_top: true,
         countable: false,
     };
-    let tenant = state.tenant();
+    let tenant = &state.tenant();
     list_items(
         &listing,
         &MANAGED_DEVICE,

@@ -127,7 +127,7 @@ fn list(
     segment: &str,
     members_of: impl Fn(&Tenant, usize) -> Vec<MemberRef>,
 ) -> Result<Response, GraphError> {
-    let tenant = state.tenant();
+    let tenant = &state.tenant();
     let group = tenant
         .index
         .group(&id)

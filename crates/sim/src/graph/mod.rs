@@ -2,6 +2,7 @@
 
 mod auth;
 mod collection;
+mod delta;
 mod device_schema;
 mod devices;
 mod envelope;
@@ -26,6 +27,7 @@ use axum::middleware;
 use axum::routing::get;
 
 pub use auth::Caller;
+pub use delta::{DeltaControls, DeltaResetMode};
 pub use envelope::ODATA_JSON;
 pub use error::GraphError;
 pub use members::closure as transitive_members;
@@ -36,6 +38,7 @@ use crate::state::SimState;
 pub fn routes() -> Router<SimState> {
     let v1 = Router::new()
         .route("/users", get(users::list).fallback(wrong_method))
+        .route("/users/delta", get(delta::users).fallback(wrong_method))
         .route("/users/$count", get(users::count).fallback(wrong_method))
         .route("/users/{id}", get(users::get).fallback(wrong_method))
         .route(
@@ -43,6 +46,7 @@ pub fn routes() -> Router<SimState> {
             get(users::manager).fallback(wrong_method),
         )
         .route("/groups", get(groups::list).fallback(wrong_method))
+        .route("/groups/delta", get(delta::groups).fallback(wrong_method))
         .route(
             "/groups/{id}/members",
             get(members::direct).fallback(wrong_method),
@@ -60,6 +64,7 @@ pub fn routes() -> Router<SimState> {
             get(members::transitive_users).fallback(wrong_method),
         )
         .route("/devices", get(devices::list).fallback(wrong_method))
+        .route("/devices/delta", get(delta::devices).fallback(wrong_method))
         .route(
             "/deviceManagement/managedDevices",
             get(managed_devices::list).fallback(wrong_method),

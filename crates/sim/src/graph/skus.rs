@@ -83,7 +83,7 @@ pub async fn list(
         ));
     }
     let props = SKU.resolve(options.select.as_deref())?;
-    let tenant = state.tenant();
+    let tenant = &state.tenant();
     let context = match &options.select {
         Some(_) => format!(
             "/v1.0/$metadata#subscribedSkus({})",

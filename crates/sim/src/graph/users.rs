@@ -41,7 +41,7 @@ pub async fn list(
     let request = listing.request(query::parse(raw.as_deref())?, &headers)?;
     let props = USER.resolve(request.select.as_deref())?;
     let expand = request.expand.as_deref().map(Expand::parse).transpose()?;
-    let tenant = state.tenant();
+    let tenant = &state.tenant();
     let matching = matching(tenant, request.filter.as_deref())?;
     let selected = request
         .select
@@ -137,7 +137,7 @@ pub async fn count(
             "$count is not currently supported.".to_string(),
         ));
     }
-    let count = matching(state.tenant(), options.filter.as_deref())?.len();
+    let count = matching(&state.tenant(), options.filter.as_deref())?.len();
     let mut response = (StatusCode::OK, count.to_string()).into_response();
     response
         .headers_mut()
@@ -154,7 +154,7 @@ pub async fn get(
     RawQuery(raw): RawQuery,
 ) -> Result<Response, GraphError> {
     caller.require_any(roles::USERS)?;
-    let tenant = state.tenant();
+    let tenant = &state.tenant();
     let user = find(tenant, &key)?;
     let options = single_options(raw.as_deref())?;
     let props = USER.resolve(options.as_deref())?;
@@ -179,7 +179,7 @@ pub async fn manager(
     RawQuery(raw): RawQuery,
 ) -> Result<Response, GraphError> {
     caller.require_any(roles::USERS)?;
-    let tenant = state.tenant();
+    let tenant = &state.tenant();
     let user = find(tenant, &key)?;
     let manager = user
         .manager

@@ -257,3 +257,8 @@ fn sample(rng: &mut impl Rng, length: usize, amount: usize) -> impl Iterator<Ite
     picked.sort_unstable();
     picked.into_iter()
 }
+
+/// A new static group of people (security or Microsoft 365), as an admin creates one later on.
+pub(super) fn people_group(rng: &mut impl Rng, nicknames: &mut HashSet<String>) -> Group {
+    describe(rng, Purpose::People, nicknames)
+}

@@ -19,6 +19,8 @@ pub enum Stream {
     ManagedDevices = 7,
     Skus = 8,
     Licenses = 9,
+    /// Changes applied after generation; combined with the churn call's own seed.
+    Churn = 10,
 }
 
 pub fn rng(seed: u64, stream: Stream) -> ChaCha20Rng {

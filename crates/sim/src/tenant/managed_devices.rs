@@ -110,7 +110,7 @@ pub fn generate(
     records
 }
 
-fn record(
+pub(super) fn record(
     rng: &mut impl Rng,
     owners: &[u32],
     directory_device: Option<u32>,

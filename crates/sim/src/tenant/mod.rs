@@ -1,5 +1,7 @@
 //! The simulated Entra tenant: identity, one app registration and its directory, all derived from a seed.
 
+mod changes;
+mod churn;
 mod device;
 mod devices;
 mod group;
@@ -16,6 +18,8 @@ mod skus;
 mod user;
 mod users;
 
+pub use changes::{Change, ChangeLog, NetChange, ObjectKind, ObjectRef, RemovalReason};
+pub use churn::{ChurnReport, ManagedDeviceChanges, ObjectChanges};
 pub use device::{Device, DeviceOs, ManagedDevice};
 pub use group::{Group, GroupKind, MemberRef};
 pub use index::TenantIndex;
@@ -48,6 +52,8 @@ pub struct Tenant {
     pub service_plans: Vec<ServicePlan>,
     /// Id lookups, derived from the vectors above.
     pub index: TenantIndex,
+    /// Every change since generation, for delta queries.
+    pub changes: ChangeLog,
 }
 
 /// The app registration an admin creates for Entra Sync, with the one client secret they copied.
@@ -110,6 +116,7 @@ impl Tenant {
             skus: licensing.skus,
             service_plans: licensing.service_plans,
             index,
+            changes: ChangeLog::default(),
         }
     }
 

@@ -205,7 +205,7 @@ fn assign(seed: u64, users: &[User], skus: &[Sku]) -> Vec<Vec<AssignedLicense>> 
         .collect()
 }
 
-fn license(rng: &mut impl Rng, skus: &[Sku], sku: usize) -> AssignedLicense {
+pub(super) fn license(rng: &mut impl Rng, skus: &[Sku], sku: usize) -> AssignedLicense {
     let plans = &skus[sku].service_plans;
     // An admin switched one plan off (often Teams or Yammer) for some users.
     let disabled_plans = if !plans.is_empty() && rng.random_ratio(1, 10) {

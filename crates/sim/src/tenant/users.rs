@@ -112,7 +112,12 @@ fn phone(rng: &mut impl Rng, area: &str) -> String {
     format!("+1 {area} 555 0{:03}", rng.random_range(100..1000))
 }
 
-fn member(rng: &mut impl Rng, domain: &str, upns: &mut HashSet<String>, index: usize) -> User {
+pub(super) fn member(
+    rng: &mut impl Rng,
+    domain: &str,
+    upns: &mut HashSet<String>,
+    index: usize,
+) -> User {
     let p = person(rng);
     let local = unique_stem(upns, &format!("{}.{}", p.given.ascii, p.surname.ascii), "");
     let upn = format!("{local}@{domain}");

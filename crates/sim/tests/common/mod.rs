@@ -66,7 +66,7 @@ fn reply(mut response: ureq::http::Response<ureq::Body>) -> Reply {
 }
 
 impl Sim {
-    pub fn tenant(&self) -> &Tenant {
+    pub fn tenant(&self) -> std::sync::Arc<Tenant> {
         self.server.state().tenant()
     }
 
