@@ -1,0 +1,197 @@
+//! The engine against the real simulator, natively: transports that carry the core's requests to an
+//! in-process sim the way the local Forge runtime does (Microsoft hosts mapped onto loopback with
+//! X-Forwarded-Host; Assets paths sent as the app).
+#![allow(dead_code)]
+
+use std::cell::Cell;
+use std::rc::Rc;
+use std::time::Duration;
+
+use entra_sync_core::clock::ManualClock;
+use entra_sync_core::sync::{
+    Budget, Checkpoint, Destination, Host, MemoryStore, StepResult, StepStatus, begin_run, step,
+};
+use entra_sync_core::{
+    ConnectionSettings, HttpRequest, HttpResponse, HttpTransport, SettingsInput, TransportError,
+};
+use entra_sync_sim::{BackgroundServer, Preset, SimState, Tenant};
+
+pub struct Loopback {
+    pub base: String,
+    agent: ureq::Agent,
+    clock: Rc<ManualClock>,
+    /// How far each request moves the clock, so time budgets bite in tests.
+    pub tick_ms: Cell<u64>,
+}
+
+impl Loopback {
+    fn new(base: &str, clock: Rc<ManualClock>) -> Self {
+        Loopback {
+            base: base.to_string(),
+            clock,
+            tick_ms: Cell::new(0),
+            agent: ureq::Agent::config_builder()
+                .http_status_as_error(false)
+                .timeout_global(Some(Duration::from_secs(30)))
+                .build()
+                .into(),
+        }
+    }
+
+    fn send_blocking(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
+        let failed = |message: String| TransportError {
+            url: request.url.clone(),
+            message,
+        };
+        self.clock.advance(Duration::from_millis(self.tick_ms.get()));
+        let mut forwarded = None;
+        let url = if let Some(rest) = request.url.strip_prefix("https://") {
+            let (host, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+            forwarded = Some(host.to_string());
+            format!("{}{path}", self.base)
+        } else if request.url.starts_with('/') {
+            format!("{}{}", self.base, request.url)
+        } else {
+            request.url.clone()
+        };
+        let mut builder = ureq::http::Request::builder()
+            .method(request.method.as_str())
+            .uri(&url);
+        for (name, value) in &request.headers {
+            builder = builder.header(name, value);
+        }
+        match forwarded {
+            Some(host) => {
+                builder = builder
+                    .header("X-Forwarded-Host", host)
+                    .header("X-Forwarded-Proto", "https");
+            }
+            None => builder = builder.header("x-forge-provider", "app"),
+        }
+        let http = builder
+            .body(request.body.clone().unwrap_or_default())
+            .map_err(|e| failed(e.to_string()))?;
+        let mut response = self.agent.run(http).map_err(|e| failed(e.to_string()))?;
+        let headers = response
+            .headers()
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_str().unwrap_or_default().to_string()))
+            .collect();
+        let body = response
+            .body_mut()
+            .read_to_string()
+            .map_err(|e| failed(e.to_string()))?;
+        Ok(HttpResponse {
+            status: response.status().as_u16(),
+            headers,
+            body,
+        })
+    }
+}
+
+impl HttpTransport for Loopback {
+    async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
+        self.send_blocking(request)
+    }
+}
+
+pub struct World {
+    pub server: BackgroundServer,
+    pub net: Loopback,
+    pub store: MemoryStore,
+    pub clock: Rc<ManualClock>,
+    pub settings: ConnectionSettings,
+    pub destination: Destination,
+}
+
+impl World {
+    pub fn new(preset: Preset, seed: u64) -> Self {
+        let server =
+            BackgroundServer::start(SimState::new(Tenant::generate(preset, seed))).expect("sim");
+        let info = server.info();
+        let settings = SettingsInput {
+            tenant_id: Some(info.tenant_id.clone()),
+            client_id: Some(info.client_id.clone()),
+            client_secret: Some(entra_sync_core::ClientSecret::new(info.client_secret.clone())),
+        }
+        .validate()
+        .expect("demo settings are valid");
+        let clock = Rc::new(ManualClock::at(1_795_000_000_000));
+        World {
+            net: Loopback::new(server.url(), clock.clone()),
+            server,
+            store: MemoryStore::default(),
+            clock,
+            settings,
+            destination: Destination {
+                workspace_id: info.assets_workspace_id.clone(),
+                import_source_id: info.assets_import_source_id.clone(),
+            },
+        }
+    }
+
+    pub fn host(&self) -> Host<'_, Loopback, Loopback, MemoryStore, ManualClock> {
+        Host {
+            graph: &self.net,
+            assets: &self.net,
+            store: &self.store,
+            clock: &*self.clock,
+        }
+    }
+
+    pub fn begin(&self, dry_run: bool, full_resync: bool) -> Checkpoint {
+        pollster::block_on(begin_run(
+            &self.store,
+            format!("run-{}", self.clock.now_ms_value()),
+            "test".into(),
+            dry_run,
+            full_resync,
+            self.clock.now_ms_value(),
+        ))
+        .expect("begin")
+    }
+
+    pub fn step(&self, checkpoint: Checkpoint, budget: Budget) -> StepResult {
+        pollster::block_on(step(
+            &self.host(),
+            &self.settings,
+            &self.destination,
+            budget,
+            checkpoint,
+        ))
+    }
+
+    /// A generous budget: one step does the whole run.
+    pub fn big_budget(&self) -> Budget {
+        Budget {
+            deadline_ms: self.clock.now_ms_value() + 3_600_000,
+            max_requests: 100_000,
+        }
+    }
+
+    /// Steps until the run ends or waits for confirmation; returns the last result and the steps.
+    pub fn run(&self, mut checkpoint: Checkpoint, budget: impl Fn(&World) -> Budget) -> (StepResult, u32) {
+        let mut steps = 0;
+        loop {
+            steps += 1;
+            assert!(steps < 100_000, "the run does not end");
+            let result = self.step(checkpoint, budget(self));
+            match result.status {
+                StepStatus::Continue => checkpoint = result.checkpoint,
+                _ => return (result, steps),
+            }
+        }
+    }
+}
+
+/// `now_ms` without importing the trait everywhere.
+pub trait NowValue {
+    fn now_ms_value(&self) -> u64;
+}
+
+impl NowValue for ManualClock {
+    fn now_ms_value(&self) -> u64 {
+        use entra_sync_core::clock::Clock;
+        self.now_ms()
+    }
+}

@@ -1,0 +1,122 @@
+// Full sync runs through the local Forge runtime: resolver → queue → wasm steps → Graph and Assets in
+// the simulator. Assets must end up exactly equal to the tenant.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { startStack } from './helpers/stack.js';
+import { assetsObjects, graphAll } from './helpers/tenant.js';
+
+let stack;
+before(async () => {
+  stack = await startStack();
+  const { sim } = stack;
+  assert.equal((await stack.resolve('saveSettings', { tenantId: sim.tenantId, clientId: sim.clientId, clientSecret: sim.clientSecret })).ok, true);
+  const destination = await stack.resolve('saveDestination', { workspaceId: sim.assetsWorkspaceId, importSourceId: sim.assetsImportSourceId });
+  assert.equal(destination.ok, true, JSON.stringify(destination));
+});
+after(async () => stack?.stop());
+
+async function syncAndWait(payload = {}) {
+  const started = await stack.resolve('syncNow', payload);
+  assert.equal(started.started, true, JSON.stringify(started));
+  await stack.runtime.queueIdle();
+  const status = await stack.resolve('runStatus', {});
+  assert.equal(status.active, null, `run still active: ${JSON.stringify(status.active)}`);
+  return status.last;
+}
+
+/** Every Entra user as Assets should hold it, keyed by object id. */
+async function expectedUsers() {
+  const select = 'id,displayName,userPrincipalName,mail,jobTitle,department,employeeId,userType,accountEnabled';
+  const users = await graphAll(stack.sim, `/v1.0/users?$select=${select}&$expand=manager($select=id)&$top=999`);
+  const text = (v) => (v === null || v === undefined || v === '' ? undefined : String(v));
+  return new Map(
+    users.map((u) => [
+      u.id.toLowerCase(),
+      {
+        Name: text(u.displayName),
+        'User Principal Name': text(u.userPrincipalName),
+        Mail: text(u.mail),
+        'Job Title': text(u.jobTitle),
+        Department: text(u.department),
+        'Employee ID': text(u.employeeId),
+        'User Type': text(u.userType),
+        'Account Enabled': text(u.accountEnabled),
+        Status: u.accountEnabled === false ? 'Disabled' : 'Active',
+        Manager: u.manager?.id?.toLowerCase(),
+      },
+    ]),
+  );
+}
+
+/** Every "Entra User" object in Assets, in the same shape. */
+async function actualUsers() {
+  const objects = await assetsObjects(stack.sim, 'Entra User');
+  const byAssetsId = new Map();
+  const rows = objects.map((object) => {
+    const values = {};
+    for (const attribute of object.attributes ?? []) {
+      values[attribute.objectTypeAttributeId] = attribute.objectAttributeValues ?? [];
+    }
+    return { object, values };
+  });
+  const names = new Map();
+  for (const { object } of rows) for (const a of object.objectType?.attributes ?? []) names.set(String(a.id), a.name);
+  return { rows, byAssetsId, names };
+}
+
+test('a first full sync puts every user into Assets, equal to the tenant', async () => {
+  const report = await syncAndWait();
+  assert.equal(report.outcome, 'succeeded', JSON.stringify(report));
+  const users = report.datasets.find((d) => d.dataset === 'users');
+  const expected = await expectedUsers();
+  assert.equal(users.created, expected.size);
+  assert.equal(users.fullRound, true);
+
+  const objects = await assetsObjects(stack.sim, 'Entra User');
+  assert.equal(objects.length, expected.size, 'nothing missing, nothing extra');
+  const attributeNames = new Map();
+  const response = await fetch(`${stack.sim.url}/jsm/assets/workspace/${stack.sim.assetsWorkspaceId}/v1/objecttype/${objects[0].objectType.id}/attributes`, { headers: { 'x-forge-provider': 'app' } });
+  for (const a of await response.json()) attributeNames.set(String(a.id), a.name);
+  const entraIdOf = new Map();
+  const actual = new Map();
+  for (const object of objects) {
+    const values = {};
+    for (const attribute of object.attributes ?? []) {
+      const name = attributeNames.get(String(attribute.objectTypeAttributeId));
+      const [first] = attribute.objectAttributeValues ?? [];
+      values[name] = first?.referencedObject ? { ref: first.referencedObject.id } : first?.value;
+    }
+    entraIdOf.set(String(object.id), values['Entra Object ID']);
+    actual.set(values['Entra Object ID'], values);
+  }
+  for (const [id, want] of expected) {
+    const got = actual.get(id);
+    assert.ok(got, `user ${id} missing from Assets`);
+    for (const [name, value] of Object.entries(want)) {
+      const have = name === 'Manager' ? (got.Manager ? entraIdOf.get(got.Manager.ref) : undefined) : got[name];
+      assert.equal(have, value, `${id}: ${name}`);
+    }
+    assert.ok(got['Last Synced'], `${id}: Last Synced`);
+  }
+});
+
+test('a second run with no changes writes nothing and starts no import', async () => {
+  const before = (await (await fetch(`${stack.sim.url}/jsm/assets/workspace/${stack.sim.assetsWorkspaceId}/v1/importsource/${stack.sim.assetsImportSourceId}/executions/status`, { headers: { 'x-forge-provider': 'app' } })).json()).executionId;
+  const report = await syncAndWait();
+  assert.equal(report.outcome, 'succeeded', JSON.stringify(report));
+  const users = report.datasets.find((d) => d.dataset === 'users');
+  assert.deepEqual([users.created, users.updated, users.retired], [0, 0, 0]);
+  assert.equal(users.fullRound, false, 'the second run reads the delta link');
+  assert.equal(report.assetsRequests, 0);
+  const after = (await (await fetch(`${stack.sim.url}/jsm/assets/workspace/${stack.sim.assetsWorkspaceId}/v1/importsource/${stack.sim.assetsImportSourceId}/executions/status`, { headers: { 'x-forge-provider': 'app' } })).json()).executionId;
+  assert.equal(after, before, 'no new execution');
+});
+
+test('a dry run reports counts and samples and writes nothing', async () => {
+  const report = await syncAndWait({ dryRun: true, fullResync: true });
+  assert.equal(report.outcome, 'dryRun', JSON.stringify(report));
+  const users = report.datasets.find((d) => d.dataset === 'users');
+  assert.ok(users.unchanged > 0);
+  assert.equal(users.created, 0);
+  assert.equal(report.assetsRequests, 0);
+});
