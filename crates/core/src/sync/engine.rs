@@ -122,6 +122,8 @@ struct Step<'a, 'h, G, A, S, C> {
     assets_meter: Meter,
     token: Option<AccessToken>,
     counters: Vec<TypeCounters>,
+    /// Units of work done in this step; the first is always allowed, so every step progresses.
+    units: u32,
 }
 
 /// Runs one step. Errors end the run (an execution in flight is cancelled, staged data removed);
@@ -149,6 +151,7 @@ where
         assets_meter: Meter::default(),
         token: None,
         counters: Vec::new(),
+        units: 0,
     };
     let result = step.run(&mut checkpoint).await;
     step.account(&mut checkpoint);
@@ -205,8 +208,10 @@ where
     }
 
     fn has_time(&self, requests: u32) -> bool {
-        self.budget
-            .allows(self.now(), self.egress_used(), UNIT_MS, requests)
+        self.units == 0
+            || self
+                .budget
+                .allows(self.now(), self.egress_used(), UNIT_MS, requests)
     }
 
     fn account(&self, checkpoint: &mut Checkpoint) {
@@ -357,6 +362,7 @@ where
                 &self.graph_meter,
             );
             run.requests += 1;
+            self.units += 1;
             let page = match graph.page::<Value>(&url).await {
                 Ok(page) => page,
                 Err(error) if needs_resync(&error) && run.next_url.is_some() => {
@@ -550,6 +556,7 @@ where
             if chunk.records.is_empty() {
                 continue;
             }
+            self.units += 1;
             let data = json!({ chunk.dataset.object_type().selector(): chunk.records });
             self.assets_client()
                 .submit(&links, data, format!("{}-{n}", cp.run_id), false)
@@ -575,6 +582,7 @@ where
             return Ok(true);
         };
         loop {
+            self.units += 1;
             match self.assets_client().status(&links).await? {
                 ExecutionStatus::Done { counters } => {
                     for counter in &counters {
@@ -646,6 +654,7 @@ where
                     };
                     return Ok(false);
                 }
+                self.units += 1;
                 let client = self.assets_client();
                 let Some((object_id, type_id)) =
                     client.find(object_type.name(), IDENTITY_NAME, id).await?

@@ -43,7 +43,8 @@ impl Loopback {
             url: request.url.clone(),
             message,
         };
-        self.clock.advance(Duration::from_millis(self.tick_ms.get()));
+        self.clock
+            .advance(Duration::from_millis(self.tick_ms.get()));
         let mut forwarded = None;
         let url = if let Some(rest) = request.url.strip_prefix("https://") {
             let (host, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
@@ -112,7 +113,9 @@ impl World {
         let settings = SettingsInput {
             tenant_id: Some(info.tenant_id.clone()),
             client_id: Some(info.client_id.clone()),
-            client_secret: Some(entra_sync_core::ClientSecret::new(info.client_secret.clone())),
+            client_secret: Some(entra_sync_core::ClientSecret::new(
+                info.client_secret.clone(),
+            )),
         }
         .validate()
         .expect("demo settings are valid");
@@ -170,7 +173,11 @@ impl World {
     }
 
     /// Steps until the run ends or waits for confirmation; returns the last result and the steps.
-    pub fn run(&self, mut checkpoint: Checkpoint, budget: impl Fn(&World) -> Budget) -> (StepResult, u32) {
+    pub fn run(
+        &self,
+        mut checkpoint: Checkpoint,
+        budget: impl Fn(&World) -> Budget,
+    ) -> (StepResult, u32) {
         let mut steps = 0;
         loop {
             steps += 1;

@@ -1,0 +1,279 @@
+//! The sync engine natively against the in-process simulator: full and incremental runs, tiny
+//! budgets, killed steps, throttling, expired delta tokens and the mass-deletion guard. Assets must
+//! end up exactly equal to the tenant every time.
+
+mod support;
+
+use std::collections::BTreeMap;
+
+use entra_sync_core::sync::{Budget, Outcome, Phase, StepStatus};
+use entra_sync_sim::Preset;
+use entra_sync_sim::tenant::Tenant;
+use serde_json::Value;
+use support::{NowValue, World};
+
+/// What Assets must hold for the tenant's users: Entra id → (attribute name → value).
+fn expected_users(tenant: &Tenant) -> BTreeMap<String, BTreeMap<&'static str, Option<String>>> {
+    tenant
+        .users
+        .iter()
+        .map(|u| {
+            let manager = u
+                .manager
+                .map(|m| tenant.users[m as usize].id.to_ascii_lowercase());
+            let attributes = BTreeMap::from([
+                ("Name", Some(u.display_name.clone())),
+                ("User Principal Name", Some(u.user_principal_name.clone())),
+                ("Mail", u.mail.clone()),
+                ("Job Title", u.job_title.clone()),
+                ("Department", u.department.clone()),
+                ("Employee ID", u.employee_id.clone()),
+                ("User Type", Some(u.user_type.as_str().to_string())),
+                ("Account Enabled", Some(u.account_enabled.to_string())),
+                (
+                    "Status",
+                    Some(
+                        if u.account_enabled {
+                            "Active"
+                        } else {
+                            "Disabled"
+                        }
+                        .to_string(),
+                    ),
+                ),
+                ("Manager", manager),
+            ]);
+            (u.id.to_ascii_lowercase(), attributes)
+        })
+        .collect()
+}
+
+fn text(value: Option<&Value>) -> Option<String> {
+    match value? {
+        Value::String(s) if s.is_empty() => None,
+        Value::String(s) => Some(s.clone()),
+        Value::Object(reference) => reference
+            .get("externalId")
+            .and_then(Value::as_str)
+            .map(str::to_string),
+        Value::Array(items) => items.first().and_then(|v| text(Some(v))),
+        other => Some(other.to_string()),
+    }
+}
+
+/// Assets' "Entra User" objects in the same shape, plus the ids of those marked deleted.
+fn actual_users(
+    world: &World,
+) -> (
+    BTreeMap<String, BTreeMap<&'static str, Option<String>>>,
+    Vec<String>,
+) {
+    let objects = world.server.state().assets().objects_of_type("Entra User");
+    let mut live = BTreeMap::new();
+    let mut deleted = Vec::new();
+    for object in objects {
+        let attributes = &object["attributes"];
+        let id = text(attributes.get("Entra Object ID")).expect("every object has its Entra id");
+        let status = text(attributes.get("Status"));
+        if status.as_deref() == Some("Deleted in Entra") {
+            deleted.push(id);
+            continue;
+        }
+        let mut row = BTreeMap::new();
+        for name in [
+            "Name",
+            "User Principal Name",
+            "Mail",
+            "Job Title",
+            "Department",
+            "Employee ID",
+            "User Type",
+            "Account Enabled",
+            "Status",
+        ] {
+            row.insert(name, text(attributes.get(name)));
+        }
+        // References come back as the referenced object's external id (= its Entra id).
+        row.insert("Manager", text(attributes.get("Manager")));
+        assert!(
+            live.insert(id.clone(), row).is_none(),
+            "{id} is in Assets twice"
+        );
+    }
+    (live, deleted)
+}
+
+fn assert_assets_equal_tenant(world: &World) {
+    let tenant = world.server.state().tenant();
+    let expected = expected_users(&tenant);
+    let (actual, _deleted) = actual_users(world);
+    assert_eq!(
+        actual.len(),
+        expected.len(),
+        "live users in Assets vs tenant"
+    );
+    for (id, want) in &expected {
+        let got = actual
+            .get(id)
+            .unwrap_or_else(|| panic!("user {id} missing from Assets"));
+        assert_eq!(got, want, "user {id}");
+    }
+}
+
+fn finished(
+    world: &World,
+    checkpoint: entra_sync_core::sync::Checkpoint,
+    budget: impl Fn(&World) -> Budget,
+) -> (entra_sync_core::sync::RunReport, u32) {
+    let (result, steps) = world.run(checkpoint, budget);
+    match result.status {
+        StepStatus::Finished(report) => (*report, steps),
+        other => panic!("run did not finish: {other:?}"),
+    }
+}
+
+#[test]
+fn full_then_incremental_runs_keep_assets_equal_to_the_tenant() {
+    let world = World::new(Preset::Demo, 42);
+    let (report, _) = finished(&world, world.begin(false, false), World::big_budget);
+    assert_eq!(report.outcome, Outcome::Succeeded, "{report:?}");
+    assert_eq!(report.datasets[0].counts.created, 300);
+    assert_assets_equal_tenant(&world);
+    let full_requests = report.datasets[0].graph_requests;
+
+    let churn = world.server.state().churn(2.0, 7);
+    let (report, _) = finished(&world, world.begin(false, false), World::big_budget);
+    assert_eq!(report.outcome, Outcome::Succeeded, "{report:?}");
+    let users = &report.datasets[0];
+    assert!(!users.full_round, "incremental runs read the delta link");
+    assert!(
+        users.graph_requests < full_requests,
+        "{} delta pages vs {full_requests}",
+        users.graph_requests
+    );
+    assert_eq!(
+        users.counts.retired as usize,
+        churn.users.removed.len(),
+        "every removed user is retired"
+    );
+    assert_assets_equal_tenant(&world);
+    let (_, deleted) = actual_users(&world);
+    let removed: Vec<String> = churn
+        .users
+        .removed
+        .iter()
+        .map(|(id, _)| id.to_string())
+        .collect();
+    for id in &removed {
+        assert!(deleted.contains(id), "{id} is marked Deleted in Entra");
+    }
+
+    let (report, _) = finished(&world, world.begin(false, false), World::big_budget);
+    assert_eq!(
+        report.tally.assets_requests, 0,
+        "a no-change run writes nothing"
+    );
+}
+
+#[test]
+fn a_tiny_budget_ends_in_the_same_state_and_a_killed_step_is_redone_without_duplicates() {
+    let world = World::new(Preset::Small, 42);
+    world.net.tick_ms.set(3_000);
+    // Room for exactly one unit of work per step: the first is always allowed, the next never fits.
+    let tiny = |w: &World| Budget {
+        deadline_ms: w.clock.now_ms_value() + 15_000,
+        max_requests: 2,
+    };
+    let run = |checkpoint: entra_sync_core::sync::Checkpoint| {
+        let mut checkpoint = checkpoint;
+        let (mut steps, mut killed) = (0, 0);
+        loop {
+            steps += 1;
+            assert!(steps < 10_000, "the run does not end");
+            let result = world.step(checkpoint.clone(), tiny(&world));
+            // Every fourth step "dies": its result is thrown away and the step is redone.
+            if steps % 4 == 0 && !matches!(result.status, StepStatus::Finished(_)) {
+                killed += 1;
+                continue;
+            }
+            match result.status {
+                StepStatus::Continue => checkpoint = result.checkpoint,
+                StepStatus::Finished(report) => return (report, steps, killed),
+                other => panic!("unexpected {other:?}"),
+            }
+        }
+    };
+    let (report, steps, killed) = run(world.begin(false, false));
+    assert_eq!(report.outcome, Outcome::Succeeded, "{report:?}");
+    assert_eq!(report.datasets[0].counts.created, 2_000);
+    assert!(steps > 15 && killed > 3, "{steps} steps, {killed} killed");
+    assert_assets_equal_tenant(&world);
+
+    world.server.state().churn(10.0, 11);
+    let (report, steps, _) = run(world.begin(false, false));
+    assert_eq!(report.outcome, Outcome::Succeeded, "{report:?}");
+    assert!(report.datasets[0].counts.retired > 0);
+    assert!(steps > 5, "{steps} steps");
+    assert_assets_equal_tenant(&world);
+}
+
+#[test]
+fn an_expired_delta_token_resyncs_fully_without_duplicates_or_wrong_retirements() {
+    let world = World::new(Preset::Demo, 42);
+    finished(&world, world.begin(false, false), World::big_budget);
+    world.server.state().churn(1.0, 3);
+    world.server.state().expire_delta_tokens();
+    let (report, _) = finished(&world, world.begin(false, false), World::big_budget);
+    assert_eq!(report.outcome, Outcome::Succeeded, "{report:?}");
+    assert!(report.datasets[0].full_round, "fell back to a full round");
+    assert!(
+        report
+            .warnings
+            .iter()
+            .any(|w| w.contains("no longer valid")),
+        "{:?}",
+        report.warnings
+    );
+    assert_assets_equal_tenant(&world);
+}
+
+#[test]
+fn the_mass_deletion_guard_stops_before_any_write_until_confirmed() {
+    let world = World::new(Preset::Small, 42);
+    finished(&world, world.begin(false, false), World::big_budget);
+    // Half the users disappear from the tenant's point of view: a fresh app sees a "new" tenant
+    // when the index claims users that Graph no longer lists.
+    world.server.state().update_tenant(|tenant| {
+        let keep = tenant.users.len() / 2;
+        tenant.users.truncate(keep);
+        for user in &mut tenant.users {
+            user.manager = user.manager.filter(|m| (*m as usize) < keep);
+        }
+    });
+    let before = world.server.state().assets().snapshot();
+    let (result, _) = world.run(world.begin(false, true), World::big_budget);
+    let StepStatus::AwaitingConfirmation { retire, threshold } = result.status else {
+        panic!(
+            "expected the guard to stop the run, got {:?}",
+            result.status
+        );
+    };
+    assert_eq!(retire, 1000);
+    assert_eq!(threshold, 500, "5% of 2,000 is less than the 500 floor");
+    assert_eq!(
+        world.server.state().assets().snapshot(),
+        before,
+        "nothing written"
+    );
+    assert!(matches!(
+        result.checkpoint.phase,
+        Phase::AwaitingConfirmation { .. }
+    ));
+
+    let mut confirmed = result.checkpoint;
+    confirmed.confirmed = true;
+    let (report, _) = finished(&world, confirmed, World::big_budget);
+    assert_eq!(report.outcome, Outcome::Succeeded);
+    assert_eq!(report.datasets[0].counts.retired, 1000);
+    assert_assets_equal_tenant(&world);
+}
