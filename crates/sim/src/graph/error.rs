@@ -36,6 +36,9 @@ pub enum GraphError {
     SegmentNotFound(String),
     #[error("The HTTP method '{0}' is not allowed for this resource.")]
     MethodNotAllowed(String),
+    /// An Intune API in a tenant without an Intune licence (see `graph::intune`).
+    #[error("Request not applicable to target tenant.")]
+    NotApplicableToTenant,
     /// Valid Graph that the simulator does not do yet; failing loudly beats answering wrongly.
     #[error("{0}")]
     NotImplemented(String),
@@ -53,6 +56,7 @@ impl GraphError {
             GraphError::SegmentNotFound(_) => "BadRequest",
             GraphError::MethodNotAllowed(_) => "BadRequest",
             GraphError::NotImplemented(_) => "NotImplemented",
+            GraphError::NotApplicableToTenant => "BadRequest",
         }
     }
 
@@ -64,7 +68,8 @@ impl GraphError {
             }
             GraphError::RequestBadRequest(_)
             | GraphError::UnsupportedQuery(_)
-            | GraphError::SegmentNotFound(_) => StatusCode::BAD_REQUEST,
+            | GraphError::SegmentNotFound(_)
+            | GraphError::NotApplicableToTenant => StatusCode::BAD_REQUEST,
             GraphError::ResourceNotFound(_) => StatusCode::NOT_FOUND,
             GraphError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             GraphError::NotImplemented(_) => StatusCode::NOT_IMPLEMENTED,

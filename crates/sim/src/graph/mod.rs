@@ -9,6 +9,7 @@ mod error;
 mod filter;
 mod group_schema;
 mod groups;
+mod intune;
 mod managed_device_schema;
 mod managed_devices;
 mod members;
@@ -66,6 +67,8 @@ pub fn routes() -> Router<SimState> {
         )
         .route("/subscribedSkus", get(skus::list).fallback(wrong_method))
         .fallback(unknown_segment)
+        .layer(middleware::from_fn(intune::licence))
+        .layer(middleware::from_fn(crate::throttle::layer))
         .layer(middleware::from_fn(envelope::envelope));
     Router::new().nest("/v1.0", v1)
 }
