@@ -36,6 +36,9 @@ pub enum GraphError {
     SegmentNotFound(String),
     #[error("The HTTP method '{0}' is not allowed for this resource.")]
     MethodNotAllowed(String),
+    /// A `$batch` envelope Graph refuses whole (too many requests, unreadable, bad `dependsOn`).
+    #[error("{0}")]
+    BatchBadRequest(String),
     /// An Intune API in a tenant without an Intune licence (see `graph::intune`).
     #[error("Request not applicable to target tenant.")]
     NotApplicableToTenant,
@@ -56,7 +59,7 @@ impl GraphError {
             GraphError::SegmentNotFound(_) => "BadRequest",
             GraphError::MethodNotAllowed(_) => "BadRequest",
             GraphError::NotImplemented(_) => "NotImplemented",
-            GraphError::NotApplicableToTenant => "BadRequest",
+            GraphError::NotApplicableToTenant | GraphError::BatchBadRequest(_) => "BadRequest",
         }
     }
 
@@ -69,7 +72,8 @@ impl GraphError {
             GraphError::RequestBadRequest(_)
             | GraphError::UnsupportedQuery(_)
             | GraphError::SegmentNotFound(_)
-            | GraphError::NotApplicableToTenant => StatusCode::BAD_REQUEST,
+            | GraphError::NotApplicableToTenant
+            | GraphError::BatchBadRequest(_) => StatusCode::BAD_REQUEST,
             GraphError::ResourceNotFound(_) => StatusCode::NOT_FOUND,
             GraphError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             GraphError::NotImplemented(_) => StatusCode::NOT_IMPLEMENTED,

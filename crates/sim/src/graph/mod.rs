@@ -1,6 +1,8 @@
 //! The Microsoft Graph half (v1.0), served under `/v1.0` on the sim's origin.
 
+mod applications;
 mod auth;
+mod batch;
 mod collection;
 mod device_schema;
 mod devices;
@@ -24,7 +26,7 @@ mod users;
 use axum::Router;
 use axum::http::{Method, Uri};
 use axum::middleware;
-use axum::routing::get;
+use axum::routing::{any, get, post};
 
 pub use auth::Caller;
 pub use envelope::ODATA_JSON;
@@ -66,6 +68,14 @@ pub fn routes() -> Router<SimState> {
             get(managed_devices::list).fallback(wrong_method),
         )
         .route("/subscribedSkus", get(skus::list).fallback(wrong_method))
+        .route("/$batch", post(batch::batch).fallback(wrong_method))
+        .route(
+            "/applications",
+            get(applications::list).fallback(wrong_method),
+        )
+        // `/applications(appId='…')`: matchit has no in-segment literals around a parameter, so
+        // the handler parses the segment and answers other unknown ones like the fallback.
+        .route("/{segment}", any(applications::by_app_id))
         .fallback(unknown_segment)
         .layer(middleware::from_fn(intune::licence))
         .layer(middleware::from_fn(crate::throttle::layer))
@@ -74,7 +84,7 @@ pub fn routes() -> Router<SimState> {
 }
 
 /// Graph names the first path segment it could not resolve.
-async fn unknown_segment(uri: Uri) -> GraphError {
+pub(crate) async fn unknown_segment(uri: Uri) -> GraphError {
     let segment = uri
         .path()
         .trim_start_matches('/')
