@@ -14,7 +14,7 @@ use crate::http::RequestIds;
 use crate::state::SimState;
 use crate::time::UtcTime;
 
-/// Above this share of the budget, answers carry `x-ms-throttle-limit-percentage`.
+/// From this share of the budget on, answers carry `x-ms-throttle-limit-percentage`.
 const WARN_SHARE: f64 = 0.8;
 
 pub async fn layer(request: Request, next: Next) -> Response {
@@ -71,7 +71,7 @@ pub async fn layer(request: Request, next: Next) -> Response {
     insert(headers, "x-ms-resource-unit", &cost.units.to_string());
     if let Some(spend) = spend {
         let share = spend.used as f64 / f64::from(limit.max(1));
-        if share > WARN_SHARE {
+        if share >= WARN_SHARE {
             // Documented range 0.8–1.8.
             insert(
                 headers,
