@@ -12,8 +12,11 @@ use entra_sync_sim::tenant::Tenant;
 use serde_json::Value;
 use support::{NowValue, World};
 
-/// What Assets must hold for the tenant's users: Entra id → (attribute name → value).
-fn expected_users(tenant: &Tenant) -> BTreeMap<String, BTreeMap<&'static str, Option<String>>> {
+/// Users by Entra id, each as attribute name → value.
+type UserRows = BTreeMap<String, BTreeMap<&'static str, Option<String>>>;
+
+/// What Assets must hold for the tenant's users.
+fn expected_users(tenant: &Tenant) -> UserRows {
     tenant
         .users
         .iter()
@@ -62,12 +65,7 @@ fn text(value: Option<&Value>) -> Option<String> {
 }
 
 /// Assets' "Entra User" objects in the same shape, plus the ids of those marked deleted.
-fn actual_users(
-    world: &World,
-) -> (
-    BTreeMap<String, BTreeMap<&'static str, Option<String>>>,
-    Vec<String>,
-) {
+fn actual_users(world: &World) -> (UserRows, Vec<String>) {
     let objects = world.server.state().assets().objects_of_type("Entra User");
     let mut live = BTreeMap::new();
     let mut deleted = Vec::new();

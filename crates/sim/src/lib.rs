@@ -24,6 +24,7 @@ pub mod identity;
 mod server;
 mod state;
 pub mod tenant;
+pub mod throttle;
 pub mod time;
 
 use axum::Router;
@@ -39,5 +40,7 @@ pub fn router(state: SimState) -> Router {
         .merge(identity::routes())
         .merge(graph::routes())
         .merge(assets::routes())
+        // Middlewares (throttling, licensing) find the state here; `from_fn` layers have no `State`.
+        .layer(axum::Extension(state.clone()))
         .with_state(state)
 }

@@ -7,8 +7,10 @@ use std::sync::{Arc, PoisonError, RwLock};
 
 use crate::assets::AssetsState;
 use crate::graph::{DeltaControls, DeltaResetMode};
-use crate::identity::{self, IssuedToken, JwtSigner};
+use crate::identity::{self, ClientAuth, CredentialStore, IssuedToken, JwtSigner};
 use crate::tenant::{ChurnReport, Tenant};
+use crate::throttle::Throttle;
+use crate::time::SimClock;
 
 /// Application permissions Entra Sync asks for; a fresh sim has admin consent for all of them.
 pub const DEFAULT_GRANTS: [&str; 6] = [
@@ -36,12 +38,24 @@ struct Inner {
     /// Consented Application permissions. Like in Entra, a change shows in tokens issued afterwards only.
     grants: RwLock<BTreeSet<String>>,
     assets: AssetsState,
+    // Limits: credentials, clock, throttling and licensing controls live in their own modules
+    // (identity::controls, throttle, graph::intune), which add `impl SimState` blocks of their own.
+    clock: SimClock,
+    credentials: CredentialStore,
+    throttle: Throttle,
+    intune_licensed: std::sync::atomic::AtomicBool,
 }
 
 impl SimState {
     pub fn new(tenant: Tenant) -> Self {
+        let clock = SimClock::default();
+        let credentials = CredentialStore::new(&tenant.app, clock.now_unix());
         Self {
             inner: Arc::new(Inner {
+                clock,
+                credentials,
+                throttle: Throttle::default(),
+                intune_licensed: std::sync::atomic::AtomicBool::new(true),
                 tenant: RwLock::new(Arc::new(tenant)),
                 delta: DeltaControls::default(),
                 signer: JwtSigner::random(),
@@ -123,7 +137,18 @@ impl SimState {
 
     /// What the token endpoint would hand out now to the app's valid credentials.
     pub fn issue_access_token(&self) -> IssuedToken {
-        self.issue_access_token_at(crate::time::now_unix())
+        self.issue_access_token_at(self.clock().now_unix())
+    }
+
+    /// As [`Self::issue_access_token`], for a client that authenticated by `auth`.
+    pub fn issue_access_token_by(&self, auth: ClientAuth) -> IssuedToken {
+        identity::issue_by(
+            &self.tenant(),
+            &self.inner.signer,
+            self.granted(),
+            self.clock().now_unix(),
+            auth,
+        )
     }
 
     /// As [`Self::issue_access_token`], as if issued at `issued_at` (Unix seconds); lets tests hold expired tokens.
@@ -143,6 +168,24 @@ impl SimState {
 
     pub(crate) fn signer(&self) -> &JwtSigner {
         &self.inner.signer
+    }
+
+    /// This sim's clock; [`SimClock::advance`] moves it forward for expiry and throttling tests.
+    pub fn clock(&self) -> &SimClock {
+        &self.inner.clock
+    }
+
+    /// The app registration's secrets and certificates (controls in `identity::controls`).
+    pub fn credentials(&self) -> &CredentialStore {
+        &self.inner.credentials
+    }
+
+    pub(crate) fn throttle(&self) -> &Throttle {
+        &self.inner.throttle
+    }
+
+    pub(crate) fn intune_licensed_flag(&self) -> &std::sync::atomic::AtomicBool {
+        &self.inner.intune_licensed
     }
 
     fn write_grants(&self) -> std::sync::RwLockWriteGuard<'_, BTreeSet<String>> {

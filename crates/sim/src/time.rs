@@ -1,6 +1,7 @@
 //! Wall-clock helpers. The sim formats dates itself because Entra and Graph use three different
 //! layouts and a date crate would cost more compile time than these few lines.
 
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 /// Seconds since the Unix epoch. A clock before 1970 is treated as the epoch rather than failing a request.
@@ -9,6 +10,42 @@ pub fn now_unix() -> u64 {
         .duration_since(UNIX_EPOCH)
         .map(|elapsed| elapsed.as_secs())
         .unwrap_or(0)
+}
+
+/// Milliseconds since the Unix epoch, for budgets that refill within seconds (throttling).
+pub fn now_millis() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|elapsed| u64::try_from(elapsed.as_millis()).unwrap_or(u64::MAX))
+        .unwrap_or(0)
+}
+
+/// One sim's clock: the wall clock plus an offset a test can move forward, so secret and token
+/// expiry or a throttling window can be crossed without sleeping. Per state, not global, because
+/// tests run many sims in one process.
+#[derive(Debug, Default)]
+pub struct SimClock {
+    offset_millis: AtomicI64,
+}
+
+impl SimClock {
+    /// Moves this sim's time forward (or back, for negative values) by `secs`.
+    pub fn advance(&self, secs: i64) {
+        self.advance_millis(secs.saturating_mul(1000));
+    }
+
+    pub fn advance_millis(&self, millis: i64) {
+        self.offset_millis.fetch_add(millis, Ordering::Relaxed);
+    }
+
+    pub fn now_millis(&self) -> u64 {
+        let offset = self.offset_millis.load(Ordering::Relaxed);
+        now_millis().saturating_add_signed(offset)
+    }
+
+    pub fn now_unix(&self) -> u64 {
+        self.now_millis() / 1000
+    }
 }
 
 /// Broken-down UTC time.

@@ -8,7 +8,6 @@ use axum::http::request::Parts;
 use super::error::GraphError;
 use crate::identity::{AccessClaims, GRAPH_RESOURCE, JwtError};
 use crate::state::SimState;
-use crate::time::now_unix;
 
 /// Microsoft's token validators tolerate this much clock difference on `nbf` and `exp`.
 const CLOCK_SKEW_SECS: u64 = 300;
@@ -68,7 +67,7 @@ impl FromRequestParts<SimState> for Caller {
         if claims.tid != state.tenant().id.to_string() {
             return Err(invalid("Access token validation failure. Invalid issuer."));
         }
-        let now = now_unix();
+        let now = state.clock().now_unix();
         if claims.nbf > now + CLOCK_SKEW_SECS {
             return Err(invalid(
                 "Lifetime validation failed, the token is not yet valid.",

@@ -47,6 +47,12 @@ pub enum GraphError {
         "Resync required. Discard the delta token and start again from the URL in the Location header."
     )]
     ResyncRequired(String),
+    /// A `$batch` envelope Graph refuses whole (too many requests, unreadable, bad `dependsOn`).
+    #[error("{0}")]
+    BatchBadRequest(String),
+    /// An Intune API in a tenant without an Intune licence (see `graph::intune`).
+    #[error("Request not applicable to target tenant.")]
+    NotApplicableToTenant,
     /// Valid Graph that the simulator does not do yet; failing loudly beats answering wrongly.
     #[error("{0}")]
     NotImplemented(String),
@@ -66,6 +72,7 @@ impl GraphError {
             GraphError::NotImplemented(_) => "NotImplemented",
             GraphError::SyncStateNotFound => "syncStateNotFound",
             GraphError::ResyncRequired(_) => "resyncRequired",
+            GraphError::NotApplicableToTenant | GraphError::BatchBadRequest(_) => "BadRequest",
         }
     }
 
@@ -77,7 +84,9 @@ impl GraphError {
             }
             GraphError::RequestBadRequest(_)
             | GraphError::UnsupportedQuery(_)
-            | GraphError::SegmentNotFound(_) => StatusCode::BAD_REQUEST,
+            | GraphError::SegmentNotFound(_)
+            | GraphError::NotApplicableToTenant
+            | GraphError::BatchBadRequest(_) => StatusCode::BAD_REQUEST,
             GraphError::ResourceNotFound(_) => StatusCode::NOT_FOUND,
             GraphError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             GraphError::NotImplemented(_) => StatusCode::NOT_IMPLEMENTED,

@@ -1,6 +1,8 @@
 //! The Microsoft Graph half (v1.0), served under `/v1.0` on the sim's origin.
 
+mod applications;
 mod auth;
+mod batch;
 mod collection;
 mod delta;
 mod device_schema;
@@ -10,6 +12,7 @@ mod error;
 mod filter;
 mod group_schema;
 mod groups;
+mod intune;
 mod managed_device_schema;
 mod managed_devices;
 mod members;
@@ -24,7 +27,7 @@ mod users;
 use axum::Router;
 use axum::http::{Method, Uri};
 use axum::middleware;
-use axum::routing::get;
+use axum::routing::{any, get, post};
 
 pub use auth::Caller;
 pub use delta::{DeltaControls, DeltaResetMode};
@@ -70,13 +73,23 @@ pub fn routes() -> Router<SimState> {
             get(managed_devices::list).fallback(wrong_method),
         )
         .route("/subscribedSkus", get(skus::list).fallback(wrong_method))
+        .route("/$batch", post(batch::batch).fallback(wrong_method))
+        .route(
+            "/applications",
+            get(applications::list).fallback(wrong_method),
+        )
+        // `/applications(appId='…')`: matchit has no in-segment literals around a parameter, so
+        // the handler parses the segment and answers other unknown ones like the fallback.
+        .route("/{segment}", any(applications::by_app_id))
         .fallback(unknown_segment)
+        .layer(middleware::from_fn(intune::licence))
+        .layer(middleware::from_fn(crate::throttle::layer))
         .layer(middleware::from_fn(envelope::envelope));
     Router::new().nest("/v1.0", v1)
 }
 
 /// Graph names the first path segment it could not resolve.
-async fn unknown_segment(uri: Uri) -> GraphError {
+pub(crate) async fn unknown_segment(uri: Uri) -> GraphError {
     let segment = uri
         .path()
         .trim_start_matches('/')

@@ -37,9 +37,48 @@ pub enum TokenError {
     )]
     InvalidSecret { client_id: String },
     #[error(
+        "The provided client secret keys for app '{client_id}' are expired. Visit the Azure portal to create new keys for your app: https://aka.ms/NewClientSecret, or consider using certificate credentials for added security: https://aka.ms/certCreds."
+    )]
+    ExpiredSecret { client_id: String },
+    #[error("{0}")]
+    InvalidAssertion(AssertionProblem),
+}
+
+/// What is wrong with a certificate client assertion; each has its own AADSTS code.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AssertionProblem {
+    #[error(
         "The certificate with identifier used to sign the client assertion is not registered on application. [Reason - The key was not found.]"
     )]
-    UnknownAssertionKey,
+    UnknownKey,
+    #[error(
+        "The certificate with identifier used to sign the client assertion is expired on application. [Reason - The key used is expired.]"
+    )]
+    KeyExpired,
+    #[error("Client assertion failed signature validation.")]
+    Signature,
+    #[error("Client assertion application identifier doesn't match 'client_id' parameter.")]
+    ClientMismatch,
+    #[error("Client assertion audience claim does not match Realm issuer.")]
+    Audience,
+    #[error("Client assertion is not within its valid time range.")]
+    TimeRange,
+    #[error("Invalid JWT token. {0}.")]
+    Malformed(String),
+}
+
+impl AssertionProblem {
+    pub fn aadsts(&self) -> u32 {
+        match self {
+            AssertionProblem::UnknownKey
+            | AssertionProblem::KeyExpired
+            | AssertionProblem::Signature => 700027,
+            AssertionProblem::ClientMismatch => 700021,
+            AssertionProblem::Audience => 700023,
+            AssertionProblem::TimeRange => 700024,
+            AssertionProblem::Malformed(_) => 50027,
+        }
+    }
 }
 
 impl TokenError {
@@ -53,7 +92,8 @@ impl TokenError {
             TokenError::InvalidScope(_) => 70011,
             TokenError::MissingCredential => 7000216,
             TokenError::InvalidSecret { .. } => 7000215,
-            TokenError::UnknownAssertionKey => 700027,
+            TokenError::ExpiredSecret { .. } => 7000222,
+            TokenError::InvalidAssertion(problem) => problem.aadsts(),
         }
     }
 
@@ -68,7 +108,8 @@ impl TokenError {
             TokenError::InvalidScope(_) => "invalid_scope",
             TokenError::MissingCredential
             | TokenError::InvalidSecret { .. }
-            | TokenError::UnknownAssertionKey => "invalid_client",
+            | TokenError::ExpiredSecret { .. }
+            | TokenError::InvalidAssertion(_) => "invalid_client",
         }
     }
 

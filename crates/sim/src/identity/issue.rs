@@ -16,11 +16,30 @@ pub struct IssuedToken {
     pub claims: AccessClaims,
 }
 
+/// How the client proved its identity; shows in the token's `appidacr` claim.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClientAuth {
+    /// `appidacr` 1.
+    Secret,
+    /// `appidacr` 2.
+    Certificate,
+}
+
 pub fn issue(
     tenant: &Tenant,
     signer: &JwtSigner,
     roles: Vec<String>,
     issued_at: u64,
+) -> IssuedToken {
+    issue_by(tenant, signer, roles, issued_at, ClientAuth::Secret)
+}
+
+pub fn issue_by(
+    tenant: &Tenant,
+    signer: &JwtSigner,
+    roles: Vec<String>,
+    issued_at: u64,
+    auth: ClientAuth,
 ) -> IssuedToken {
     // Graph receives v1.0 tokens, whose issuer is sts.windows.net whatever endpoint issued them.
     let issuer = format!("https://sts.windows.net/{}/", tenant.id);
@@ -32,7 +51,11 @@ pub fn issue(
         exp: issued_at + LIFETIME_SECS,
         app_displayname: tenant.app.display_name.clone(),
         appid: tenant.app.client_id.to_string(),
-        appidacr: "1".to_string(),
+        appidacr: match auth {
+            ClientAuth::Secret => "1",
+            ClientAuth::Certificate => "2",
+        }
+        .to_string(),
         idp: issuer,
         oid: tenant.app.service_principal_id.to_string(),
         roles,

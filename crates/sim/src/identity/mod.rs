@@ -1,5 +1,9 @@
-//! The Microsoft identity platform half: the v2.0 token endpoint and the tokens it mints.
+//! The Microsoft identity platform half: the v2.0 token endpoint, the app's credentials it checks
+//! (secrets and a certificate, changeable at run time) and the tokens it mints.
 
+mod assertion;
+mod controls;
+mod credentials;
 mod error;
 mod issue;
 mod jwt;
@@ -9,8 +13,13 @@ mod token;
 use axum::Router;
 use axum::routing::post;
 
-pub use error::TokenError;
-pub use issue::{GRAPH_RESOURCE, IssuedToken, LIFETIME_SECS, issue};
+pub use assertion::JWT_BEARER;
+pub use credentials::{
+    CERTIFICATE_PEM, CERTIFICATE_PRIVATE_KEY_PEM, CredentialStore, Credentials, KeyCredential,
+    NewSecret, PasswordCredential, SECRET_LIFETIME_SECS,
+};
+pub use error::{AssertionProblem, TokenError};
+pub use issue::{ClientAuth, GRAPH_RESOURCE, IssuedToken, LIFETIME_SECS, issue, issue_by};
 pub use jwt::{AccessClaims, JwtError, JwtSigner};
 
 use crate::state::SimState;

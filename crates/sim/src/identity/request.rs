@@ -12,6 +12,7 @@ pub struct TokenRequest {
     pub client_id: Option<String>,
     pub client_secret: Option<String>,
     pub client_assertion: Option<String>,
+    pub client_assertion_type: Option<String>,
     pub scope: Option<String>,
 }
 
@@ -27,6 +28,7 @@ impl TokenRequest {
                 "client_id" => &mut request.client_id,
                 "client_secret" => &mut request.client_secret,
                 "client_assertion" => &mut request.client_assertion,
+                "client_assertion_type" => &mut request.client_assertion_type,
                 "scope" => &mut request.scope,
                 _ => continue,
             };

@@ -1,4 +1,5 @@
-//! `POST /{tenant}/oauth2/v2.0/token`: the client-credentials grant with a client secret.
+//! `POST /{tenant}/oauth2/v2.0/token`: the client-credentials grant with a client secret or a
+//! certificate's client assertion.
 
 use axum::body::Bytes;
 use axum::extract::{Path, State};
@@ -7,6 +8,8 @@ use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use uuid::Uuid;
 
+use super::ClientAuth;
+use super::assertion::{self, JWT_BEARER};
 use super::error::{TokenError, Trace};
 use super::request::TokenRequest;
 use crate::http::RequestIds;
@@ -37,8 +40,8 @@ pub async fn token(
     let ids = RequestIds::from_headers(&headers);
     let request = TokenRequest::parse(&headers, &body);
     match authenticate(&state, &tenant, &request) {
-        Ok(()) => {
-            let issued = state.issue_access_token();
+        Ok(method) => {
+            let issued = state.issue_access_token_by(method);
             let body = TokenSuccess {
                 token_type: "Bearer",
                 expires_in: issued.expires_in,
@@ -62,7 +65,7 @@ fn authenticate(
     state: &SimState,
     tenant_in_path: &str,
     request: &TokenRequest,
-) -> Result<(), TokenError> {
+) -> Result<ClientAuth, TokenError> {
     let tenant = state.tenant();
     if !tenant.answers_to(tenant_in_path) {
         return Err(TokenError::TenantNotFound(tenant_in_path.to_string()));
@@ -96,25 +99,29 @@ fn authenticate(
     if !valid_scope {
         return Err(TokenError::InvalidScope(scope.to_string()));
     }
+    let client_id = tenant.app.client_id.to_string();
+    let now = state.clock().now_unix();
+    let credentials = state.credentials();
     match (&request.client_secret, &request.client_assertion) {
-        (Some(secret), _) if same_secret(secret, &tenant.app.secret.value) => Ok(()),
-        (Some(_), _) => Err(TokenError::InvalidSecret {
-            client_id: tenant.app.client_id.to_string(),
-        }),
-        // The sim's app has no certificate credential, so every assertion names an unknown key.
-        (None, Some(_)) => Err(TokenError::UnknownAssertionKey),
+        (Some(secret), _) => credentials
+            .check_secret(secret, &client_id, now)
+            .map(|()| ClientAuth::Secret),
+        (None, Some(assertion)) => {
+            // Entra insists on the type parameter before looking at the assertion.
+            if request.client_assertion_type.as_deref() != Some(JWT_BEARER) {
+                return Err(TokenError::MissingParameter("client_assertion_type"));
+            }
+            assertion::verify(
+                assertion,
+                &credentials.read(),
+                &|t| tenant.answers_to(t),
+                &client_id,
+                now,
+            )
+            .map(|()| ClientAuth::Certificate)
+        }
         (None, None) => Err(TokenError::MissingCredential),
     }
-}
-
-/// Compares without stopping at the first difference, so response time tells nothing about the secret.
-fn same_secret(given: &str, expected: &str) -> bool {
-    given.len() == expected.len()
-        && given
-            .bytes()
-            .zip(expected.bytes())
-            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
-            == 0
 }
 
 fn failure(error: &TokenError, ids: &RequestIds) -> Response {
