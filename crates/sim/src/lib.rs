@@ -16,9 +16,12 @@
 //! ```
 
 pub mod assets;
+pub mod control;
+pub mod faults;
 pub mod graph;
 pub mod http;
 pub mod identity;
+pub mod log;
 mod server;
 mod state;
 pub mod tenant;
@@ -30,11 +33,21 @@ pub use server::{BackgroundServer, LaunchInfo, serve};
 pub use state::{DEFAULT_GRANTS, SimState};
 pub use tenant::{Preset, Tenant};
 
-/// Every route the sim serves, on one origin: `/{tenant}/oauth2/v2.0/token` and `/v1.0/...`.
+/// Every route the sim serves, on one origin: `/{tenant}/oauth2/v2.0/token`, `/v1.0/...`, Assets,
+/// and the control API under `/_sim/` (see [`control`]). Serve it with
+/// `into_make_service_with_connect_info::<SocketAddr>()` (as [`serve`] does), or the control API
+/// refuses every request.
 pub fn router(state: SimState) -> Router {
     Router::new()
         .merge(identity::routes())
         .merge(graph::routes())
         .merge(assets::routes())
+        // Faults, latency and the request log for every route above; `layer` runs after routing.
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            faults::traffic,
+        ))
+        // Merged after the layer: control routes are never faulted, delayed, logged or throttled.
+        .merge(control::routes())
         .with_state(state)
 }

@@ -2,11 +2,13 @@
 //! The grant/revoke methods are the seed of the control API that tests and the demo use to change the
 //! tenant while a client is talking to it.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Arc, PoisonError, RwLock};
 
 use crate::assets::AssetsState;
+use crate::faults::{Faults, Latency};
 use crate::identity::{self, IssuedToken, JwtSigner};
+use crate::log::{EndpointCounter, RequestLog};
 use crate::tenant::Tenant;
 
 /// Application permissions Entra Sync asks for; a fresh sim has admin consent for all of them.
@@ -31,6 +33,10 @@ struct Inner {
     /// Consented Application permissions. Like in Entra, a change shows in tokens issued afterwards only.
     grants: RwLock<BTreeSet<String>>,
     assets: AssetsState,
+    /// Fault injection, latency and the request log (`src/faults`, `src/log`, `/_sim/...`).
+    faults: Faults,
+    latency: Latency,
+    log: RequestLog,
 }
 
 impl SimState {
@@ -41,6 +47,9 @@ impl SimState {
                 signer: JwtSigner::random(),
                 grants: RwLock::new(DEFAULT_GRANTS.iter().map(|p| p.to_string()).collect()),
                 assets: AssetsState::new(),
+                faults: Faults::new(),
+                latency: Latency::new(),
+                log: RequestLog::new(),
             }),
         }
     }
@@ -87,6 +96,36 @@ impl SimState {
     /// The JSM Assets side: data and control methods.
     pub fn assets(&self) -> &AssetsState {
         &self.inner.assets
+    }
+
+    /// Faults injected in front of every Graph, identity and Assets route.
+    pub fn faults(&self) -> &Faults {
+        &self.inner.faults
+    }
+
+    /// The latency model applied to every Graph, identity and Assets request.
+    pub fn latency(&self) -> &Latency {
+        &self.inner.latency
+    }
+
+    /// The request log (bounded; control routes are not in it).
+    pub fn requests(&self) -> &RequestLog {
+        &self.inner.log
+    }
+
+    /// Requests per `"METHOD /route/{template}"`, by status.
+    pub fn counters(&self) -> BTreeMap<String, EndpointCounter> {
+        self.inner.log.counters()
+    }
+
+    /// Back to a fresh sim: default grants, seeded Assets, no faults, no latency, empty log.
+    /// The tenant is immutable on this branch, so it already equals `generate(preset, seed)`.
+    pub fn reset(&self) {
+        *self.write_grants() = DEFAULT_GRANTS.iter().map(|p| p.to_string()).collect();
+        self.inner.assets.reset();
+        self.inner.faults.clear();
+        self.inner.latency.clear();
+        self.inner.log.clear();
     }
 
     pub(crate) fn signer(&self) -> &JwtSigner {
