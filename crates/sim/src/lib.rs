@@ -6,6 +6,11 @@
 //! (also cast to `microsoft.graph.user`), `/devices`, `/deviceManagement/managedDevices`,
 //! `/subscribedSkus`. Permissions per endpoint are in [`graph::roles`].
 //!
+//! Control: an HTTP API under `/_sim/` for loopback clients ([`control`]: info, reset, permissions,
+//! faults, latency, request log and counters, Assets settings), and the same in-process through
+//! [`SimState`] (`faults()`, `latency()`, `requests()`, `counters()`, `reset()`). Faults, latency and
+//! the log are one middleware in front of every service route ([`faults::traffic`]).
+//!
 //! In-process use (tests, other tools):
 //! ```no_run
 //! use entra_sync_sim::{BackgroundServer, Preset, SimState, Tenant};
