@@ -18,7 +18,9 @@ pub async fn serve(
     state: SimState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> io::Result<()> {
-    axum::serve(listener, crate::router(state))
+    // The peer address lets the control API refuse anything but loopback clients.
+    let app = crate::router(state).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await
 }

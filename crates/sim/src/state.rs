@@ -2,12 +2,14 @@
 //! The grant/revoke methods are the seed of the control API that tests and the demo use to change the
 //! tenant while a client is talking to it.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Arc, PoisonError, RwLock};
 
 use crate::assets::AssetsState;
+use crate::faults::{Faults, Latency};
 use crate::graph::{DeltaControls, DeltaResetMode};
 use crate::identity::{self, ClientAuth, CredentialStore, IssuedToken, JwtSigner};
+use crate::log::{EndpointCounter, RequestLog};
 use crate::tenant::{ChurnReport, Tenant};
 use crate::throttle::Throttle;
 use crate::time::SimClock;
@@ -44,6 +46,10 @@ struct Inner {
     credentials: CredentialStore,
     throttle: Throttle,
     intune_licensed: std::sync::atomic::AtomicBool,
+    /// Fault injection, latency and the request log (`src/faults`, `src/log`, `/_sim/...`).
+    faults: Faults,
+    latency: Latency,
+    log: RequestLog,
 }
 
 impl SimState {
@@ -61,6 +67,9 @@ impl SimState {
                 signer: JwtSigner::random(),
                 grants: RwLock::new(DEFAULT_GRANTS.iter().map(|p| p.to_string()).collect()),
                 assets: AssetsState::new(),
+                faults: Faults::new(),
+                latency: Latency::new(),
+                log: RequestLog::new(),
             }),
         }
     }
@@ -164,6 +173,56 @@ impl SimState {
     /// The JSM Assets side: data and control methods.
     pub fn assets(&self) -> &AssetsState {
         &self.inner.assets
+    }
+
+    /// Faults injected in front of every Graph, identity and Assets route.
+    pub fn faults(&self) -> &Faults {
+        &self.inner.faults
+    }
+
+    /// The latency model applied to every Graph, identity and Assets request.
+    pub fn latency(&self) -> &Latency {
+        &self.inner.latency
+    }
+
+    /// The request log (bounded; control routes are not in it).
+    pub fn requests(&self) -> &RequestLog {
+        &self.inner.log
+    }
+
+    /// Requests per `"METHOD /route/{template}"`, by status.
+    pub fn counters(&self) -> BTreeMap<String, EndpointCounter> {
+        self.inner.log.counters()
+    }
+
+    /// Back to a fresh sim: default grants, seeded Assets, no faults, no latency, empty log.
+    /// The tenant is immutable on this branch, so it already equals `generate(preset, seed)`.
+    pub fn reset(&self) {
+        let (preset, seed) = {
+            let tenant = self.tenant();
+            (tenant.preset, tenant.seed)
+        };
+        let fresh = Tenant::generate(preset, seed);
+        self.inner
+            .credentials
+            .reset(&fresh.app, self.inner.clock.now_unix());
+        *self
+            .inner
+            .tenant
+            .write()
+            .unwrap_or_else(PoisonError::into_inner) = Arc::new(fresh);
+        // Tokens issued against the old change log must not be read against the new one.
+        self.inner.delta.expire_tokens();
+        self.inner
+            .delta
+            .set_reset_mode(DeltaResetMode::SyncStateNotFound);
+        self.set_throttle(crate::throttle::ThrottleConfig::default());
+        self.set_intune_licensed(true);
+        *self.write_grants() = DEFAULT_GRANTS.iter().map(|p| p.to_string()).collect();
+        self.inner.assets.reset();
+        self.inner.faults.clear();
+        self.inner.latency.clear();
+        self.inner.log.clear();
     }
 
     pub(crate) fn signer(&self) -> &JwtSigner {

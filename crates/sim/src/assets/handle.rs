@@ -31,6 +31,11 @@ impl AssetsState {
         }
     }
 
+    /// Back to [`Self::new`]'s content: the demo workspace, schema, source and token, nothing else.
+    pub fn reset(&self) {
+        *self.lock() = Store::seeded();
+    }
+
     pub(crate) fn lock(&self) -> MutexGuard<'_, Store> {
         // Every store mutation leaves it consistent between statements that can panic, so a poisoned
         // lock still holds usable data.

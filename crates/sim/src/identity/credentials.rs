@@ -130,6 +130,15 @@ impl CredentialStore {
         }
     }
 
+    /// Back to a fresh app registration's credentials (the control API's reset).
+    pub fn reset(&self, app: &AppRegistration, now: u64) {
+        let fresh = CredentialStore::new(app, now)
+            .inner
+            .into_inner()
+            .unwrap_or_else(PoisonError::into_inner);
+        *self.inner.write().unwrap_or_else(PoisonError::into_inner) = fresh;
+    }
+
     pub fn read(&self) -> RwLockReadGuard<'_, Credentials> {
         // Plain data: a panic elsewhere cannot leave it half-written.
         self.inner.read().unwrap_or_else(PoisonError::into_inner)
