@@ -275,3 +275,38 @@ fn the_mass_deletion_guard_stops_before_any_write_until_confirmed() {
     assert_eq!(report.datasets[0].counts.retired, 1000);
     assert_assets_equal_tenant(&world);
 }
+
+#[test]
+fn throttled_runs_wait_as_told_and_never_send_while_told_to_wait() {
+    let world = World::new(Preset::Small, 42);
+    world
+        .server
+        .state()
+        .set_throttle(entra_sync_sim::throttle::ThrottleConfig::budgets(4, 2_000));
+    let (report, _) = finished(&world, world.begin(false, false), World::big_budget);
+    assert_eq!(report.outcome, Outcome::Succeeded, "{report:?}");
+    assert!(
+        report.tally.throttled > 0,
+        "the budget of 4 units per 10 s must bite"
+    );
+    assert!(report.tally.waited_ms > 0);
+    assert_assets_equal_tenant(&world);
+
+    let graph: Vec<_> = world
+        .net
+        .sent
+        .borrow()
+        .iter()
+        .filter(|s| s.url.starts_with("https://graph.microsoft.com"))
+        .cloned()
+        .collect();
+    for pair in graph.windows(2) {
+        if let (429, Some(wait)) = (pair[0].status, pair[0].retry_after_ms) {
+            assert!(
+                pair[1].at_ms >= pair[0].at_ms + wait,
+                "sent {} ms after a 429 that asked for {wait} ms",
+                pair[1].at_ms - pair[0].at_ms
+            );
+        }
+    }
+}

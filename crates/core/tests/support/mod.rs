@@ -7,7 +7,9 @@ use std::cell::Cell;
 use std::rc::Rc;
 use std::time::Duration;
 
-use entra_sync_core::clock::ManualClock;
+use std::cell::RefCell;
+
+use entra_sync_core::clock::{Clock, ManualClock};
 use entra_sync_core::sync::{
     Budget, Checkpoint, Destination, Host, MemoryStore, StepResult, StepStatus, begin_run, step,
 };
@@ -16,19 +18,61 @@ use entra_sync_core::{
 };
 use entra_sync_sim::{BackgroundServer, Preset, SimState, Tenant};
 
+/// The engine's clock in tests: manual (instant sleeps), and every move is mirrored on the
+/// simulator's clock, so Retry-After waits and throttling windows agree on what time it is.
+pub struct LinkedClock {
+    inner: ManualClock,
+    sim: SimState,
+}
+
+impl LinkedClock {
+    pub fn advance(&self, duration: Duration) {
+        self.inner.advance(duration);
+        self.sim.clock().advance_millis(duration.as_millis() as i64);
+    }
+
+    pub fn sleeps(&self) -> Vec<Duration> {
+        self.inner.sleeps()
+    }
+}
+
+impl Clock for LinkedClock {
+    fn now_ms(&self) -> u64 {
+        self.inner.now_ms()
+    }
+
+    async fn sleep(&self, duration: Duration) {
+        self.sim.clock().advance_millis(duration.as_millis() as i64);
+        self.inner.sleep(duration).await;
+    }
+}
+
+/// One request as the simulator saw it: sim time, status and the wait it asked for.
+#[derive(Debug, Clone)]
+pub struct Sent {
+    pub at_ms: u64,
+    pub url: String,
+    pub status: u16,
+    pub retry_after_ms: Option<u64>,
+}
+
 pub struct Loopback {
     pub base: String,
     agent: ureq::Agent,
-    clock: Rc<ManualClock>,
+    clock: Rc<LinkedClock>,
+    sim: SimState,
+    pub sent: RefCell<Vec<Sent>>,
     /// How far each request moves the clock, so time budgets bite in tests.
     pub tick_ms: Cell<u64>,
 }
 
 impl Loopback {
-    fn new(base: &str, clock: Rc<ManualClock>) -> Self {
+    fn new(base: &str, clock: Rc<LinkedClock>, sim: SimState) -> Self {
         Loopback {
             base: base.to_string(),
             clock,
+            sim,
+            sent: RefCell::default(),
             tick_ms: Cell::new(0),
             agent: ureq::Agent::config_builder()
                 .http_status_as_error(false)
@@ -82,11 +126,21 @@ impl Loopback {
             .body_mut()
             .read_to_string()
             .map_err(|e| failed(e.to_string()))?;
-        Ok(HttpResponse {
+        let answer = HttpResponse {
             status: response.status().as_u16(),
             headers,
             body,
-        })
+        };
+        self.sent.borrow_mut().push(Sent {
+            at_ms: self.sim.clock().now_millis(),
+            url: request.url.clone(),
+            status: answer.status,
+            retry_after_ms: answer
+                .header("Retry-After")
+                .and_then(|v| v.parse::<f64>().ok())
+                .map(|s| (s * 1000.0).ceil() as u64),
+        });
+        Ok(answer)
     }
 }
 
@@ -100,7 +154,7 @@ pub struct World {
     pub server: BackgroundServer,
     pub net: Loopback,
     pub store: MemoryStore,
-    pub clock: Rc<ManualClock>,
+    pub clock: Rc<LinkedClock>,
     pub settings: ConnectionSettings,
     pub destination: Destination,
 }
@@ -119,9 +173,12 @@ impl World {
         }
         .validate()
         .expect("demo settings are valid");
-        let clock = Rc::new(ManualClock::at(1_795_000_000_000));
+        let clock = Rc::new(LinkedClock {
+            inner: ManualClock::at(1_795_000_000_000),
+            sim: server.state().clone(),
+        });
         World {
-            net: Loopback::new(server.url(), clock.clone()),
+            net: Loopback::new(server.url(), clock.clone(), server.state().clone()),
             server,
             store: MemoryStore::default(),
             clock,
@@ -133,7 +190,7 @@ impl World {
         }
     }
 
-    pub fn host(&self) -> Host<'_, Loopback, Loopback, MemoryStore, ManualClock> {
+    pub fn host(&self) -> Host<'_, Loopback, Loopback, MemoryStore, LinkedClock> {
         Host {
             graph: &self.net,
             assets: &self.net,
@@ -196,9 +253,8 @@ pub trait NowValue {
     fn now_ms_value(&self) -> u64;
 }
 
-impl NowValue for ManualClock {
+impl NowValue for LinkedClock {
     fn now_ms_value(&self) -> u64 {
-        use entra_sync_core::clock::Clock;
         self.now_ms()
     }
 }
