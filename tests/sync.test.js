@@ -69,7 +69,7 @@ test('a first full sync puts every user into Assets, equal to the tenant', async
   assert.equal(report.outcome, 'succeeded', JSON.stringify(report));
   const users = report.datasets.find((d) => d.dataset === 'users');
   const expected = await expectedUsers();
-  assert.equal(users.created, expected.size);
+  assert.equal(users.objects.user.created, expected.size);
   assert.equal(users.fullRound, true);
 
   const objects = await assetsObjects(stack.sim, 'Entra User');
@@ -105,7 +105,7 @@ test('a second run with no changes writes nothing and starts no import', async (
   const report = await syncAndWait();
   assert.equal(report.outcome, 'succeeded', JSON.stringify(report));
   const users = report.datasets.find((d) => d.dataset === 'users');
-  assert.deepEqual([users.created, users.updated, users.retired], [0, 0, 0]);
+  assert.deepEqual([users.objects.user.created, users.objects.user.updated, users.objects.user.retired], [0, 0, 0]);
   assert.equal(users.fullRound, false, 'the second run reads the delta link');
   assert.equal(report.assetsRequests, 0);
   const after = (await (await fetch(`${stack.sim.url}/jsm/assets/workspace/${stack.sim.assetsWorkspaceId}/v1/importsource/${stack.sim.assetsImportSourceId}/executions/status`, { headers: { 'x-forge-provider': 'app' } })).json()).executionId;
@@ -116,7 +116,7 @@ test('a dry run reports counts and samples and writes nothing', async () => {
   const report = await syncAndWait({ dryRun: true, fullResync: true });
   assert.equal(report.outcome, 'dryRun', JSON.stringify(report));
   const users = report.datasets.find((d) => d.dataset === 'users');
-  assert.ok(users.unchanged > 0);
-  assert.equal(users.created, 0);
+  assert.ok(users.objects.user.unchanged > 0);
+  assert.equal(users.objects.user.created, 0);
   assert.equal(report.assetsRequests, 0);
 });

@@ -135,7 +135,7 @@ fn full_then_incremental_runs_keep_assets_equal_to_the_tenant() {
     let world = World::new(Preset::Demo, 42);
     let (report, _) = finished(&world, world.begin(false, false), World::big_budget);
     assert_eq!(report.outcome, Outcome::Succeeded, "{report:?}");
-    assert_eq!(report.datasets[0].counts.created, 300);
+    assert_eq!(report.datasets[0].objects["user"].created, 300);
     assert_assets_equal_tenant(&world);
     let full_requests = report.datasets[0].graph_requests;
 
@@ -150,7 +150,7 @@ fn full_then_incremental_runs_keep_assets_equal_to_the_tenant() {
         users.graph_requests
     );
     assert_eq!(
-        users.counts.retired as usize,
+        users.objects["user"].retired as usize,
         churn.users.removed.len(),
         "every removed user is retired"
     );
@@ -203,14 +203,14 @@ fn a_tiny_budget_ends_in_the_same_state_and_a_killed_step_is_redone_without_dupl
     };
     let (report, steps, killed) = run(world.begin(false, false));
     assert_eq!(report.outcome, Outcome::Succeeded, "{report:?}");
-    assert_eq!(report.datasets[0].counts.created, 2_000);
+    assert_eq!(report.datasets[0].objects["user"].created, 2_000);
     assert!(steps > 15 && killed > 3, "{steps} steps, {killed} killed");
     assert_assets_equal_tenant(&world);
 
     world.server.state().churn(10.0, 11);
     let (report, steps, _) = run(world.begin(false, false));
     assert_eq!(report.outcome, Outcome::Succeeded, "{report:?}");
-    assert!(report.datasets[0].counts.retired > 0);
+    assert!(report.datasets[0].objects["user"].retired > 0);
     assert!(steps > 5, "{steps} steps");
     assert_assets_equal_tenant(&world);
 }
@@ -272,7 +272,7 @@ fn the_mass_deletion_guard_stops_before_any_write_until_confirmed() {
     confirmed.confirmed = true;
     let (report, _) = finished(&world, confirmed, World::big_budget);
     assert_eq!(report.outcome, Outcome::Succeeded);
-    assert_eq!(report.datasets[0].counts.retired, 1000);
+    assert_eq!(report.datasets[0].objects["user"].retired, 1000);
     assert_assets_equal_tenant(&world);
 }
 

@@ -3,16 +3,22 @@
 
 use std::collections::BTreeMap;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub enum ObjectType {
     User,
     Group,
+    /// One row per direct membership (group → member), as the import API has no multi-value
+    /// references; identity `"<group id>:<member id>"`.
+    GroupMembership,
     Device,
     ManagedDevice,
     Licence,
+    /// One row per licence assigned to a user; identity `"<user id>:<sku id>"`.
+    LicenceAssignment,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -110,14 +116,29 @@ const USER_ATTRIBUTES: &[AttributeSpec] = &[
 ];
 
 impl ObjectType {
+    /// Short name used in storage keys and reports.
+    pub fn key(self) -> &'static str {
+        match self {
+            ObjectType::User => "user",
+            ObjectType::Group => "group",
+            ObjectType::GroupMembership => "groupMembership",
+            ObjectType::Device => "device",
+            ObjectType::ManagedDevice => "managedDevice",
+            ObjectType::Licence => "licence",
+            ObjectType::LicenceAssignment => "licenceAssignment",
+        }
+    }
+
     /// The object type's name in the Assets schema Entra Sync maintains.
     pub fn name(self) -> &'static str {
         match self {
             ObjectType::User => "Entra User",
             ObjectType::Group => "Entra Group",
+            ObjectType::GroupMembership => "Entra Group Membership",
             ObjectType::Device => "Entra Device",
             ObjectType::ManagedDevice => "Intune Managed Device",
             ObjectType::Licence => "Licence",
+            ObjectType::LicenceAssignment => "Licence Assignment",
         }
     }
 
@@ -126,9 +147,11 @@ impl ObjectType {
         match self {
             ObjectType::User => "entra-sync/user",
             ObjectType::Group => "entra-sync/group",
+            ObjectType::GroupMembership => "entra-sync/group-membership",
             ObjectType::Device => "entra-sync/device",
             ObjectType::ManagedDevice => "entra-sync/managed-device",
             ObjectType::Licence => "entra-sync/licence",
+            ObjectType::LicenceAssignment => "entra-sync/licence-assignment",
         }
     }
 
@@ -137,9 +160,11 @@ impl ObjectType {
         match self {
             ObjectType::User => "users",
             ObjectType::Group => "groups",
+            ObjectType::GroupMembership => "groupMemberships",
             ObjectType::Device => "devices",
             ObjectType::ManagedDevice => "managedDevices",
             ObjectType::Licence => "licences",
+            ObjectType::LicenceAssignment => "licenceAssignments",
         }
     }
 
@@ -149,6 +174,14 @@ impl ObjectType {
             // The other types arrive with their data sets.
             _ => &[],
         }
+    }
+
+    /// Name of the attribute that identifies an object of this type (references resolve by it).
+    pub fn identity_name(self) -> &'static str {
+        self.attributes()
+            .iter()
+            .find(|a| a.identity)
+            .map_or(IDENTITY_NAME, |a| a.name)
     }
 }
 

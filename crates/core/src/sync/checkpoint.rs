@@ -4,7 +4,9 @@
 use serde::{Deserialize, Serialize};
 
 use super::assets::ExecutionLinks;
-use super::dataset::Dataset;
+use std::collections::BTreeMap;
+
+use super::datasets::Dataset;
 
 pub const CHECKPOINT_VERSION: u32 = 1;
 
@@ -60,9 +62,18 @@ pub struct DatasetRun {
     /// The deltaLink that ends this round; committed only after Assets is DONE.
     pub pending_delta_link: Option<String>,
     pub finished: bool,
-    pub counts: Counts,
+    /// Counts per object type (by [`crate::model::ObjectType::key`]).
+    pub counts: BTreeMap<String, Counts>,
     /// Requests to Graph for this data set.
     pub requests: u64,
+}
+
+impl DatasetRun {
+    pub fn counts_of(&mut self, object_type: crate::model::ObjectType) -> &mut Counts {
+        self.counts
+            .entry(object_type.key().to_string())
+            .or_default()
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -134,7 +145,11 @@ impl Checkpoint {
                     next_url: delta_link.clone(),
                     pending_delta_link: None,
                     finished: false,
-                    counts: Counts::default(),
+                    counts: dataset
+                        .object_types()
+                        .iter()
+                        .map(|t| (t.key().to_string(), Counts::default()))
+                        .collect(),
                     requests: 0,
                 })
                 .collect(),

@@ -10,7 +10,7 @@ use serde_json::{Map, Value, json};
 use super::assets::{AssetsClient, AssetsError, Destination, ExecutionStatus, TypeCounters};
 use super::budget::Budget;
 use super::checkpoint::{Checkpoint, DatasetRun, Phase, SAMPLE_SIZE};
-use super::dataset::{Dataset, Item, ItemError};
+use super::datasets::{Dataset, Item, ItemError, ParseContext};
 use super::index::{Index, IndexEntry, IndexError};
 use super::mapping_doc::mapping_document;
 use super::report::{Outcome, Progress, RunError, RunReport};
@@ -19,7 +19,7 @@ use crate::auth::{AccessToken, TokenError, request_token};
 use crate::clock::Clock;
 use crate::graph::{GraphClient, GraphError};
 use crate::http::HttpTransport;
-use crate::model::{Fingerprint, IDENTITY_NAME, LAST_SYNCED, ObjectType, Status};
+use crate::model::{Fingerprint, LAST_SYNCED, ObjectType, Status};
 use crate::retry::{Meter, RetryPolicy};
 use crate::settings::ConnectionSettings;
 use crate::time::iso_utc;
@@ -278,7 +278,8 @@ where
                     let types: Vec<ObjectType> = cp
                         .datasets
                         .iter()
-                        .map(|d| d.dataset.object_type())
+                        .flat_map(|d| d.dataset.object_types())
+                        .copied()
                         .collect();
                     self.assets_client()
                         .put_mapping(&mapping_document(&types))
@@ -340,7 +341,13 @@ where
     /// Reads pages of one data set until it ends (true) or the budget is spent (false).
     async fn read(&mut self, cp: &mut Checkpoint, at: usize) -> Result<bool, SyncError> {
         let dataset = cp.datasets[at].dataset;
-        let index = Index::load(self.host.store, dataset.key()).await?;
+        let mut indexes = HashMap::new();
+        for object_type in dataset.object_types() {
+            indexes.insert(
+                *object_type,
+                Index::load(self.host.store, object_type.key()).await?,
+            );
+        }
         let synced = Value::String(iso_utc(cp.started_ms));
         let mut buffer = ChunkBuffer::new(dataset);
         let finished = loop {
@@ -379,48 +386,62 @@ where
                 }
                 Err(error) => return Err(SyncError::Graph { dataset, error }),
             };
-            let full = run.full;
+            let context = ParseContext {
+                full: run.full,
+                indexes: &indexes,
+            };
             for item in page.value {
-                run.counts.read += 1;
-                let id = item
-                    .get("id")
-                    .and_then(Value::as_str)
-                    .map(str::to_ascii_lowercase);
-                let known = id.as_deref().and_then(|id| index.entries.get(id));
-                match dataset.parse(item, known, full)? {
-                    Item::Removed { id } => {
-                        run.counts.read -= 1;
-                        buffer.removed.push(id);
-                    }
-                    Item::Upsert { object, carry } => {
-                        let entry = IndexEntry {
-                            fingerprint: Fingerprint::of(&object),
-                            carry,
-                        };
-                        if full {
-                            buffer.seen.push(object.id.clone());
+                for item in dataset.parse(item, &context)? {
+                    let run = &mut cp.datasets[at];
+                    match item {
+                        Item::Removed { object_type, id } => {
+                            buffer.of(object_type).removed.push(id);
                         }
-                        let samples = &mut cp.samples;
-                        match index.entries.get(&object.id) {
-                            Some(old) if *old == entry => run.counts.unchanged += 1,
-                            old => {
-                                let list = if old.is_some() {
-                                    run.counts.updated += 1;
-                                    &mut samples.updated
-                                } else {
-                                    run.counts.created += 1;
-                                    &mut samples.created
-                                };
-                                if list.len() < SAMPLE_SIZE {
-                                    list.push(object.label().to_string());
+                        Item::Upsert { object, carry } => {
+                            let object_type = object.object_type;
+                            let entry = IndexEntry {
+                                fingerprint: Fingerprint::of(&object),
+                                carry,
+                            };
+                            let known = indexes
+                                .get(&object_type)
+                                .and_then(|i| i.entries.get(&object.id));
+                            let counts = run.counts_of(object_type);
+                            counts.read += 1;
+                            if context.full {
+                                buffer.of(object_type).seen.push(object.id.clone());
+                            }
+                            match known {
+                                Some(old) if *old == entry => counts.unchanged += 1,
+                                old => {
+                                    let samples = &mut cp.samples;
+                                    let list = if old.is_some() {
+                                        counts.updated += 1;
+                                        &mut samples.updated
+                                    } else {
+                                        counts.created += 1;
+                                        &mut samples.created
+                                    };
+                                    if list.len() < SAMPLE_SIZE {
+                                        list.push(format!(
+                                            "{}: {}",
+                                            object_type.name(),
+                                            object.label()
+                                        ));
+                                    }
+                                    let mut record: Map<String, Value> = object
+                                        .record
+                                        .iter()
+                                        .map(|(k, v)| (k.to_string(), v.clone()))
+                                        .collect();
+                                    record.insert(LAST_SYNCED.into(), synced.clone());
+                                    buffer.push(
+                                        object_type,
+                                        Value::Object(record),
+                                        object.id,
+                                        entry,
+                                    );
                                 }
-                                let mut record: Map<String, Value> = object
-                                    .record
-                                    .iter()
-                                    .map(|(k, v)| (k.to_string(), v.clone()))
-                                    .collect();
-                                record.insert(LAST_SYNCED.into(), synced.clone());
-                                buffer.push(Value::Object(record), object.id, entry);
                             }
                         }
                     }
@@ -432,13 +453,13 @@ where
             let run = &mut cp.datasets[at];
             match (page.next_link, page.delta_link) {
                 (Some(next), _) => run.next_url = Some(next),
-                (None, Some(delta)) => {
-                    run.pending_delta_link = Some(delta);
+                (None, delta) if delta.is_some() || !dataset.has_delta() => {
+                    run.pending_delta_link = delta;
                     run.next_url = None;
                     run.finished = true;
                     break true;
                 }
-                (None, None) => return Err(SyncError::Unterminated(dataset)),
+                (None, _) => return Err(SyncError::Unterminated(dataset)),
             }
         };
         self.flush(cp, &mut buffer).await?;
@@ -449,7 +470,7 @@ where
         if buffer.is_empty() {
             return Ok(());
         }
-        let has_records = !buffer.records.is_empty();
+        let has_records = buffer.has_records();
         let value = buffer.take();
         self.host.store.set(&cp.chunk_key(cp.chunks), value).await?;
         cp.chunks += 1;
@@ -475,48 +496,58 @@ where
         })
     }
 
-    /// Works out what is gone and stages the retire lists. Returns the largest data set's retire
-    /// count and threshold when the mass-deletion guard must stop the run.
+    /// Works out what is gone and stages the retire lists. Returns the largest retire count and its
+    /// threshold when the mass-deletion guard must stop the run.
     async fn plan(&mut self, cp: &mut Checkpoint) -> Result<Option<(u64, u64)>, SyncError> {
         let mut trip: Option<(u64, u64)> = None;
         cp.retire_chunks = 0;
         for at in 0..cp.datasets.len() {
             let dataset = cp.datasets[at].dataset;
-            let index = Index::load(self.host.store, dataset.key()).await?;
-            let (seen, removed) = self.seen_and_removed(cp, dataset).await?;
-            let mut gone: Vec<String> = removed
-                .into_iter()
-                .filter(|id| index.entries.contains_key(id) && !seen.contains(id))
-                .collect();
-            if cp.datasets[at].full {
-                gone.extend(
-                    index
-                        .entries
-                        .keys()
-                        .filter(|id| !seen.contains(*id))
-                        .cloned(),
-                );
-            }
-            gone.sort();
-            gone.dedup();
-            cp.datasets[at].counts.retired = gone.len() as u64;
-            for id in gone
-                .iter()
-                .take(SAMPLE_SIZE - cp.samples.retired.len().min(SAMPLE_SIZE))
-            {
-                cp.samples.retired.push(id.clone());
-            }
-            let threshold = (index.entries.len() as u64 * 5 / 100).max(500);
-            if gone.len() as u64 > threshold {
-                trip = Some((gone.len() as u64, threshold));
-            }
-            for ids in gone.chunks(RETIRE_IDS_PER_CHUNK) {
-                let value = json!({ "dataset": dataset, "ids": ids });
-                self.host
-                    .store
-                    .set(&cp.retire_key(cp.retire_chunks), value)
-                    .await?;
-                cp.retire_chunks += 1;
+            for object_type in dataset.object_types() {
+                let index = Index::load(self.host.store, object_type.key()).await?;
+                let staged = self.staged_of(cp, *object_type).await?;
+                let mut gone: Vec<String> = staged
+                    .removed
+                    .into_iter()
+                    .filter(|id| {
+                        index.entries.contains_key(id)
+                            && !staged.seen.contains(id)
+                            && !staged.updates.contains_key(id)
+                    })
+                    .collect();
+                if cp.datasets[at].full {
+                    gone.extend(
+                        index
+                            .entries
+                            .keys()
+                            .filter(|id| !staged.seen.contains(*id))
+                            .cloned(),
+                    );
+                }
+                gone.sort();
+                gone.dedup();
+                cp.datasets[at].counts_of(*object_type).retired = gone.len() as u64;
+                for id in gone
+                    .iter()
+                    .take(SAMPLE_SIZE.saturating_sub(cp.samples.retired.len()))
+                {
+                    cp.samples
+                        .retired
+                        .push(format!("{}: {id}", object_type.name()));
+                }
+                let threshold = (index.entries.len() as u64 * 5 / 100).max(500);
+                if gone.len() as u64 > threshold && trip.is_none_or(|(n, _)| gone.len() as u64 > n)
+                {
+                    trip = Some((gone.len() as u64, threshold));
+                }
+                for ids in gone.chunks(RETIRE_IDS_PER_CHUNK) {
+                    let value = json!({ "objectType": object_type, "ids": ids });
+                    self.host
+                        .store
+                        .set(&cp.retire_key(cp.retire_chunks), value)
+                        .await?;
+                    cp.retire_chunks += 1;
+                }
             }
         }
         if cp.dry_run {
@@ -525,21 +556,30 @@ where
         Ok(trip)
     }
 
-    async fn seen_and_removed(
+    /// Everything staged for one object type across the run's chunks.
+    async fn staged_of(
         &self,
         cp: &Checkpoint,
-        dataset: Dataset,
-    ) -> Result<(HashSet<String>, Vec<String>), SyncError> {
-        let mut seen = HashSet::new();
-        let mut removed = Vec::new();
+        object_type: ObjectType,
+    ) -> Result<Staged, SyncError> {
+        let mut staged = Staged::default();
         for n in 0..cp.chunks {
-            let chunk = self.load_chunk(&cp.chunk_key(n)).await?;
-            if chunk.dataset == dataset {
-                seen.extend(chunk.seen);
-                removed.extend(chunk.removed);
+            let key = cp.chunk_key(n);
+            let mut chunk = self.load_chunk(&key).await?;
+            let Some(part) = chunk.types.remove(object_type.key()) else {
+                continue;
+            };
+            staged.seen.extend(part.seen);
+            staged.removed.extend(part.removed);
+            for (id, entry) in part.index {
+                let entry = IndexEntry::decode_stored(&entry).ok_or_else(|| SyncError::Staged {
+                    key: key.clone(),
+                    detail: format!("index entry of {id}"),
+                })?;
+                staged.updates.insert(id, entry);
             }
         }
-        Ok((seen, removed))
+        Ok(staged)
     }
 
     async fn submit(&mut self, cp: &mut Checkpoint, from: u32) -> Result<bool, SyncError> {
@@ -553,11 +593,27 @@ where
                 return Ok(false);
             }
             let chunk = self.load_chunk(&cp.chunk_key(n)).await?;
-            if chunk.records.is_empty() {
+            let mut data = Map::new();
+            for (key, part) in chunk.types {
+                if part.records.is_empty() {
+                    continue;
+                }
+                let Some(object_type) = object_type_of(&key) else {
+                    return Err(SyncError::Staged {
+                        key: cp.chunk_key(n),
+                        detail: format!("unknown object type {key}"),
+                    });
+                };
+                data.insert(
+                    object_type.selector().to_string(),
+                    Value::Array(part.records),
+                );
+            }
+            if data.is_empty() {
                 continue;
             }
             self.units += 1;
-            let data = json!({ chunk.dataset.object_type().selector(): chunk.records });
+            let data = Value::Object(data);
             self.assets_client()
                 .submit(&links, data, format!("{}-{n}", cp.run_id), false)
                 .await?;
@@ -565,7 +621,8 @@ where
         let selector = cp
             .datasets
             .first()
-            .map_or("users", |d| d.dataset.object_type().selector());
+            .and_then(|d| d.dataset.object_types().first())
+            .map_or("users", |t| t.selector());
         self.assets_client()
             .submit(
                 &links,
@@ -640,7 +697,7 @@ where
                     key: key.clone(),
                     detail: e.to_string(),
                 })?;
-            let object_type = list.dataset.object_type();
+            let object_type = list.object_type;
             let start = if n == from_chunk {
                 from_offset as usize
             } else {
@@ -656,8 +713,9 @@ where
                 }
                 self.units += 1;
                 let client = self.assets_client();
-                let Some((object_id, type_id)) =
-                    client.find(object_type.name(), IDENTITY_NAME, id).await?
+                let Some((object_id, type_id)) = client
+                    .find(object_type.name(), object_type.identity_name(), id)
+                    .await?
                 else {
                     continue;
                 };
@@ -684,36 +742,20 @@ where
     async fn commit(&mut self, cp: &mut Checkpoint) -> Result<(), SyncError> {
         for at in 0..cp.datasets.len() {
             let run: DatasetRun = cp.datasets[at].clone();
-            let mut index = Index::load(self.host.store, run.dataset.key()).await?;
-            let mut updates: HashMap<String, IndexEntry> = HashMap::new();
-            let mut seen = HashSet::new();
-            let mut removed = Vec::new();
-            for n in 0..cp.chunks {
-                let chunk = self.load_chunk(&cp.chunk_key(n)).await?;
-                if chunk.dataset != run.dataset {
-                    continue;
+            for object_type in run.dataset.object_types() {
+                let mut index = Index::load(self.host.store, object_type.key()).await?;
+                let staged = self.staged_of(cp, *object_type).await?;
+                if run.full {
+                    index.entries.retain(|id, _| staged.seen.contains(id));
                 }
-                seen.extend(chunk.seen);
-                removed.extend(chunk.removed);
-                for (id, entry) in chunk.index {
-                    let entry =
-                        IndexEntry::decode_stored(&entry).ok_or_else(|| SyncError::Staged {
-                            key: cp.chunk_key(n),
-                            detail: format!("index entry of {id}"),
-                        })?;
-                    updates.insert(id, entry);
+                for id in staged.removed {
+                    if !staged.updates.contains_key(&id) {
+                        index.entries.remove(&id);
+                    }
                 }
+                index.entries.extend(staged.updates);
+                index.save(self.host.store, object_type.key()).await?;
             }
-            if run.full {
-                index.entries.retain(|id, _| seen.contains(id));
-            }
-            for id in removed {
-                if !updates.contains_key(&id) {
-                    index.entries.remove(&id);
-                }
-            }
-            index.entries.extend(updates);
-            index.save(self.host.store, run.dataset.key()).await?;
             if let Some(link) = run.pending_delta_link {
                 self.host
                     .store
@@ -768,15 +810,24 @@ fn needs_resync(error: &GraphError) -> bool {
         )
 }
 
-#[derive(serde::Deserialize)]
-struct RetireList {
-    dataset: Dataset,
-    ids: Vec<String>,
+fn object_type_of(key: &str) -> Option<ObjectType> {
+    Dataset::ALL
+        .iter()
+        .flat_map(|d| d.object_types())
+        .copied()
+        .find(|t| t.key() == key)
 }
 
 #[derive(serde::Deserialize)]
-struct StagedChunk {
-    dataset: Dataset,
+#[serde(rename_all = "camelCase")]
+struct RetireList {
+    object_type: ObjectType,
+    ids: Vec<String>,
+}
+
+/// One object type's part of a staged chunk.
+#[derive(Default, serde::Deserialize)]
+struct StagedPart {
     #[serde(default)]
     records: Vec<Value>,
     #[serde(default)]
@@ -787,12 +838,31 @@ struct StagedChunk {
     removed: Vec<String>,
 }
 
-struct ChunkBuffer {
-    dataset: Dataset,
+#[derive(serde::Deserialize)]
+struct StagedChunk {
+    #[serde(default)]
+    types: HashMap<String, StagedPart>,
+}
+
+/// One object type's staged data over the whole run.
+#[derive(Default)]
+struct Staged {
+    seen: HashSet<String>,
+    removed: Vec<String>,
+    updates: HashMap<String, IndexEntry>,
+}
+
+#[derive(Default)]
+struct TypeBuffer {
     records: Vec<Value>,
     index: Map<String, Value>,
     seen: Vec<String>,
     removed: Vec<String>,
+}
+
+struct ChunkBuffer {
+    dataset: Dataset,
+    types: HashMap<ObjectType, TypeBuffer>,
     bytes: usize,
 }
 
@@ -800,32 +870,49 @@ impl ChunkBuffer {
     fn new(dataset: Dataset) -> Self {
         ChunkBuffer {
             dataset,
-            records: Vec::new(),
-            index: Map::new(),
-            seen: Vec::new(),
-            removed: Vec::new(),
+            types: HashMap::new(),
             bytes: 0,
         }
     }
 
-    fn push(&mut self, record: Value, id: String, entry: IndexEntry) {
+    fn of(&mut self, object_type: ObjectType) -> &mut TypeBuffer {
+        self.bytes += 48;
+        self.types.entry(object_type).or_default()
+    }
+
+    fn push(&mut self, object_type: ObjectType, record: Value, id: String, entry: IndexEntry) {
         self.bytes += record.to_string().len() + id.len() + 60;
-        self.index.insert(id, Value::String(entry.encode_stored()));
-        self.records.push(record);
+        let part = self.types.entry(object_type).or_default();
+        part.index.insert(id, Value::String(entry.encode_stored()));
+        part.records.push(record);
+    }
+
+    fn has_records(&self) -> bool {
+        self.types.values().any(|t| !t.records.is_empty())
     }
 
     fn is_empty(&self) -> bool {
-        self.records.is_empty() && self.seen.is_empty() && self.removed.is_empty()
+        self.types
+            .values()
+            .all(|t| t.records.is_empty() && t.seen.is_empty() && t.removed.is_empty())
     }
 
     fn take(&mut self) -> Value {
         self.bytes = 0;
-        json!({
-            "dataset": self.dataset,
-            "records": std::mem::take(&mut self.records),
-            "index": std::mem::take(&mut self.index),
-            "seen": std::mem::take(&mut self.seen),
-            "removed": std::mem::take(&mut self.removed),
-        })
+        let types: Map<String, Value> = std::mem::take(&mut self.types)
+            .into_iter()
+            .map(|(object_type, part)| {
+                (
+                    object_type.key().to_string(),
+                    json!({
+                        "records": part.records,
+                        "index": part.index,
+                        "seen": part.seen,
+                        "removed": part.removed,
+                    }),
+                )
+            })
+            .collect();
+        json!({ "dataset": self.dataset, "types": types })
     }
 }

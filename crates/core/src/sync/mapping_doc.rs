@@ -3,7 +3,7 @@
 
 use serde_json::{Value, json};
 
-use crate::model::{AttrKind, IDENTITY_NAME, ObjectType};
+use crate::model::{AttrKind, ObjectType};
 
 fn attribute_external_id(object_type: ObjectType, locator: &str) -> String {
     format!("{}/{locator}", object_type.external_id())
@@ -57,9 +57,12 @@ fn type_mapping(object_type: ObjectType) -> Value {
                 "attributeLocators": [a.locator],
                 "externalIdPart": a.identity,
             });
-            if let AttrKind::Reference(_) = a.kind {
-                mapping["objectMappingIQL"] =
-                    json!(format!("\"{IDENTITY_NAME}\" = ${{{}}}", a.locator));
+            if let AttrKind::Reference(target) = a.kind {
+                mapping["objectMappingIQL"] = json!(format!(
+                    "\"{}\" = ${{{}}}",
+                    target.identity_name(),
+                    a.locator
+                ));
             }
             mapping
         })

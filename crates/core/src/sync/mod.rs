@@ -4,7 +4,7 @@
 pub mod assets;
 pub mod budget;
 pub mod checkpoint;
-pub mod dataset;
+pub mod datasets;
 pub mod engine;
 pub mod index;
 pub mod mapping_doc;

@@ -4,7 +4,9 @@ use serde::Serialize;
 
 use super::assets::TypeCounters;
 use super::checkpoint::{Checkpoint, Counts, Phase, Samples, Tally};
-use super::dataset::Dataset;
+use std::collections::BTreeMap;
+
+use super::datasets::Dataset;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -17,7 +19,12 @@ pub struct Progress {
 
 impl Progress {
     pub fn of(checkpoint: &Checkpoint) -> Self {
-        let read = checkpoint.datasets.iter().map(|d| d.counts.read).sum();
+        let read = checkpoint
+            .datasets
+            .iter()
+            .flat_map(|d| d.counts.values())
+            .map(|c| c.read)
+            .sum();
         let (phase, dataset, percent) = match &checkpoint.phase {
             Phase::Read { dataset } => {
                 let done = checkpoint.datasets.iter().filter(|d| d.finished).count();
@@ -62,8 +69,8 @@ pub enum Outcome {
 #[serde(rename_all = "camelCase")]
 pub struct DatasetReport {
     pub dataset: Dataset,
-    #[serde(flatten)]
-    pub counts: Counts,
+    /// Counts per object type, e.g. `{"user": {...}}`.
+    pub objects: BTreeMap<String, Counts>,
     pub graph_requests: u64,
     pub full_round: bool,
 }
@@ -112,7 +119,7 @@ impl RunReport {
                 .iter()
                 .map(|d| DatasetReport {
                     dataset: d.dataset,
-                    counts: d.counts.clone(),
+                    objects: d.counts.clone(),
                     graph_requests: d.requests,
                     full_round: d.full,
                 })

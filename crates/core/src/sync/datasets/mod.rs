@@ -1,0 +1,106 @@
+//! The data sets Entra Sync reads. Each knows its first request, the object types it produces and how
+//! one Graph item becomes objects to write or ids to retire. A data set may produce several types
+//! (groups also yield their memberships).
+
+mod users;
+
+use std::collections::HashMap;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use super::index::{Index, IndexEntry};
+use crate::model::{AssetsObject, ObjectType};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Dataset {
+    Users,
+}
+
+/// What one Graph item means for Assets.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Item {
+    Upsert {
+        object: AssetsObject,
+        /// State to keep in the index that later delta rounds may not repeat.
+        carry: Option<String>,
+    },
+    Removed {
+        object_type: ObjectType,
+        id: String,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("Microsoft Graph returned a {dataset:?} item Entra Sync cannot read: {detail}")]
+pub struct ItemError {
+    pub dataset: Dataset,
+    pub detail: String,
+}
+
+/// What parsing may consult: whether this is a full round, and the committed index entries.
+pub struct ParseContext<'a> {
+    /// A full round lists everything, so an absent relationship means "none"; in an incremental
+    /// round it means "unchanged".
+    pub full: bool,
+    pub indexes: &'a HashMap<ObjectType, Index>,
+}
+
+impl ParseContext<'_> {
+    pub fn known(&self, object_type: ObjectType, id: &str) -> Option<&IndexEntry> {
+        self.indexes.get(&object_type)?.entries.get(id)
+    }
+}
+
+impl Dataset {
+    pub const ALL: [Dataset; 1] = [Dataset::Users];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Dataset::Users => "users",
+        }
+    }
+
+    /// The object types this data set writes, referenced types first.
+    pub fn object_types(self) -> &'static [ObjectType] {
+        match self {
+            Dataset::Users => &[ObjectType::User],
+        }
+    }
+
+    /// First request of a full round.
+    pub fn initial_url(self) -> String {
+        match self {
+            Dataset::Users => users::initial_url(),
+        }
+    }
+
+    /// Whether the data set has delta queries; without, every run is a full round.
+    pub fn has_delta(self) -> bool {
+        match self {
+            Dataset::Users => true,
+        }
+    }
+
+    pub fn parse(self, item: Value, context: &ParseContext) -> Result<Vec<Item>, ItemError> {
+        let error = |detail: String| ItemError {
+            dataset: self,
+            detail,
+        };
+        match self {
+            Dataset::Users => users::parse(item, context).map_err(error),
+        }
+    }
+}
+
+/// A delta `@removed` entry's id, if the item is one.
+pub fn removed_id(item: &Value) -> Option<Result<String, String>> {
+    item.get("@removed")?;
+    Some(
+        item.get("id")
+            .and_then(Value::as_str)
+            .map(str::to_ascii_lowercase)
+            .ok_or_else(|| "a removed item has no id".to_string()),
+    )
+}
