@@ -6,13 +6,13 @@ import { createInterface } from 'node:readline';
 
 const root = new URL('../', import.meta.url).pathname;
 
-export function simulatorBinary() {
+export function simulatorBinary(profile = 'debug') {
   const target = process.env.CARGO_TARGET_DIR ?? join(root, 'target');
-  return join(target, 'debug', 'entra-sync-sim');
+  return join(target, profile, 'entra-sync-sim');
 }
 
-export async function startSimulator({ preset = 'demo', seed = 42, port = 0, args = [] } = {}) {
-  const bin = simulatorBinary();
+export async function startSimulator({ preset = 'demo', seed = 42, port = 0, args = [], profile = 'debug' } = {}) {
+  const bin = simulatorBinary(profile);
   if (!existsSync(bin)) throw new Error(`${bin} is missing: run \`npm run build\` (it builds the simulator) first.`);
   const child = spawn(bin, ['--json', '--port', String(port), '--preset', preset, '--seed', String(seed), ...args], {
     stdio: ['ignore', 'pipe', 'inherit'],

@@ -45,6 +45,20 @@ fn problems(errors: &[entra_sync_core::SettingsError]) -> Vec<FieldProblem> {
         .collect()
 }
 
+/// Bytes of wasm linear memory. It only ever grows, so this is also the peak (benchmarks print it).
+#[wasm_bindgen(js_name = wasmMemoryBytes)]
+pub fn wasm_memory_bytes() -> f64 {
+    wasm_bindgen::memory()
+        .dyn_into::<js_sys::WebAssembly::Memory>()
+        .map(|memory| {
+            memory
+                .buffer()
+                .dyn_into::<js_sys::ArrayBuffer>()
+                .map_or(0.0, |b| f64::from(b.byte_length()))
+        })
+        .unwrap_or(0.0)
+}
+
 /// Checks settings (`{tenantId, clientId, clientSecret}`) without touching the network.
 #[wasm_bindgen(js_name = validateSettings)]
 pub fn validate_settings(input: JsValue) -> Result<JsValue, BridgeError> {
