@@ -27,7 +27,10 @@ use crate::time::iso_utc;
 /// Time one Graph page or Assets call may take, for budget checks.
 const UNIT_MS: u64 = 10_000;
 const RETIRE_IDS_PER_CHUNK: usize = 4_000;
-const POLL_INTERVAL_MS: u64 = 1_000;
+/// First wait between execution status polls; doubles up to the maximum. Small imports finish in
+/// well under a second, large ones take minutes.
+const POLL_FIRST_MS: u64 = 200;
+const POLL_MAX_MS: u64 = 5_000;
 
 /// The world as the engine sees it: Graph/token requests, Assets requests, storage and time.
 pub struct Host<'a, G, A, S, C> {
@@ -638,6 +641,7 @@ where
         let Some(links) = cp.execution.clone() else {
             return Ok(true);
         };
+        let mut wait = POLL_FIRST_MS;
         loop {
             self.units += 1;
             match self.assets_client().status(&links).await? {
@@ -667,8 +671,9 @@ where
                     }
                     self.host
                         .clock
-                        .sleep(std::time::Duration::from_millis(POLL_INTERVAL_MS))
+                        .sleep(std::time::Duration::from_millis(wait))
                         .await;
+                    wait = (wait * 2).min(POLL_MAX_MS);
                 }
             }
         }
