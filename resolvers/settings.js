@@ -36,6 +36,7 @@ export const settingsResolvers = {
 
   async checkConnection({ payload }) {
     const { secretTyped: _typed, ...settings } = await withSecret(payload);
-    return checkConnection(settings);
+    // Which data sets to probe; the core checks the shape and defaults to all.
+    return checkConnection({ ...settings, datasets: payload?.datasets });
   },
 };

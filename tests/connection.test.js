@@ -13,11 +13,54 @@ after(async () => stack?.stop());
 
 const demo = () => ({ tenantId: stack.sim.tenantId, clientId: stack.sim.clientId, clientSecret: stack.sim.clientSecret });
 
-test('the demo credentials get a token and read users', async () => {
+const control = async (method, path, body) => {
+  const response = await fetch(`${stack.sim.url}/_sim${path}`, { method, headers: { 'content-type': 'application/json' }, body: body && JSON.stringify(body) });
+  assert.ok(response.ok, `${path}: ${response.status}`);
+  return response.json();
+};
+
+test('the demo credentials get a token, read every data set and show the secret expiry', async () => {
   const report = await stack.resolve('checkConnection', demo());
   assert.equal(report.ok, true, JSON.stringify(report));
-  assert.equal(report.summary, 'Token OK, users readable');
+  assert.equal(report.summary, 'Token OK, users, groups, devices, Intune managed devices, licences readable');
   assert.match(report.checks[0].detail, /User\.Read\.All/);
+  assert.match(report.secretExpiresAt, /^\d{4}-\d{2}-\d{2}T/);
+  const onlyUsers = await stack.resolve('checkConnection', { ...demo(), datasets: ['users'] });
+  assert.equal(onlyUsers.summary, 'Token OK, users readable');
+});
+
+test('each missing permission, consent and licence problem names its fix', async () => {
+  try {
+    await control('POST', '/permissions/revoke', { permission: 'Device.Read.All' });
+    let report = await stack.resolve('checkConnection', demo());
+    const devices = report.checks.find((c) => c.name === 'devices');
+    assert.equal(devices.ok, false);
+    assert.match(devices.fix, /Add Device\.Read\.All as an Application permission/);
+    assert.equal(report.checks.find((c) => c.name === 'users').ok, true, 'other data sets still pass');
+
+    await control('POST', '/intune', { licensed: false });
+    report = await stack.resolve('checkConnection', demo());
+    assert.match(report.checks.find((c) => c.name === 'managedDevices').fix, /License Microsoft Intune/);
+
+    await control('POST', '/permissions/revoke', { permission: 'Application.Read.All' });
+    report = await stack.resolve('checkConnection', demo());
+    assert.equal(report.secretExpiresAt, undefined);
+    assert.match(report.checks.find((c) => c.name === 'secret').fix, /Application\.Read\.All/);
+
+    await control('POST', '/permissions/revoke-all');
+    report = await stack.resolve('checkConnection', demo());
+    assert.equal(report.ok, false);
+    assert.match(report.summary, /no Application permissions/);
+    assert.match(report.checks[0].fix, /Application permissions \(not Delegated\)/);
+
+    await control('POST', '/reset');
+    await control('POST', '/secrets/expire');
+    report = await stack.resolve('checkConnection', demo());
+    assert.match(report.summary, /AADSTS7000222/);
+    assert.match(report.summary, /expired/);
+  } finally {
+    await control('POST', '/reset');
+  }
 });
 
 test('the tenant may be given by its domain', async () => {

@@ -32,14 +32,14 @@ async function fill(app, { tenantId, clientId, clientSecret }) {
   await app.getByLabel('Client secret value').fill(clientSecret);
 }
 
-test('Check connection with the demo credentials shows that users are readable', async () => {
+test('Check connection with the demo credentials shows every data set readable', async () => {
   const { page, app, errors } = await openAdminPage();
   await shot(page, 'admin-empty');
   await fill(app, stack.sim);
   await app.getByRole('button', { name: 'Check connection' }).click();
   const result = app.locator('#result.ok');
   await result.waitFor();
-  assert.match(await result.textContent(), /Token OK, users readable/);
+  assert.match(await result.textContent(), /Token OK, users, groups, devices, Intune managed devices, licences readable/);
   await shot(page, 'check-connection-ok');
   assert.deepEqual(errors, []);
   await page.close();

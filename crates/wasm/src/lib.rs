@@ -70,13 +70,27 @@ pub fn validate_settings(input: JsValue) -> Result<JsValue, BridgeError> {
     })
 }
 
-/// Gets a token and reads the first page of users; resolves to a `ConnectionReport`. Invalid
+/// Which data sets to probe (`datasets: ["users", ...]`); all when absent.
+#[derive(serde::Deserialize)]
+struct CheckDatasets {
+    #[serde(default)]
+    datasets: Option<Vec<String>>,
+}
+
+/// Gets a token and probes each data set; resolves to a `ConnectionReport`. Invalid
 /// settings resolve to a failed report that lists them; nothing is sent in that case.
 #[wasm_bindgen(js_name = checkConnection)]
 pub async fn check_connection_js(input: JsValue) -> Result<JsValue, BridgeError> {
+    let datasets: CheckDatasets = bridge::from_js(input.clone(), "settings")?;
     let input: SettingsInput = bridge::from_js(input, "settings")?;
+    let datasets = datasets.datasets.unwrap_or_else(|| {
+        entra_sync_core::check::PROBES
+            .iter()
+            .map(|p| p.dataset.to_string())
+            .collect()
+    });
     let report = match input.validate() {
-        Ok(settings) => check_connection(&FetchTransport, &JsClock, &settings).await,
+        Ok(settings) => check_connection(&FetchTransport, &JsClock, &settings, &datasets).await,
         Err(errors) => ConnectionReport {
             ok: false,
             summary: errors
@@ -85,6 +99,7 @@ pub async fn check_connection_js(input: JsValue) -> Result<JsValue, BridgeError>
                 .collect::<Vec<_>>()
                 .join(" "),
             checks: Vec::new(),
+            secret_expires_at: None,
         },
     };
     bridge::to_js(&report)

@@ -1,0 +1,348 @@
+//! "Check connection": get a token, probe every enabled data set with the cheapest read Graph offers,
+//! read the secret's expiry when allowed, and say for each failure what to change in Entra.
+
+mod expiry;
+mod probes;
+
+use serde::{Deserialize, Serialize};
+
+use crate::auth::{TokenError, request_token};
+use crate::clock::Clock;
+use crate::graph::{GraphClient, GraphError};
+use crate::http::HttpTransport;
+use crate::retry::{Meter, RetryPolicy};
+use crate::settings::ConnectionSettings;
+
+pub use probes::{PROBES, Probe};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ConnectionReport {
+    pub ok: bool,
+    pub summary: String,
+    pub checks: Vec<CheckItem>,
+    /// End of the client secret in use, when the app may read its own registration.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub secret_expires_at: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CheckItem {
+    pub name: String,
+    pub ok: bool,
+    pub detail: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fix: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
+}
+
+impl CheckItem {
+    fn passed(name: &str, detail: String) -> Self {
+        CheckItem {
+            name: name.into(),
+            ok: true,
+            detail,
+            fix: None,
+            request_id: None,
+        }
+    }
+
+    fn failed(name: &str, detail: String, fix: Option<String>, request_id: Option<String>) -> Self {
+        CheckItem {
+            name: name.into(),
+            ok: false,
+            detail,
+            fix,
+            request_id,
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct Anything {}
+
+const CONSENT_FIX: &str = "In the app registration, open API permissions, add the permissions as Application permissions (not Delegated), then select \"Grant admin consent\".";
+
+/// Checks the connection for the data sets named in `datasets` (keys as in [`PROBES`]).
+pub async fn check_connection<T: HttpTransport, C: Clock>(
+    transport: &T,
+    clock: &C,
+    settings: &ConnectionSettings,
+    datasets: &[String],
+) -> ConnectionReport {
+    let token = match request_token(transport, settings).await {
+        Ok(token) => token,
+        Err(error) => return token_failed(&error),
+    };
+    let roles = token.roles();
+    let mut checks = vec![match &roles {
+        Some(roles) if roles.is_empty() => CheckItem::failed(
+            "token",
+            "Token issued, but it carries no Application permissions: admin consent has not been granted, or the permissions were added as Delegated.".into(),
+            Some(CONSENT_FIX.into()),
+            None,
+        ),
+        Some(roles) => CheckItem::passed(
+            "token",
+            format!("Token issued with Application permissions: {}.", roles.join(", ")),
+        ),
+        None => CheckItem::passed("token", "Token issued.".into()),
+    }];
+    // An admin is waiting on the page: a short retry budget, well inside the 25 s resolver limit.
+    let policy = RetryPolicy {
+        max_attempts: 3,
+        ..RetryPolicy::default()
+    };
+    let meter = Meter::default();
+    let graph = GraphClient::new(transport, clock, &token, &policy, &meter);
+    let mut readable = Vec::new();
+    for probe in PROBES
+        .iter()
+        .filter(|p| datasets.iter().any(|d| d == p.dataset))
+    {
+        if !probe.allowed(roles.as_deref()) {
+            checks.push(CheckItem::failed(
+                probe.dataset,
+                format!("Cannot read {}: the app lacks the {} Application permission.", probe.label, probe.permissions[0]),
+                Some(format!("Add {} as an Application permission and grant admin consent, or turn the {} data set off.", probe.permissions[0], probe.label)),
+                None,
+            ));
+            continue;
+        }
+        match graph.page::<Anything>(&probe.url()).await {
+            Ok(_) => {
+                readable.push(probe.label);
+                checks.push(CheckItem::passed(
+                    probe.dataset,
+                    format!("{} are readable.", capitalised(probe.label)),
+                ));
+            }
+            Err(error) => checks.push(explain(probe, &error)),
+        }
+    }
+    let secret_expires_at = match graph
+        .page::<expiry::Application>(&expiry::url(settings))
+        .await
+    {
+        Ok(page) => {
+            let answer = expiry::end_of_secret(&page.value, settings);
+            match &answer {
+                Some(end) => checks.push(CheckItem::passed(
+                    "secret",
+                    format!("The client secret expires on {end}."),
+                )),
+                None => checks.push(CheckItem::passed(
+                    "secret",
+                    "The client secret's expiry is not listed on the app registration.".into(),
+                )),
+            }
+            answer
+        }
+        Err(_) => {
+            checks.push(CheckItem {
+                name: "secret".into(),
+                ok: true,
+                detail: "The client secret's expiry is unknown.".into(),
+                fix: Some("Grant the optional Application.Read.All permission to see when the secret expires.".into()),
+                request_id: None,
+            });
+            None
+        }
+    };
+    let failure = checks.iter().find(|c| !c.ok);
+    ConnectionReport {
+        ok: failure.is_none(),
+        summary: match failure {
+            Some(item) => item.detail.clone(),
+            None => format!("Token OK, {} readable", readable.join(", ")),
+        },
+        checks,
+        secret_expires_at,
+    }
+}
+
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
+fn token_failed(error: &TokenError) -> ConnectionReport {
+    ConnectionReport {
+        ok: false,
+        summary: error.to_string(),
+        checks: vec![CheckItem::failed(
+            "token",
+            error.to_string(),
+            None,
+            error.trace_id().map(str::to_string),
+        )],
+        secret_expires_at: None,
+    }
+}
+
+fn explain(probe: &Probe, error: &GraphError) -> CheckItem {
+    let request_id = error.request_id().map(str::to_string);
+    let (detail, fix) = match (error.status(), error.code()) {
+        (Some(403), _) => (
+            format!("Microsoft Graph refused to list {}: the app lacks the {} Application permission. ({error})", probe.label, probe.permissions[0]),
+            Some(format!("Add {} as an Application permission and grant admin consent.", probe.permissions[0])),
+        ),
+        (Some(400), _) if probe.dataset == "managedDevices" => (
+            format!("Intune is not available in this tenant ({error})."),
+            Some("License Microsoft Intune for the tenant, or turn the Intune managed devices data set off.".into()),
+        ),
+        _ => (format!("Could not read {}: {error}", probe.label), None),
+    };
+    CheckItem::failed(probe.dataset, detail, fix, request_id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::clock::ManualClock;
+    use crate::http::{HttpRequest, HttpResponse};
+    use crate::secret::ClientSecret;
+    use crate::settings::SettingsInput;
+
+    fn settings() -> ConnectionSettings {
+        SettingsInput {
+            tenant_id: Some("contoso.onmicrosoft.com".into()),
+            client_id: Some("00001111-aaaa-2222-bbbb-3333cccc4444".into()),
+            client_secret: Some(ClientSecret::new("abc8Q~secret")),
+        }
+        .validate()
+        .expect("valid")
+    }
+
+    fn respond(status: u16, body: &str) -> HttpResponse {
+        HttpResponse {
+            status,
+            headers: vec![("request-id".into(), "rid-1".into())],
+            body: body.into(),
+        }
+    }
+
+    const DENIED: &str = r#"{"error":{"code":"Authorization_RequestDenied","message":"Insufficient privileges to complete the operation."}}"#;
+
+    /// A fake Microsoft that asserts what it is asked, the way oauth2-rs' mock clients do.
+    async fn fake_microsoft(
+        request: HttpRequest,
+        users_status: u16,
+    ) -> Result<HttpResponse, crate::TransportError> {
+        assert!(request.url.starts_with("https://"), "{}", request.url);
+        if request.url.ends_with("/oauth2/v2.0/token") {
+            return Ok(respond(
+                200,
+                r#"{"token_type":"Bearer","expires_in":3599,"access_token":"opaque"}"#,
+            ));
+        }
+        assert_eq!(request.header_value("authorization"), Some("Bearer opaque"));
+        if request.url.contains("/v1.0/applications?") {
+            assert!(
+                request
+                    .url
+                    .contains("appId eq '00001111-aaaa-2222-bbbb-3333cccc4444'"),
+                "{}",
+                request.url
+            );
+            return Ok(respond(
+                200,
+                r#"{"value":[{"passwordCredentials":[
+                {"hint":"xyz","endDateTime":"2030-01-01T00:00:00Z"},
+                {"hint":"abc","endDateTime":"2027-05-01T00:00:00Z"}]}]}"#,
+            ));
+        }
+        assert_eq!(
+            request.url,
+            "https://graph.microsoft.com/v1.0/users?$select=id&$top=1"
+        );
+        Ok(match users_status {
+            200 => respond(200, r#"{"value":[{"id":"u1"}]}"#),
+            status => respond(status, DENIED),
+        })
+    }
+
+    fn users() -> Vec<String> {
+        vec!["users".to_string()]
+    }
+
+    #[test]
+    fn reports_users_readable_and_the_secrets_expiry() {
+        let report = pollster::block_on(check_connection(
+            &|r| fake_microsoft(r, 200),
+            &ManualClock::at(0),
+            &settings(),
+            &users(),
+        ));
+        assert!(report.ok, "{report:?}");
+        assert_eq!(report.summary, "Token OK, users readable");
+        assert_eq!(
+            report.secret_expires_at.as_deref(),
+            Some("2027-05-01T00:00:00Z"),
+            "the secret whose hint matches"
+        );
+    }
+
+    #[test]
+    fn explains_missing_consent_with_the_request_id() {
+        let report = pollster::block_on(check_connection(
+            &|r| fake_microsoft(r, 403),
+            &ManualClock::at(0),
+            &settings(),
+            &users(),
+        ));
+        assert!(!report.ok);
+        assert!(
+            report.summary.contains("User.Read.All"),
+            "{}",
+            report.summary
+        );
+        let users = report
+            .checks
+            .iter()
+            .find(|c| c.name == "users")
+            .expect("users check");
+        assert_eq!(users.request_id.as_deref(), Some("rid-1"));
+        assert!(
+            users
+                .fix
+                .as_deref()
+                .is_some_and(|f| f.contains("grant admin consent"))
+        );
+    }
+
+    #[test]
+    fn a_token_without_roles_names_the_consent_fix() {
+        let report = pollster::block_on(check_connection(
+            &|request: HttpRequest| async move {
+                if request.url.ends_with("/token") {
+                    let payload = base64::Engine::encode(
+                        &base64::engine::general_purpose::URL_SAFE_NO_PAD,
+                        r#"{"aud":"x"}"#,
+                    );
+                    let body = format!(
+                        r#"{{"token_type":"Bearer","expires_in":3599,"access_token":"h.{payload}.s"}}"#
+                    );
+                    return Ok(respond(200, &body));
+                }
+                Ok(respond(403, DENIED))
+            },
+            &ManualClock::at(0),
+            &settings(),
+            &users(),
+        ));
+        assert!(!report.ok);
+        assert!(report.summary.contains("Delegated"), "{}", report.summary);
+        let users = report
+            .checks
+            .iter()
+            .find(|c| c.name == "users")
+            .expect("users check");
+        assert!(!users.ok, "without roles the read is not even attempted");
+    }
+}
