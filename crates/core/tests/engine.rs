@@ -310,3 +310,54 @@ fn throttled_runs_wait_as_told_and_never_send_while_told_to_wait() {
         }
     }
 }
+
+#[test]
+fn a_filter_keeps_only_matching_users_and_changing_it_rereads_everything() {
+    use entra_sync_core::sync::Selection;
+    use entra_sync_core::sync::datasets::Dataset;
+
+    let world = World::new(Preset::Demo, 42);
+    let enabled_only = [Selection {
+        dataset: Dataset::Users,
+        filter: Some("accountEnabled eq true".into()),
+    }];
+    let (report, _) = finished(
+        &world,
+        world.begin_with(false, false, &enabled_only),
+        World::big_budget,
+    );
+    assert_eq!(report.outcome, Outcome::Succeeded, "{report:?}");
+    let tenant = world.server.state().tenant();
+    let enabled = tenant.users.iter().filter(|u| u.account_enabled).count();
+    assert!(
+        enabled < tenant.users.len(),
+        "the demo tenant has disabled users"
+    );
+    let (live, _) = actual_users(&world);
+    assert_eq!(live.len(), enabled);
+    assert!(
+        live.values()
+            .all(|u| u["Account Enabled"].as_deref() == Some("true"))
+    );
+
+    // Dropping the filter reads everything again and brings the disabled users in.
+    let (report, _) = finished(&world, world.begin(false, false), World::big_budget);
+    assert!(report.datasets[0].full_round);
+    assert_assets_equal_tenant(&world);
+
+    let bad = [Selection {
+        dataset: Dataset::Users,
+        filter: Some("officeLocation eq 'x'".into()),
+    }];
+    let error = pollster::block_on(entra_sync_core::sync::begin_run(
+        &world.store,
+        "run-bad".into(),
+        "test".into(),
+        false,
+        false,
+        0,
+        &bad,
+    ))
+    .expect_err("officeLocation is not read");
+    assert!(error.to_string().contains("does not read"), "{error}");
+}

@@ -1,7 +1,9 @@
 //! The sync engine's exports: `beginRun` and `syncStep`.
 
 use entra_sync_core::SettingsInput;
-use entra_sync_core::sync::{Budget, Checkpoint, Destination, Host, StepStatus, begin_run, step};
+use entra_sync_core::sync::{
+    Budget, Checkpoint, Destination, Host, Selection, StepStatus, begin_run, step,
+};
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 
@@ -20,9 +22,12 @@ struct BeginInput {
     dry_run: bool,
     #[serde(default)]
     full_resync: bool,
+    /// Data sets to sync with their filters; all, unfiltered, when absent.
+    #[serde(default)]
+    datasets: Option<Vec<Selection>>,
 }
 
-/// The first checkpoint of a new run. `host` is `{store: {get, set, delete}}`.
+/// The first checkpoint of a new run. `store` is `{get, set, delete}` over KVS.
 #[wasm_bindgen(js_name = beginRun)]
 pub async fn begin_run_js(input: JsValue, store: JsValue) -> Result<JsValue, BridgeError> {
     let input: BeginInput = bridge::from_js(input, "run start")?;
@@ -33,6 +38,7 @@ pub async fn begin_run_js(input: JsValue, store: JsValue) -> Result<JsValue, Bri
         input.dry_run,
         input.full_resync,
         JsClock.now_ms(),
+        &input.datasets.unwrap_or_else(Selection::all),
     )
     .await
     .map_err(|e| BridgeError::Failed(e.to_string()))?;

@@ -62,6 +62,9 @@ pub struct DatasetRun {
     /// The deltaLink that ends this round; committed only after Assets is DONE.
     pub pending_delta_link: Option<String>,
     pub finished: bool,
+    /// The admin's `$filter` for this data set, evaluated on every item read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub filter: Option<String>,
     /// Counts per object type (by [`crate::model::ObjectType::key`]).
     pub counts: BTreeMap<String, Counts>,
     /// Requests to Graph for this data set.
@@ -106,6 +109,13 @@ pub struct Checkpoint {
     pub dry_run: bool,
     /// The admin confirmed the retirements the mass-deletion guard stopped for.
     pub confirmed: bool,
+    /// What is in scope (data sets and filters) changed: every object is written again, so that
+    /// references to objects that just came into scope resolve.
+    #[serde(default)]
+    pub rewrite: bool,
+    /// Fingerprint of the scope this run syncs, committed with the index.
+    #[serde(default)]
+    pub scope: String,
     pub started_ms: u64,
     pub phase: Phase,
     pub datasets: Vec<DatasetRun>,
@@ -122,12 +132,13 @@ pub struct Checkpoint {
 }
 
 impl Checkpoint {
+    /// `committed` holds, per data set to sync, its committed deltaLink and its filter.
     pub fn new(
         run_id: String,
         trigger: String,
         dry_run: bool,
         started_ms: u64,
-        committed: &[(Dataset, Option<String>)],
+        committed: &[(Dataset, Option<String>, Option<String>)],
     ) -> Self {
         Checkpoint {
             version: CHECKPOINT_VERSION,
@@ -135,16 +146,19 @@ impl Checkpoint {
             trigger,
             dry_run,
             confirmed: false,
+            rewrite: false,
+            scope: String::new(),
             started_ms,
             phase: Phase::Read { dataset: 0 },
             datasets: committed
                 .iter()
-                .map(|(dataset, delta_link)| DatasetRun {
+                .map(|(dataset, delta_link, filter)| DatasetRun {
                     dataset: *dataset,
                     full: delta_link.is_none(),
                     next_url: delta_link.clone(),
                     pending_delta_link: None,
                     finished: false,
+                    filter: filter.clone(),
                     counts: dataset
                         .object_types()
                         .iter()

@@ -11,6 +11,7 @@ use super::assets::{AssetsClient, AssetsError, Destination, ExecutionStatus, Typ
 use super::budget::Budget;
 use super::checkpoint::{Checkpoint, DatasetRun, Phase, SAMPLE_SIZE};
 use super::datasets::{Dataset, Item, ItemError, ParseContext};
+use super::filter::Filter;
 use super::index::{Index, IndexEntry, IndexError};
 use super::mapping_doc::mapping_document;
 use super::report::{Outcome, Progress, RunError, RunReport};
@@ -60,6 +61,8 @@ pub enum SyncError {
     Unterminated(Dataset),
     #[error("the Assets import was cancelled before it finished; nothing was committed")]
     Cancelled,
+    #[error("{0}")]
+    Settings(String),
 }
 
 impl SyncError {
@@ -90,7 +93,29 @@ fn delta_key(dataset: Dataset) -> String {
     format!("delta:{}", dataset.key())
 }
 
-/// A new run's first checkpoint: incremental where a deltaLink was committed, full otherwise.
+/// A data set to sync, and the admin's filter for it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Selection {
+    pub dataset: Dataset,
+    #[serde(default)]
+    pub filter: Option<String>,
+}
+
+impl Selection {
+    pub fn all() -> Vec<Selection> {
+        Dataset::ALL
+            .iter()
+            .map(|dataset| Selection {
+                dataset: *dataset,
+                filter: None,
+            })
+            .collect()
+    }
+}
+
+/// A new run's first checkpoint: incremental where a deltaLink was committed and the scope (data sets
+/// and filters) is the one it was read with; full otherwise.
 pub async fn begin_run(
     store: &impl KvStore,
     run_id: String,
@@ -98,10 +123,19 @@ pub async fn begin_run(
     dry_run: bool,
     full_resync: bool,
     now_ms: u64,
+    selection: &[Selection],
 ) -> Result<Checkpoint, SyncError> {
+    let scope = scope_of(selection);
+    let previous_scope = store.get(SCOPE_KEY).await?;
+    // The first run, or a new scope: everything is read and written again.
+    let rewrite = previous_scope.as_ref().and_then(Value::as_str) != Some(scope.as_str());
     let mut committed = Vec::new();
-    for dataset in Dataset::ALL {
-        let link = if full_resync {
+    for Selection { dataset, filter } in selection {
+        let dataset = *dataset;
+        if let Some(text) = filter {
+            check_filter(dataset, text)?;
+        }
+        let link = if full_resync || rewrite || !dataset.has_delta() {
             None
         } else {
             store
@@ -109,11 +143,32 @@ pub async fn begin_run(
                 .await?
                 .and_then(|v| v.as_str().map(str::to_string))
         };
-        committed.push((dataset, link));
+        committed.push((dataset, link, filter.clone()));
     }
-    Ok(Checkpoint::new(
-        run_id, trigger, dry_run, now_ms, &committed,
-    ))
+    let mut checkpoint = Checkpoint::new(run_id, trigger, dry_run, now_ms, &committed);
+    checkpoint.rewrite = rewrite && previous_scope.is_some();
+    checkpoint.scope = scope;
+    Ok(checkpoint)
+}
+
+const SCOPE_KEY: &str = "scope";
+
+fn scope_of(selection: &[Selection]) -> String {
+    let mut parts: Vec<String> = selection
+        .iter()
+        .map(|s| {
+            format!(
+                "{}={}",
+                s.dataset.key(),
+                s.filter.as_deref().unwrap_or_default()
+            )
+        })
+        .collect();
+    parts.sort();
+    format!(
+        "{:016x}",
+        xxhash_rust::xxh3::xxh3_64(parts.join("\n").as_bytes())
+    )
 }
 
 struct Step<'a, 'h, G, A, S, C> {
@@ -352,6 +407,12 @@ where
             );
         }
         let synced = Value::String(iso_utc(cp.started_ms));
+        let filter = match &cp.datasets[at].filter {
+            Some(text) => {
+                Some(Filter::parse(text).map_err(|e| SyncError::Settings(e.to_string()))?)
+            }
+            None => None,
+        };
         let mut buffer = ChunkBuffer::new(dataset);
         let finished = loop {
             if !self.has_time(1) {
@@ -394,7 +455,21 @@ where
                 indexes: &indexes,
             };
             for item in page.value {
-                for item in dataset.parse(item, &context)? {
+                let items = match &filter {
+                    // Out of scope: unseen in a full round (so retired if it was synced before),
+                    // removed in an incremental one (it may have just left the scope).
+                    Some(filter) if item.get("@removed").is_none() && !filter.matches(&item) => {
+                        match (context.full, item.get("id").and_then(Value::as_str)) {
+                            (false, Some(id)) => vec![Item::Removed {
+                                object_type: dataset.object_types()[0],
+                                id: id.to_ascii_lowercase(),
+                            }],
+                            _ => Vec::new(),
+                        }
+                    }
+                    _ => dataset.parse(item, &context)?,
+                };
+                for item in items {
                     let run = &mut cp.datasets[at];
                     match item {
                         Item::Removed { object_type, id } => {
@@ -415,7 +490,7 @@ where
                                 buffer.of(object_type).seen.push(object.id.clone());
                             }
                             match known {
-                                Some(old) if *old == entry => counts.unchanged += 1,
+                                Some(old) if *old == entry && !cp.rewrite => counts.unchanged += 1,
                                 old => {
                                     let samples = &mut cp.samples;
                                     let list = if old.is_some() {
@@ -768,6 +843,10 @@ where
                     .await?;
             }
         }
+        self.host
+            .store
+            .set(SCOPE_KEY, Value::String(cp.scope.clone()))
+            .await?;
         self.cleanup(cp).await;
         Ok(())
     }
@@ -790,6 +869,34 @@ where
             cp.phase = Phase::Done;
         }
     }
+}
+
+/// A filter must parse, and may only read properties the data set selects (Graph returns nothing else).
+pub fn check_filter(dataset: Dataset, text: &str) -> Result<Filter, SyncError> {
+    let filter = Filter::parse(text).map_err(|e| SyncError::Settings(e.to_string()))?;
+    let url = dataset.initial_url();
+    let selected: Vec<&str> = url
+        .split_once("$select=")
+        .map(|(_, rest)| {
+            rest.split('&')
+                .next()
+                .unwrap_or_default()
+                .split(',')
+                .collect()
+        })
+        .unwrap_or_default();
+    if let Some(missing) = filter
+        .properties()
+        .into_iter()
+        .find(|p| !selected.contains(p))
+    {
+        return Err(SyncError::Settings(format!(
+            "The {} filter uses \"{missing}\", which Entra Sync does not read. Filter on one of: {}.",
+            dataset.key(),
+            selected.join(", ")
+        )));
+    }
+    Ok(filter)
 }
 
 fn after_plan(cp: &Checkpoint) -> Phase {

@@ -6,6 +6,7 @@ pub mod budget;
 pub mod checkpoint;
 pub mod datasets;
 pub mod engine;
+pub mod filter;
 pub mod index;
 pub mod mapping_doc;
 pub mod report;
@@ -14,6 +15,8 @@ pub mod store;
 pub use assets::Destination;
 pub use budget::Budget;
 pub use checkpoint::{Checkpoint, Phase};
-pub use engine::{Host, StepResult, StepStatus, SyncError, begin_run, step};
+pub use engine::{
+    Host, Selection, StepResult, StepStatus, SyncError, begin_run, check_filter, step,
+};
 pub use report::{Outcome, Progress, RunReport};
 pub use store::{KvStore, MemoryStore, StoreError};

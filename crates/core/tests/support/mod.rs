@@ -11,7 +11,8 @@ use std::cell::RefCell;
 
 use entra_sync_core::clock::{Clock, ManualClock};
 use entra_sync_core::sync::{
-    Budget, Checkpoint, Destination, Host, MemoryStore, StepResult, StepStatus, begin_run, step,
+    Budget, Checkpoint, Destination, Host, MemoryStore, Selection, StepResult, StepStatus,
+    begin_run, step,
 };
 use entra_sync_core::{
     ConnectionSettings, HttpRequest, HttpResponse, HttpTransport, SettingsInput, TransportError,
@@ -200,6 +201,15 @@ impl World {
     }
 
     pub fn begin(&self, dry_run: bool, full_resync: bool) -> Checkpoint {
+        self.begin_with(dry_run, full_resync, &Selection::all())
+    }
+
+    pub fn begin_with(
+        &self,
+        dry_run: bool,
+        full_resync: bool,
+        selection: &[Selection],
+    ) -> Checkpoint {
         pollster::block_on(begin_run(
             &self.store,
             format!("run-{}", self.clock.now_ms_value()),
@@ -207,6 +217,7 @@ impl World {
             dry_run,
             full_resync,
             self.clock.now_ms_value(),
+            selection,
         ))
         .expect("begin")
     }
