@@ -337,3 +337,59 @@ fn a_tiny_budget_picks_the_same_winners_across_pages_and_steps() {
     assert_eq!(report.outcome, Outcome::Succeeded, "{report:?}");
     assert_devices_equal_tenant(&world);
 }
+
+/// Over two Intune pages read in different steps: a page-2 record outranks a page-1 record of the
+/// same machine (it must win although page 1 was staged first), and a page-2 record is outranked
+/// by one on page 1 (it must not overwrite it). A second run with no change writes nothing.
+#[test]
+fn winners_are_the_same_when_a_machine_s_records_are_on_different_pages_and_steps() {
+    let world = World::new(Preset::Demo, 11);
+    world.server.state().update_tenant(|tenant| {
+        let with_serial: Vec<usize> = (0..tenant.managed_devices.len())
+            .filter(|&i| !tenant.managed_devices[i].serial_number.is_empty())
+            .take(10)
+            .collect();
+        // Serial-less fillers push the duplicates onto page 2 (pages of 1,000).
+        let template = tenant.managed_devices[0].clone();
+        for n in 0..800u128 {
+            let mut filler = template.clone();
+            filler.id = uuid::Uuid::from_u128(0xF111_0000 + n);
+            filler.serial_number = String::new();
+            filler.directory_device = None;
+            filler.user = None;
+            tenant.managed_devices.push(filler);
+        }
+        for (n, &i) in with_serial.iter().enumerate() {
+            let mut twin = tenant.managed_devices[i].clone();
+            twin.id = uuid::Uuid::from_u128(0xD0B1_0000 + n as u128);
+            twin.last_sync = if n < 5 {
+                (twin.last_sync.0 + 3_600, 0) // newer: the page-2 record wins
+            } else {
+                (twin.last_sync.0 - 3_600, 0) // older: the page-1 record stays
+            };
+            twin.compliance_state = "noncompliant";
+            tenant.managed_devices.push(twin);
+        }
+    });
+    assert!(world.server.state().tenant().managed_devices.len() > 1_000);
+    world.net.tick_ms.set(3_000);
+    let tiny = |w: &World| Budget {
+        deadline_ms: support::NowValue::now_ms_value(&*w.clock) + 15_000,
+        max_requests: 2,
+    };
+    let report = finished(&world, tiny);
+    assert_eq!(report.outcome, Outcome::Succeeded, "{report:?}");
+    let managed = report
+        .datasets
+        .iter()
+        .find(|d| d.objects.contains_key("managedDevice"))
+        .expect("managed devices");
+    assert!(managed.graph_requests >= 2, "two pages");
+    let skipped = assert_devices_equal_tenant(&world);
+    assert_eq!(counts(&report, "managedDevice").skipped as usize, skipped);
+
+    let report = finished(&world, tiny);
+    assert_eq!(report.outcome, Outcome::Succeeded, "{report:?}");
+    assert_eq!(report.tally.assets_requests, 0, "{report:?}");
+    assert_devices_equal_tenant(&world);
+}
