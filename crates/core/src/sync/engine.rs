@@ -1121,3 +1121,61 @@ fn import_record(object: &AssetsObject, synced: &Value) -> Value {
     record.insert(LAST_SYNCED.into(), synced.clone());
     Value::Object(record)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(rank: &str) -> IndexEntry {
+        IndexEntry {
+            fingerprint: Fingerprint(1),
+            carry: Some(rank.to_string()),
+        }
+    }
+
+    #[test]
+    fn a_chunk_keeps_the_best_rank_and_one_record_per_ranked_id() {
+        let t = ObjectType::ManagedDevice;
+        let mut buffer = ChunkBuffer::new(Dataset::ManagedDevices);
+        buffer.rank(t, "serial:A", "2025-01-02|x".into());
+        buffer.push_ranked(
+            t,
+            json!({"v": "new"}),
+            "serial:A".into(),
+            entry("2025-01-02|x"),
+        );
+        buffer.rank(t, "serial:A", "2024-01-01|y".into());
+        buffer.push_ranked(
+            t,
+            json!({"v": "old"}),
+            "serial:A".into(),
+            entry("2024-01-01|y"),
+        );
+        buffer.rank(t, "serial:B", "2024-01-01|p".into());
+        buffer.push_ranked(
+            t,
+            json!({"v": "b-old"}),
+            "serial:B".into(),
+            entry("2024-01-01|p"),
+        );
+        buffer.rank(t, "serial:B", "2025-01-01|q".into());
+        buffer.push_ranked(
+            t,
+            json!({"v": "b-new"}),
+            "serial:B".into(),
+            entry("2025-01-01|q"),
+        );
+        let chunk = buffer.take();
+        let part = &chunk["types"]["managedDevice"];
+        assert_eq!(part["records"], json!([{"v": "new"}, {"v": "b-new"}]));
+        assert_eq!(part["ranks"]["serial:A"], "2025-01-02|x");
+        assert_eq!(part["ranks"]["serial:B"], "2025-01-01|q");
+        assert_eq!(part["sightings"], 4);
+        let staged: StagedChunk = serde_json::from_value(chunk).expect("readable");
+        let part = &staged.types["managedDevice"];
+        assert_eq!(
+            IndexEntry::decode_stored(&part.index["serial:B"]),
+            Some(entry("2025-01-01|q"))
+        );
+    }
+}
