@@ -28,6 +28,9 @@ pub enum AttrKind {
     DateTime,
     /// A reference to objects of a type, found by that type's identity attribute.
     Reference(ObjectType),
+    /// A reference to objects of a type, found by the named attribute (not the identity): Intune
+    /// records name their Entra device by its registration id ("Device ID"), not its object id.
+    ReferenceBy(ObjectType, &'static str),
 }
 
 /// One attribute of an object type, and the record key it is imported from.
@@ -171,6 +174,8 @@ impl ObjectType {
     pub fn attributes(self) -> &'static [AttributeSpec] {
         match self {
             ObjectType::User => USER_ATTRIBUTES,
+            ObjectType::Device => super::devices::DEVICE_ATTRIBUTES,
+            ObjectType::ManagedDevice => super::devices::MANAGED_DEVICE_ATTRIBUTES,
             // The other types arrive with their data sets.
             _ => &[],
         }

@@ -2,12 +2,17 @@
 //! objects keyed by their Entra/Intune id), and the pure mapping between them.
 
 mod assets;
+mod devices;
 mod fingerprint;
 mod map;
 mod records;
 
 pub use assets::{
     AssetsObject, AttrKind, AttributeSpec, IDENTITY_NAME, LAST_SYNCED, ObjectType, Status,
+};
+pub use devices::{
+    Device, ManagedDevice, device_object, machine_key, managed_device_object, managed_device_rank,
+    usable_serial,
 };
 pub use fingerprint::Fingerprint;
 pub use map::user_object;

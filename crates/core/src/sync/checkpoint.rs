@@ -49,6 +49,10 @@ pub struct Counts {
     pub unchanged: u64,
     pub retired: u64,
     pub failed: u64,
+    /// Records read but not written because another record of the same object won (a re-enrolled
+    /// machine's older Intune record).
+    #[serde(default)]
+    pub skipped: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

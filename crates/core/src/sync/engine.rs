@@ -10,7 +10,7 @@ use serde_json::{Map, Value, json};
 use super::assets::{AssetsClient, AssetsError, Destination, ExecutionStatus, TypeCounters};
 use super::budget::Budget;
 use super::checkpoint::{Checkpoint, DatasetRun, Phase, SAMPLE_SIZE};
-use super::datasets::{Dataset, Item, ItemError, ParseContext};
+use super::datasets::{self, Dataset, Item, ItemError, ParseContext};
 use super::filter::Filter;
 use super::index::{Index, IndexEntry, IndexError};
 use super::mapping_doc::mapping_document;
@@ -20,7 +20,7 @@ use crate::auth::{AccessToken, TokenError, request_token};
 use crate::clock::Clock;
 use crate::graph::{GraphClient, GraphError};
 use crate::http::HttpTransport;
-use crate::model::{Fingerprint, LAST_SYNCED, ObjectType, Status};
+use crate::model::{AssetsObject, Fingerprint, LAST_SYNCED, ObjectType, Status};
 use crate::retry::{Meter, RetryPolicy};
 use crate::settings::ConnectionSettings;
 use crate::time::iso_utc;
@@ -489,6 +489,18 @@ where
                             if context.full {
                                 buffer.of(object_type).seen.push(object.id.clone());
                             }
+                            if datasets::ranked(object_type) {
+                                // Another record may claim this object on a later page or step:
+                                // stage by rank, decide (and count) in `resolve_ranked`.
+                                let unchanged = known == Some(&entry) && !cp.rewrite;
+                                let rank = entry.carry.clone().unwrap_or_default();
+                                buffer.rank(object_type, &object.id, rank);
+                                if !unchanged {
+                                    let record = import_record(&object, &synced);
+                                    buffer.push_ranked(object_type, record, object.id, entry);
+                                }
+                                continue;
+                            }
                             match known {
                                 Some(old) if *old == entry && !cp.rewrite => counts.unchanged += 1,
                                 old => {
@@ -507,26 +519,17 @@ where
                                             object.label()
                                         ));
                                     }
-                                    let mut record: Map<String, Value> = object
-                                        .record
-                                        .iter()
-                                        .map(|(k, v)| (k.to_string(), v.clone()))
-                                        .collect();
-                                    record.insert(LAST_SYNCED.into(), synced.clone());
-                                    buffer.push(
-                                        object_type,
-                                        Value::Object(record),
-                                        object.id,
-                                        entry,
-                                    );
+                                    let record = import_record(&object, &synced);
+                                    buffer.push(object_type, record, object.id, entry);
                                 }
                             }
                         }
                     }
                 }
-            }
-            if buffer.bytes > MAX_VALUE_BYTES / 2 {
-                self.flush(cp, &mut buffer).await?;
+                // Per item, not per page: a 1,000-record Intune page alone outgrows a chunk.
+                if buffer.bytes > MAX_VALUE_BYTES / 2 {
+                    self.flush(cp, &mut buffer).await?;
+                }
             }
             let run = &mut cp.datasets[at];
             match (page.next_link, page.delta_link) {
@@ -578,11 +581,16 @@ where
     /// threshold when the mass-deletion guard must stop the run.
     async fn plan(&mut self, cp: &mut Checkpoint) -> Result<Option<(u64, u64)>, SyncError> {
         let mut trip: Option<(u64, u64)> = None;
+        let mut resolved = false;
         cp.retire_chunks = 0;
         for at in 0..cp.datasets.len() {
             let dataset = cp.datasets[at].dataset;
             for object_type in dataset.object_types() {
                 let index = Index::load(self.host.store, object_type.key()).await?;
+                if datasets::ranked(*object_type) {
+                    self.resolve_ranked(cp, at, *object_type, &index).await?;
+                    resolved = true;
+                }
                 let staged = self.staged_of(cp, *object_type).await?;
                 let mut gone: Vec<String> = staged
                     .removed
@@ -628,10 +636,142 @@ where
                 }
             }
         }
+        if resolved {
+            // Resolving may have emptied chunks: count again, so a run whose only staged records
+            // lost writes nothing.
+            let mut record_chunks = 0;
+            for n in 0..cp.chunks {
+                let chunk = self.load_chunk(&cp.chunk_key(n)).await?;
+                if chunk.types.values().any(|part| !part.records.is_empty()) {
+                    record_chunks += 1;
+                }
+            }
+            cp.record_chunks = record_chunks;
+        }
         if cp.dry_run {
             self.cleanup(cp).await;
         }
         Ok(trip)
+    }
+
+    /// Keeps, for each object of a ranked type ([`datasets::ranked`]), only the record with the
+    /// highest rank read in this run, and settles the type's counts.
+    ///
+    /// Why at plan time: the records claiming one object (a re-enrolled machine's Intune records)
+    /// may arrive on any page of any step, and a later one may outrank a record already staged.
+    /// While reading, each chunk keeps, per id, the best rank it saw, also of records that were
+    /// unchanged and so not staged (their rank is the committed carry), and at most one record per
+    /// id. Here the best rank per id over all chunks is known, and every staged record that does not
+    /// hold it is removed from its chunk before anything is written. If the best record was
+    /// unchanged, all staged records of that id go: nothing is written. Memory: one rank per object
+    /// (like the index) plus one chunk at a time.
+    ///
+    /// Idempotent: only records that cannot win are removed and the ranks stay, so a plan redone
+    /// after a killed step decides the same and computes the same counts.
+    async fn resolve_ranked(
+        &mut self,
+        cp: &mut Checkpoint,
+        at: usize,
+        object_type: ObjectType,
+        index: &Index,
+    ) -> Result<(), SyncError> {
+        let key = object_type.key();
+        let mut best: HashMap<String, String> = HashMap::new();
+        let mut sightings = 0u64;
+        for n in 0..cp.chunks {
+            let mut chunk = self.load_chunk(&cp.chunk_key(n)).await?;
+            let Some(part) = chunk.types.remove(key) else {
+                continue;
+            };
+            sightings += part.sightings;
+            for (id, rank) in part.ranks {
+                match best.get_mut(&id) {
+                    Some(held) if *held >= rank => {}
+                    Some(held) => *held = rank,
+                    None => {
+                        best.insert(id, rank);
+                    }
+                }
+            }
+        }
+        let identity = object_type
+            .attributes()
+            .iter()
+            .find(|a| a.identity)
+            .map_or("id", |a| a.locator);
+        let label = object_type
+            .attributes()
+            .iter()
+            .find(|a| a.label)
+            .map_or(identity, |a| a.locator);
+        // The first staged record holding the best rank wins (a replayed page may repeat it).
+        let mut kept: HashSet<String> = HashSet::new();
+        for n in 0..cp.chunks {
+            let chunk_key = cp.chunk_key(n);
+            let Some(mut value) = self.host.store.get(&chunk_key).await? else {
+                return Err(SyncError::Staged {
+                    key: chunk_key,
+                    detail: "missing".into(),
+                });
+            };
+            let Some(part) = value.get_mut("types").and_then(|t| t.get_mut(key)) else {
+                continue;
+            };
+            let staged_index = part
+                .get("index")
+                .and_then(Value::as_object)
+                .cloned()
+                .unwrap_or_default();
+            let Some(records) = part.get_mut("records").and_then(Value::as_array_mut) else {
+                continue;
+            };
+            let mut dropped = Vec::new();
+            records.retain(|record| {
+                let Some(id) = record.get(identity).and_then(Value::as_str) else {
+                    return true;
+                };
+                let rank = staged_index
+                    .get(id)
+                    .and_then(Value::as_str)
+                    .and_then(IndexEntry::decode_stored)
+                    .and_then(|entry| entry.carry)
+                    .unwrap_or_default();
+                let wins = best.get(id) == Some(&rank) && kept.insert(id.to_string());
+                if wins {
+                    let list = if index.entries.contains_key(id) {
+                        &mut cp.samples.updated
+                    } else {
+                        &mut cp.samples.created
+                    };
+                    if list.len() < SAMPLE_SIZE {
+                        let name = record.get(label).and_then(Value::as_str).unwrap_or(id);
+                        list.push(format!("{}: {name}", object_type.name()));
+                    }
+                } else {
+                    dropped.push(id.to_string());
+                }
+                wins
+            });
+            if dropped.is_empty() {
+                continue;
+            }
+            if let Some(staged) = part.get_mut("index").and_then(Value::as_object_mut) {
+                for id in &dropped {
+                    staged.remove(id);
+                }
+            }
+            self.host.store.set(&chunk_key, value).await?;
+        }
+        let counts = cp.datasets[at].counts_of(object_type);
+        let known = kept
+            .iter()
+            .filter(|id| index.entries.contains_key(*id))
+            .count() as u64;
+        counts.created = kept.len() as u64 - known;
+        counts.updated = known;
+        counts.unchanged = (best.len() - kept.len()) as u64;
+        counts.skipped = sightings.saturating_sub(best.len() as u64);
+        Ok(())
     }
 
     /// Everything staged for one object type across the run's chunks.
@@ -948,6 +1088,11 @@ struct StagedPart {
     seen: Vec<String>,
     #[serde(default)]
     removed: Vec<String>,
+    /// Ranked types: the best rank seen per id in this chunk, and how many records were read.
+    #[serde(default)]
+    ranks: HashMap<String, String>,
+    #[serde(default)]
+    sightings: u64,
 }
 
 #[derive(serde::Deserialize)]
@@ -970,6 +1115,10 @@ struct TypeBuffer {
     index: Map<String, Value>,
     seen: Vec<String>,
     removed: Vec<String>,
+    ranks: Map<String, Value>,
+    sightings: u64,
+    /// Ranked types: where each id's record is in `records`.
+    positions: HashMap<String, usize>,
 }
 
 struct ChunkBuffer {
@@ -999,14 +1148,57 @@ impl ChunkBuffer {
         part.records.push(record);
     }
 
+    /// Notes a ranked record's rank (staged or not): the chunk keeps the best per id.
+    fn rank(&mut self, object_type: ObjectType, id: &str, rank: String) {
+        self.bytes += id.len() + rank.len() + 8;
+        let part = self.types.entry(object_type).or_default();
+        part.sightings += 1;
+        if part
+            .ranks
+            .get(id)
+            .and_then(Value::as_str)
+            .is_none_or(|held| held < rank.as_str())
+        {
+            part.ranks.insert(id.to_string(), Value::String(rank));
+        }
+    }
+
+    /// Stages a ranked record; of two for one id in this chunk, the better ranked stays.
+    fn push_ranked(
+        &mut self,
+        object_type: ObjectType,
+        record: Value,
+        id: String,
+        entry: IndexEntry,
+    ) {
+        let part = self.types.entry(object_type).or_default();
+        if let Some(&at) = part.positions.get(&id) {
+            let held = part
+                .index
+                .get(&id)
+                .and_then(Value::as_str)
+                .and_then(IndexEntry::decode_stored)
+                .and_then(|e| e.carry);
+            if held >= entry.carry {
+                return;
+            }
+            self.bytes += record.to_string().len();
+            part.records[at] = record;
+            part.index.insert(id, Value::String(entry.encode_stored()));
+            return;
+        }
+        part.positions.insert(id.clone(), part.records.len());
+        self.push(object_type, record, id, entry);
+    }
+
     fn has_records(&self) -> bool {
         self.types.values().any(|t| !t.records.is_empty())
     }
 
     fn is_empty(&self) -> bool {
-        self.types
-            .values()
-            .all(|t| t.records.is_empty() && t.seen.is_empty() && t.removed.is_empty())
+        self.types.values().all(|t| {
+            t.records.is_empty() && t.seen.is_empty() && t.removed.is_empty() && t.ranks.is_empty()
+        })
     }
 
     fn take(&mut self) -> Value {
@@ -1014,17 +1206,88 @@ impl ChunkBuffer {
         let types: Map<String, Value> = std::mem::take(&mut self.types)
             .into_iter()
             .map(|(object_type, part)| {
-                (
-                    object_type.key().to_string(),
-                    json!({
-                        "records": part.records,
-                        "index": part.index,
-                        "seen": part.seen,
-                        "removed": part.removed,
-                    }),
-                )
+                let mut value = json!({
+                    "records": part.records,
+                    "index": part.index,
+                    "seen": part.seen,
+                    "removed": part.removed,
+                });
+                if part.sightings > 0 {
+                    value["ranks"] = Value::Object(part.ranks);
+                    value["sightings"] = json!(part.sightings);
+                }
+                (object_type.key().to_string(), value)
             })
             .collect();
         json!({ "dataset": self.dataset, "types": types })
+    }
+}
+
+/// An object as an import record, stamped with the run's time.
+fn import_record(object: &AssetsObject, synced: &Value) -> Value {
+    let mut record: Map<String, Value> = object
+        .record
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.clone()))
+        .collect();
+    record.insert(LAST_SYNCED.into(), synced.clone());
+    Value::Object(record)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(rank: &str) -> IndexEntry {
+        IndexEntry {
+            fingerprint: Fingerprint(1),
+            carry: Some(rank.to_string()),
+        }
+    }
+
+    #[test]
+    fn a_chunk_keeps_the_best_rank_and_one_record_per_ranked_id() {
+        let t = ObjectType::ManagedDevice;
+        let mut buffer = ChunkBuffer::new(Dataset::ManagedDevices);
+        buffer.rank(t, "serial:A", "2025-01-02|x".into());
+        buffer.push_ranked(
+            t,
+            json!({"v": "new"}),
+            "serial:A".into(),
+            entry("2025-01-02|x"),
+        );
+        buffer.rank(t, "serial:A", "2024-01-01|y".into());
+        buffer.push_ranked(
+            t,
+            json!({"v": "old"}),
+            "serial:A".into(),
+            entry("2024-01-01|y"),
+        );
+        buffer.rank(t, "serial:B", "2024-01-01|p".into());
+        buffer.push_ranked(
+            t,
+            json!({"v": "b-old"}),
+            "serial:B".into(),
+            entry("2024-01-01|p"),
+        );
+        buffer.rank(t, "serial:B", "2025-01-01|q".into());
+        buffer.push_ranked(
+            t,
+            json!({"v": "b-new"}),
+            "serial:B".into(),
+            entry("2025-01-01|q"),
+        );
+        let chunk = buffer.take();
+        let part = &chunk["types"]["managedDevice"];
+        assert_eq!(part["records"], json!([{"v": "new"}, {"v": "b-new"}]));
+        assert_eq!(part["ranks"]["serial:A"], "2025-01-02|x");
+        assert_eq!(part["ranks"]["serial:B"], "2025-01-01|q");
+        assert_eq!(part["sightings"], 4);
+        let staged: StagedChunk = serde_json::from_value(chunk).expect("readable");
+        let part = &staged.types["managedDevice"];
+        assert_eq!(
+            IndexEntry::decode_stored(&part.index["serial:B"]),
+            Some(entry("2025-01-01|q"))
+        );
     }
 }

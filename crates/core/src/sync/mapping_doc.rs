@@ -22,7 +22,7 @@ fn schema_type(object_type: ObjectType) -> Value {
                     AttrKind::Text => "text",
                     AttrKind::Boolean => "boolean",
                     AttrKind::DateTime => "date_time",
-                    AttrKind::Reference(_) => "referenced_object",
+                    AttrKind::Reference(_) | AttrKind::ReferenceBy(..) => "referenced_object",
                 },
                 "label": a.label,
             });
@@ -31,7 +31,7 @@ fn schema_type(object_type: ObjectType) -> Value {
                 attribute["minimumCardinality"] = json!(1);
                 attribute["maximumCardinality"] = json!(1);
             }
-            if let AttrKind::Reference(target) = a.kind {
+            if let AttrKind::Reference(target) | AttrKind::ReferenceBy(target, _) = a.kind {
                 attribute["referenceObjectTypeExternalId"] = json!(target.external_id());
                 attribute["referenceObjectTypeName"] = json!(target.name());
             }
@@ -57,12 +57,13 @@ fn type_mapping(object_type: ObjectType) -> Value {
                 "attributeLocators": [a.locator],
                 "externalIdPart": a.identity,
             });
-            if let AttrKind::Reference(target) = a.kind {
-                mapping["objectMappingIQL"] = json!(format!(
-                    "\"{}\" = ${{{}}}",
-                    target.identity_name(),
-                    a.locator
-                ));
+            let by = match a.kind {
+                AttrKind::Reference(target) => Some(target.identity_name()),
+                AttrKind::ReferenceBy(_, attribute) => Some(attribute),
+                _ => None,
+            };
+            if let Some(by) = by {
+                mapping["objectMappingIQL"] = json!(format!("\"{by}\" = ${{{}}}", a.locator));
             }
             mapping
         })
@@ -117,5 +118,48 @@ mod tests {
             .filter(|m| m["externalIdPart"] == true)
             .collect();
         assert_eq!(identity.len(), 1);
+    }
+
+    #[test]
+    fn managed_devices_reference_users_by_identity_and_devices_by_device_id() {
+        let document = mapping_document(&[
+            ObjectType::User,
+            ObjectType::Device,
+            ObjectType::ManagedDevice,
+        ]);
+        let managed = &document["mapping"]["objectTypeMappings"][2];
+        assert_eq!(managed["objectTypeName"], "Intune Managed Device");
+        let iql = |locator: &str| {
+            managed["attributesMapping"]
+                .as_array()
+                .expect("array")
+                .iter()
+                .find(|m| m["attributeLocators"][0] == locator)
+                .map(|m| m["objectMappingIQL"].clone())
+                .expect("mapped")
+        };
+        assert_eq!(iql("userId"), "\"Entra Object ID\" = ${userId}");
+        assert_eq!(iql("azureADDeviceId"), "\"Device ID\" = ${azureADDeviceId}");
+        let schema = &document["schema"]["objectSchema"]["objectTypes"][2]["attributes"];
+        let entra_device = schema
+            .as_array()
+            .expect("array")
+            .iter()
+            .find(|a| a["name"] == "Entra Device")
+            .expect("attribute");
+        assert_eq!(entra_device["type"], "referenced_object");
+        assert_eq!(
+            entra_device["referenceObjectTypeExternalId"],
+            "entra-sync/device"
+        );
+        // The attribute references resolve by must exist on the target type.
+        let device_attributes = &document["schema"]["objectSchema"]["objectTypes"][1]["attributes"];
+        assert!(
+            device_attributes
+                .as_array()
+                .expect("array")
+                .iter()
+                .any(|a| a["name"] == "Device ID")
+        );
     }
 }

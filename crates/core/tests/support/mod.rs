@@ -77,7 +77,9 @@ impl Loopback {
             tick_ms: Cell::new(0),
             agent: ureq::Agent::config_builder()
                 .http_status_as_error(false)
-                .timeout_global(Some(Duration::from_secs(30)))
+                // Generous: the sim processes a whole import in the completing request, and with
+                // every data set at the Small preset that takes tens of seconds in a debug build.
+                .timeout_global(Some(Duration::from_secs(600)))
                 .build()
                 .into(),
         }

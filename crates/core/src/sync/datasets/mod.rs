@@ -2,6 +2,8 @@
 //! one Graph item becomes objects to write or ids to retire. A data set may produce several types
 //! (groups also yield their memberships).
 
+mod devices;
+mod managed_devices;
 mod users;
 
 use std::collections::HashMap;
@@ -16,6 +18,8 @@ use crate::model::{AssetsObject, ObjectType};
 #[serde(rename_all = "camelCase")]
 pub enum Dataset {
     Users,
+    Devices,
+    ManagedDevices,
 }
 
 /// What one Graph item means for Assets.
@@ -54,11 +58,13 @@ impl ParseContext<'_> {
 }
 
 impl Dataset {
-    pub const ALL: [Dataset; 1] = [Dataset::Users];
+    pub const ALL: [Dataset; 3] = [Dataset::Users, Dataset::Devices, Dataset::ManagedDevices];
 
     pub fn key(self) -> &'static str {
         match self {
             Dataset::Users => "users",
+            Dataset::Devices => "devices",
+            Dataset::ManagedDevices => "managedDevices",
         }
     }
 
@@ -66,6 +72,8 @@ impl Dataset {
     pub fn object_types(self) -> &'static [ObjectType] {
         match self {
             Dataset::Users => &[ObjectType::User],
+            Dataset::Devices => &[ObjectType::Device],
+            Dataset::ManagedDevices => &[ObjectType::ManagedDevice],
         }
     }
 
@@ -73,6 +81,8 @@ impl Dataset {
     pub fn initial_url(self) -> String {
         match self {
             Dataset::Users => users::initial_url(),
+            Dataset::Devices => devices::initial_url(),
+            Dataset::ManagedDevices => managed_devices::initial_url(),
         }
     }
 
@@ -80,6 +90,8 @@ impl Dataset {
     pub fn has_delta(self) -> bool {
         match self {
             Dataset::Users => true,
+            Dataset::Devices => true,
+            Dataset::ManagedDevices => false,
         }
     }
 
@@ -90,8 +102,18 @@ impl Dataset {
         };
         match self {
             Dataset::Users => users::parse(item, context).map_err(error),
+            Dataset::Devices => devices::parse(item, context).map_err(error),
+            Dataset::ManagedDevices => managed_devices::parse(item, context).map_err(error),
         }
     }
+}
+
+/// Object types whose identity several Graph records may claim in one run (a re-enrolled machine's
+/// old and new Intune records share a serial). For these, an upsert's carry is its rank: text,
+/// higher wins. The engine keeps only the best-ranked record per id over the whole run, deciding at
+/// plan time, and counts the others as skipped.
+pub fn ranked(object_type: ObjectType) -> bool {
+    matches!(object_type, ObjectType::ManagedDevice)
 }
 
 /// A delta `@removed` entry's id, if the item is one.

@@ -1,0 +1,726 @@
+//! Devices: the Entra directory object (`microsoft.graph.device`, "Entra Device") and the Intune
+//! record (`microsoft.graph.managedDevice`, "Intune Managed Device"), their attributes, and the
+//! identity rules that keep one Assets object per machine (reference/graph-api.md §8).
+//!
+//! Identity of a managed device: Intune makes a *new* record (new `id`) when a machine is wiped and
+//! re-enrolled, and the old record may linger, stale. The hardware serial number is what stays, so
+//! a managed device is identified by `serial:<normalised serial>` when its serial is usable, and by
+//! `intune:<Intune id>` otherwise (empty serials of virtual machines, placeholder strings firmware
+//! writes when the vendor left the field blank). The prefixes keep the two id spaces apart. Records
+//! sharing a serial are ranked by [`managed_device_rank`]; the engine keeps the best one per run.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+use serde_json::Value;
+
+use super::assets::{
+    AssetsObject, AttrKind, AttributeSpec, IDENTITY_NAME, LAST_SYNCED, ObjectType, Status,
+};
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Device {
+    /// Directory object id; absent only in the docs example, which a parse then rejects.
+    #[serde(default)]
+    pub id: Option<String>,
+    /// Registration id: the join key with `managedDevice.azureADDeviceId`.
+    #[serde(default)]
+    pub device_id: Option<String>,
+    #[serde(default)]
+    pub display_name: Option<String>,
+    #[serde(default)]
+    pub operating_system: Option<String>,
+    #[serde(default)]
+    pub operating_system_version: Option<String>,
+    #[serde(default)]
+    pub trust_type: Option<String>,
+    #[serde(default)]
+    pub is_compliant: Option<bool>,
+    #[serde(default)]
+    pub is_managed: Option<bool>,
+    #[serde(default)]
+    pub account_enabled: Option<bool>,
+    #[serde(default)]
+    pub approximate_last_sign_in_date_time: Option<String>,
+    #[serde(default)]
+    pub registration_date_time: Option<String>,
+    /// `devices_list.json` capitalises these two (a docs artefact); Graph does not.
+    #[serde(default, alias = "Manufacturer")]
+    pub manufacturer: Option<String>,
+    #[serde(default, alias = "Model")]
+    pub model: Option<String>,
+}
+
+impl Device {
+    pub const SELECT: &'static str = "id,deviceId,displayName,operatingSystem,operatingSystemVersion,trustType,isCompliant,isManaged,accountEnabled,approximateLastSignInDateTime,registrationDateTime,manufacturer,model";
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ManagedDevice {
+    pub id: String,
+    #[serde(default)]
+    pub device_name: Option<String>,
+    /// The primary user's Entra object id; empty for shared devices.
+    #[serde(default)]
+    pub user_id: Option<String>,
+    /// `device.deviceId` of the Entra registration; the all-zero GUID when there is none.
+    #[serde(default, rename = "azureADDeviceId")]
+    pub azure_ad_device_id: Option<String>,
+    #[serde(default)]
+    pub operating_system: Option<String>,
+    #[serde(default)]
+    pub os_version: Option<String>,
+    #[serde(default)]
+    pub manufacturer: Option<String>,
+    #[serde(default)]
+    pub model: Option<String>,
+    #[serde(default)]
+    pub serial_number: Option<String>,
+    #[serde(default)]
+    pub imei: Option<String>,
+    #[serde(default)]
+    pub wi_fi_mac_address: Option<String>,
+    #[serde(default)]
+    pub compliance_state: Option<String>,
+    #[serde(default)]
+    pub management_agent: Option<String>,
+    #[serde(default)]
+    pub managed_device_owner_type: Option<String>,
+    #[serde(default)]
+    pub enrolled_date_time: Option<String>,
+    #[serde(default)]
+    pub last_sync_date_time: Option<String>,
+    #[serde(default)]
+    pub is_encrypted: Option<bool>,
+}
+
+impl ManagedDevice {
+    pub const SELECT: &'static str = "id,deviceName,userId,azureADDeviceId,operatingSystem,osVersion,manufacturer,model,serialNumber,imei,wiFiMacAddress,complianceState,managementAgent,managedDeviceOwnerType,enrolledDateTime,lastSyncDateTime,isEncrypted";
+}
+
+const fn attr(
+    locator: &'static str,
+    name: &'static str,
+    description: &'static str,
+    kind: AttrKind,
+) -> AttributeSpec {
+    AttributeSpec {
+        locator,
+        name,
+        description,
+        kind,
+        identity: false,
+        label: false,
+    }
+}
+
+/// Name of the Entra Device attribute holding `deviceId`; Intune records reference devices by it.
+pub const DEVICE_ID_NAME: &str = "Device ID";
+
+pub const DEVICE_ATTRIBUTES: &[AttributeSpec] = &[
+    AttributeSpec {
+        identity: true,
+        ..attr(
+            "id",
+            IDENTITY_NAME,
+            "Microsoft Entra object id (device.id)",
+            AttrKind::Text,
+        )
+    },
+    AttributeSpec {
+        label: true,
+        ..attr("displayName", "Name", "Display name", AttrKind::Text)
+    },
+    attr(
+        "deviceId",
+        DEVICE_ID_NAME,
+        "Registration id (device.deviceId); Intune's azureADDeviceId",
+        AttrKind::Text,
+    ),
+    attr(
+        "operatingSystem",
+        "Operating System",
+        "operatingSystem",
+        AttrKind::Text,
+    ),
+    attr(
+        "operatingSystemVersion",
+        "OS Version",
+        "operatingSystemVersion",
+        AttrKind::Text,
+    ),
+    attr(
+        "trustType",
+        "Trust Type",
+        "AzureAd (joined), ServerAd (hybrid joined) or Workplace (registered)",
+        AttrKind::Text,
+    ),
+    attr("isCompliant", "Compliant", "isCompliant", AttrKind::Boolean),
+    attr("isManaged", "Managed", "isManaged", AttrKind::Boolean),
+    attr(
+        "accountEnabled",
+        "Account Enabled",
+        "accountEnabled",
+        AttrKind::Boolean,
+    ),
+    attr(
+        "registrationDateTime",
+        "Registered",
+        "registrationDateTime",
+        AttrKind::DateTime,
+    ),
+    attr(
+        "approximateLastSignInDateTime",
+        "Last Sign-In",
+        "approximateLastSignInDateTime",
+        AttrKind::DateTime,
+    ),
+    attr(
+        "manufacturer",
+        "Manufacturer",
+        "manufacturer",
+        AttrKind::Text,
+    ),
+    attr("model", "Model", "model", AttrKind::Text),
+    attr(
+        "status",
+        "Status",
+        "Active, Disabled or Deleted in Entra",
+        AttrKind::Text,
+    ),
+    attr(
+        LAST_SYNCED,
+        "Last Synced",
+        "When Entra Sync last wrote this object",
+        AttrKind::DateTime,
+    ),
+];
+
+pub const MANAGED_DEVICE_ATTRIBUTES: &[AttributeSpec] = &[
+    AttributeSpec {
+        identity: true,
+        ..attr(
+            "machineKey",
+            "Machine Key",
+            "serial:<serial number> for machines with a usable serial, else intune:<Intune id>",
+            AttrKind::Text,
+        )
+    },
+    AttributeSpec {
+        label: true,
+        ..attr("deviceName", "Device Name", "deviceName", AttrKind::Text)
+    },
+    attr(
+        "intuneDeviceId",
+        "Intune Device ID",
+        "Id of the Intune record shown (the latest check-in among records of this machine)",
+        AttrKind::Text,
+    ),
+    attr(
+        "serialNumber",
+        "Serial Number",
+        "serialNumber as Intune reports it",
+        AttrKind::Text,
+    ),
+    attr(
+        "userId",
+        "Primary User",
+        "The primary user (userId)",
+        AttrKind::Reference(ObjectType::User),
+    ),
+    attr(
+        "azureADDeviceId",
+        "Entra Device",
+        "The Entra registration (azureADDeviceId = the device's Device ID)",
+        AttrKind::ReferenceBy(ObjectType::Device, DEVICE_ID_NAME),
+    ),
+    attr(
+        "operatingSystem",
+        "Operating System",
+        "operatingSystem",
+        AttrKind::Text,
+    ),
+    attr("osVersion", "OS Version", "osVersion", AttrKind::Text),
+    attr(
+        "complianceState",
+        "Compliance State",
+        "complianceState",
+        AttrKind::Text,
+    ),
+    attr(
+        "managementAgent",
+        "Management Agent",
+        "managementAgent",
+        AttrKind::Text,
+    ),
+    attr(
+        "managedDeviceOwnerType",
+        "Ownership",
+        "company or personal",
+        AttrKind::Text,
+    ),
+    attr(
+        "enrolledDateTime",
+        "Enrolled",
+        "enrolledDateTime (UTC)",
+        AttrKind::DateTime,
+    ),
+    attr(
+        "lastSyncDateTime",
+        "Last Sync",
+        "lastSyncDateTime (UTC): the last Intune check-in",
+        AttrKind::DateTime,
+    ),
+    attr("isEncrypted", "Encrypted", "isEncrypted", AttrKind::Boolean),
+    attr(
+        "manufacturer",
+        "Manufacturer",
+        "manufacturer",
+        AttrKind::Text,
+    ),
+    attr("model", "Model", "model", AttrKind::Text),
+    attr("imei", "IMEI", "imei", AttrKind::Text),
+    attr(
+        "wiFiMacAddress",
+        "Wi-Fi MAC",
+        "wiFiMacAddress",
+        AttrKind::Text,
+    ),
+    attr(
+        "status",
+        "Status",
+        "Active or Deleted in Entra",
+        AttrKind::Text,
+    ),
+    attr(
+        LAST_SYNCED,
+        "Last Synced",
+        "When Entra Sync last wrote this object",
+        AttrKind::DateTime,
+    ),
+];
+
+fn text(value: &Option<String>) -> Value {
+    value
+        .as_deref()
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+        .map_or(Value::Null, |v| Value::String(v.to_string()))
+}
+
+fn flag(value: Option<bool>) -> Value {
+    value.map_or(Value::Null, Value::Bool)
+}
+
+/// A GUID reference in lower case, or empty for blanks and the all-zero GUID ("none").
+fn guid(value: &Option<String>) -> Value {
+    let id = value.as_deref().map(str::trim).unwrap_or_default();
+    if id.is_empty() || id.chars().all(|c| c == '0' || c == '-') {
+        Value::Null
+    } else {
+        Value::String(id.to_ascii_lowercase())
+    }
+}
+
+/// A timestamp in canonical UTC, or empty for blanks and Intune's "never" (`0001-01-01…`).
+fn moment(value: &Option<String>) -> Value {
+    match value.as_deref().and_then(utc_ticks) {
+        Some(canonical) if !canonical.starts_with("0001-01-01") => Value::String(canonical),
+        _ => Value::Null,
+    }
+}
+
+/// The Entra device as an Assets object. `None` when Graph sent no id.
+pub fn device_object(device: &Device) -> Option<AssetsObject> {
+    let id = device
+        .id
+        .as_deref()
+        .map(str::trim)
+        .filter(|id| !id.is_empty())?
+        .to_ascii_lowercase();
+    let status = match device.account_enabled {
+        Some(false) => Status::Disabled,
+        _ => Status::Active,
+    };
+    let record = BTreeMap::from([
+        ("id", Value::String(id.clone())),
+        ("displayName", text(&device.display_name)),
+        ("deviceId", guid(&device.device_id)),
+        ("operatingSystem", text(&device.operating_system)),
+        (
+            "operatingSystemVersion",
+            text(&device.operating_system_version),
+        ),
+        ("trustType", text(&device.trust_type)),
+        ("isCompliant", flag(device.is_compliant)),
+        ("isManaged", flag(device.is_managed)),
+        ("accountEnabled", flag(device.account_enabled)),
+        ("registrationDateTime", text(&device.registration_date_time)),
+        (
+            "approximateLastSignInDateTime",
+            text(&device.approximate_last_sign_in_date_time),
+        ),
+        ("manufacturer", text(&device.manufacturer)),
+        ("model", text(&device.model)),
+        ("status", Value::String(status.label().to_string())),
+    ]);
+    Some(AssetsObject {
+        object_type: ObjectType::Device,
+        id,
+        record,
+    })
+}
+
+/// Serial numbers that firmware or Intune report when there is no real one. Compared after
+/// [`normalise_serial`] with all whitespace removed, so "To Be Filled By O.E.M." matches in any
+/// case and spacing. Besides this list, a serial made of one repeated character ("0", "000000",
+/// "XXXXXXXX", "FFFFFFFF") or shorter than 3 characters is a placeholder.
+pub const PLACEHOLDER_SERIALS: &[&str] = &[
+    "DEFAULT STRING",
+    "TO BE FILLED BY O.E.M.",
+    "TO BE FILLED BY OEM",
+    "SYSTEM SERIAL NUMBER",
+    "CHASSIS SERIAL NUMBER",
+    "BASE BOARD SERIAL NUMBER",
+    "SERIAL NUMBER",
+    "SERIALNUMBER",
+    "NOT SPECIFIED",
+    "NOT APPLICABLE",
+    "NOT AVAILABLE",
+    "NONE",
+    "NULL",
+    "N/A",
+    "NA",
+    "UNKNOWN",
+    "INVALID",
+    "OEM",
+    "O.E.M.",
+    "123456789",
+    "0123456789",
+    "1234567890",
+];
+
+/// Upper case, whitespace removed: the form serials are compared in.
+pub fn normalise_serial(serial: &str) -> String {
+    serial
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .flat_map(char::to_uppercase)
+        .collect()
+}
+
+/// The normalised serial if it can identify hardware, else `None`.
+pub fn usable_serial(serial: &str) -> Option<String> {
+    let normal = normalise_serial(serial);
+    let mut chars = normal.chars();
+    let first = chars.next()?;
+    if normal.chars().count() < 3 || chars.all(|c| c == first) {
+        return None;
+    }
+    let placeholder = PLACEHOLDER_SERIALS
+        .iter()
+        .any(|p| normalise_serial(p) == normal);
+    (!placeholder).then_some(normal)
+}
+
+/// The Assets identity of a managed device (see the module documentation).
+pub fn machine_key(device: &ManagedDevice) -> String {
+    match device.serial_number.as_deref().and_then(usable_serial) {
+        Some(serial) => format!("serial:{serial}"),
+        None => format!("intune:{}", device.id.trim().to_ascii_lowercase()),
+    }
+}
+
+/// How strongly a record claims its machine: the latest check-in wins; equal check-ins fall back to
+/// the Intune id, so the choice never depends on the order records arrive in. Compared as text:
+/// the canonical UTC form sorts chronologically. Records without a readable check-in rank lowest.
+pub fn managed_device_rank(device: &ManagedDevice) -> String {
+    let synced = device
+        .last_sync_date_time
+        .as_deref()
+        .and_then(utc_ticks)
+        .unwrap_or_else(|| "0000-00-00T00:00:00.0000000Z".to_string());
+    format!("{synced}|{}", device.id.trim().to_ascii_lowercase())
+}
+
+/// The Intune record as an Assets object (its identity is [`machine_key`]).
+pub fn managed_device_object(device: &ManagedDevice) -> AssetsObject {
+    let key = machine_key(device);
+    let record = BTreeMap::from([
+        ("machineKey", Value::String(key.clone())),
+        ("deviceName", text(&device.device_name)),
+        (
+            "intuneDeviceId",
+            Value::String(device.id.trim().to_ascii_lowercase()),
+        ),
+        ("serialNumber", text(&device.serial_number)),
+        ("userId", guid(&device.user_id)),
+        ("azureADDeviceId", guid(&device.azure_ad_device_id)),
+        ("operatingSystem", text(&device.operating_system)),
+        ("osVersion", text(&device.os_version)),
+        ("complianceState", text(&device.compliance_state)),
+        ("managementAgent", text(&device.management_agent)),
+        (
+            "managedDeviceOwnerType",
+            text(&device.managed_device_owner_type),
+        ),
+        ("enrolledDateTime", moment(&device.enrolled_date_time)),
+        ("lastSyncDateTime", moment(&device.last_sync_date_time)),
+        ("isEncrypted", flag(device.is_encrypted)),
+        ("manufacturer", text(&device.manufacturer)),
+        ("model", text(&device.model)),
+        ("imei", text(&device.imei)),
+        ("wiFiMacAddress", text(&device.wi_fi_mac_address)),
+        ("status", Value::String(Status::Active.label().to_string())),
+    ]);
+    AssetsObject {
+        object_type: ObjectType::ManagedDevice,
+        id: key,
+        record,
+    }
+}
+
+/// `2017-01-01T00:02:49.3205976-08:00` → `2017-01-01T08:02:49.3205976Z`: UTC, seven fractional
+/// digits, so text order is time order. No zone means UTC. `None` when it is not such a timestamp.
+pub fn utc_ticks(text: &str) -> Option<String> {
+    let text = text.trim();
+    let bytes = text.as_bytes();
+    let number = |range: std::ops::Range<usize>| -> Option<i64> {
+        let part = text.get(range)?;
+        part.bytes()
+            .all(|b| b.is_ascii_digit())
+            .then(|| part.parse().ok())?
+    };
+    if bytes.len() < 19
+        || bytes[4] != b'-'
+        || bytes[7] != b'-'
+        || !matches!(bytes[10], b'T' | b't' | b' ')
+        || bytes[13] != b':'
+        || bytes[16] != b':'
+    {
+        return None;
+    }
+    let (year, month, day) = (number(0..4)?, number(5..7)?, number(8..10)?);
+    let (hour, minute, second) = (number(11..13)?, number(14..16)?, number(17..19)?);
+    if !(1..=12).contains(&month) || !(1..=31).contains(&day) || hour > 23 || minute > 59 {
+        return None;
+    }
+    let mut rest = &text[19..];
+    let mut fraction = String::new();
+    if let Some(after) = rest.strip_prefix('.') {
+        let digits = after.bytes().take_while(u8::is_ascii_digit).count();
+        if digits == 0 {
+            return None;
+        }
+        fraction = after[..digits].chars().take(7).collect();
+        rest = &after[digits..];
+    }
+    while fraction.len() < 7 {
+        fraction.push('0');
+    }
+    let offset_minutes = match rest {
+        "" | "Z" | "z" => 0,
+        zone if zone.len() == 6
+            && zone.is_ascii()
+            && matches!(&zone[..1], "+" | "-")
+            && &zone[3..4] == ":" =>
+        {
+            let hours: i64 = zone[1..3].parse().ok()?;
+            let minutes: i64 = zone[4..6].parse().ok()?;
+            let sign = if zone.starts_with('-') { -1 } else { 1 };
+            sign * (hours * 60 + minutes)
+        }
+        _ => return None,
+    };
+    let seconds = days_from_civil(year, month as u32, day as u32) * 86_400
+        + hour * 3600
+        + minute * 60
+        + second.min(59)
+        - offset_minutes * 60;
+    let (days, rest) = (seconds.div_euclid(86_400), seconds.rem_euclid(86_400));
+    let (year, month, day) = civil_from_days(days);
+    if !(0..=9999).contains(&year) {
+        return None;
+    }
+    Some(format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.{fraction}Z",
+        rest / 3600,
+        rest % 3600 / 60,
+        rest % 60
+    ))
+}
+
+/// Howard Hinnant's civil-to-days algorithm (proleptic Gregorian calendar).
+fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
+    let year = if month <= 2 { year - 1 } else { year };
+    let era = year.div_euclid(400);
+    let yoe = year.rem_euclid(400);
+    let month = i64::from(month);
+    let doy = (153 * (if month > 2 { month - 3 } else { month + 9 }) + 2) / 5 + i64::from(day) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+fn civil_from_days(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (year, month, day)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Deserialize)]
+    struct Page<T> {
+        value: Vec<T>,
+    }
+
+    #[test]
+    fn reads_the_documented_devices_and_managed_devices() {
+        let devices: Page<Device> = serde_json::from_str(include_str!(
+            "../../../../fixtures/graph-examples/devices_list.json"
+        ))
+        .expect("devices");
+        let device = &devices.value[0];
+        assert_eq!(device.manufacturer.as_deref(), Some("Google"), "alias");
+        assert_eq!(device.model.as_deref(), Some("Pixel 3a"));
+        assert_eq!(device.id, None, "the docs example has no id");
+        assert!(device_object(device).is_none(), "no id, no object");
+
+        let managed: Page<ManagedDevice> = serde_json::from_str(include_str!(
+            "../../../../fixtures/graph-examples/manageddevices_list.json"
+        ))
+        .expect("managed devices");
+        let record = &managed.value[0];
+        assert_eq!(record.id, "705c034c-034c-705c-4c03-5c704c035c70");
+        let object = managed_device_object(record);
+        assert_eq!(object.id, "serial:SERIALNUMBERVALUE");
+        assert_eq!(object.label(), "Device Name value");
+        assert_eq!(
+            object.record["lastSyncDateTime"], "2017-01-01T08:02:49.3205976Z",
+            "offset timestamps become UTC"
+        );
+        assert_eq!(object.record["intuneDeviceId"], record.id.as_str());
+        for (object_type, object) in [
+            (ObjectType::ManagedDevice, object),
+            (
+                ObjectType::Device,
+                device_object(&Device {
+                    id: Some("D1".into()),
+                    ..device.clone()
+                })
+                .expect("device"),
+            ),
+        ] {
+            let locators: Vec<&str> = object_type.attributes().iter().map(|a| a.locator).collect();
+            for key in object.record.keys() {
+                assert!(locators.contains(key), "{key} has no attribute");
+            }
+            assert_eq!(
+                object.record.len() + 1,
+                locators.len(),
+                "all but lastSynced"
+            );
+        }
+    }
+
+    #[test]
+    fn devices_map_status_and_the_join_key() {
+        let device = Device {
+            id: Some("AB-1".into()),
+            device_id: Some("00000000-0000-0000-0000-000000000000".into()),
+            display_name: Some("PC-1".into()),
+            operating_system: None,
+            operating_system_version: None,
+            trust_type: Some("AzureAd".into()),
+            is_compliant: None,
+            is_managed: Some(true),
+            account_enabled: Some(false),
+            approximate_last_sign_in_date_time: None,
+            registration_date_time: None,
+            manufacturer: None,
+            model: None,
+        };
+        let object = device_object(&device).expect("object");
+        assert_eq!(object.id, "ab-1");
+        assert_eq!(object.record["status"], "Disabled");
+        assert_eq!(object.record["deviceId"], Value::Null, "all-zero is none");
+        assert_eq!(object.record["isCompliant"], Value::Null);
+    }
+
+    #[test]
+    fn serials_normalise_and_placeholders_are_not_identities() {
+        assert_eq!(usable_serial(" pf1a 2b3c "), Some("PF1A2B3C".into()));
+        for placeholder in [
+            "",
+            "   ",
+            "0",
+            "00000000",
+            "XXXXXXXXXX",
+            "Default string",
+            "To Be Filled By O.E.M.",
+            "to be filled by o.e.m.",
+            "System Serial Number",
+            "N/A",
+            "None",
+            "123456789",
+            "ab",
+        ] {
+            assert_eq!(usable_serial(placeholder), None, "{placeholder:?}");
+        }
+        let mut record: ManagedDevice = serde_json::from_value(serde_json::json!({
+            "id": "ABC-1", "serialNumber": "Default string"
+        }))
+        .expect("record");
+        assert_eq!(machine_key(&record), "intune:abc-1");
+        record.serial_number = Some("c02xk1".into());
+        assert_eq!(machine_key(&record), "serial:C02XK1");
+    }
+
+    #[test]
+    fn the_latest_check_in_wins_and_ties_are_broken_by_id() {
+        let record = |id: &str, synced: &str| -> ManagedDevice {
+            serde_json::from_value(serde_json::json!({
+                "id": id, "serialNumber": "C02XK1", "lastSyncDateTime": synced
+            }))
+            .expect("record")
+        };
+        // 09:00 at -08:00 is 17:00 UTC: later than 16:00Z although its text sorts first.
+        let pacific = managed_device_rank(&record("b", "2025-05-01T09:00:00-08:00"));
+        let utc = managed_device_rank(&record("a", "2025-05-01T16:00:00.1234567Z"));
+        assert!(pacific > utc, "{pacific} vs {utc}");
+        let tie_a = managed_device_rank(&record("a", "2025-05-01T16:00:00Z"));
+        let tie_b = managed_device_rank(&record("b", "2025-05-01T16:00:00.0000000+00:00"));
+        assert!(tie_b > tie_a);
+        let never = managed_device_rank(&record("z", "garbage"));
+        assert!(never < tie_a, "unreadable check-ins rank lowest");
+    }
+
+    #[test]
+    fn timestamps_become_canonical_utc() {
+        assert_eq!(
+            utc_ticks("2016-12-31T23:59:43.797191-08:00").as_deref(),
+            Some("2017-01-01T07:59:43.7971910Z")
+        );
+        assert_eq!(
+            utc_ticks("2000-02-29T00:30:00+01:00").as_deref(),
+            Some("2000-02-28T23:30:00.0000000Z")
+        );
+        assert_eq!(
+            utc_ticks("0001-01-01T00:00:00Z").as_deref(),
+            Some("0001-01-01T00:00:00.0000000Z")
+        );
+        assert_eq!(utc_ticks("yesterday"), None);
+        assert_eq!(utc_ticks("2025-13-01T00:00:00Z"), None);
+    }
+}

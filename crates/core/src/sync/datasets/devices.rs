@@ -1,0 +1,77 @@
+//! Entra devices, through `/devices/delta`. No relationships to carry: every changed device comes
+//! with its selected properties.
+
+use serde_json::Value;
+
+use super::{Item, ParseContext, removed_id};
+use crate::endpoints;
+use crate::model::{Device, ObjectType, device_object};
+
+pub fn initial_url() -> String {
+    format!(
+        "{}/v1.0/devices/delta?$select={}",
+        endpoints::GRAPH,
+        Device::SELECT
+    )
+}
+
+pub fn parse(item: Value, _context: &ParseContext) -> Result<Vec<Item>, String> {
+    if let Some(id) = removed_id(&item) {
+        return Ok(vec![Item::Removed {
+            object_type: ObjectType::Device,
+            id: id?,
+        }]);
+    }
+    let device: Device = serde_json::from_value(item).map_err(|e| e.to_string())?;
+    let object = device_object(&device).ok_or_else(|| "a device has no id".to_string())?;
+    Ok(vec![Item::Upsert {
+        object,
+        carry: None,
+    }])
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn reads_devices_and_removals() {
+        let indexes = HashMap::new();
+        let context = ParseContext {
+            full: false,
+            indexes: &indexes,
+        };
+        let items = parse(
+            json!({"id": "D1", "deviceId": "AAA", "displayName": "PC", "accountEnabled": true}),
+            &context,
+        )
+        .expect("item");
+        let Some(Item::Upsert { object, carry }) = items.into_iter().next() else {
+            panic!("expected an upsert");
+        };
+        assert_eq!((object.id.as_str(), carry), ("d1", None));
+        assert_eq!(object.record["deviceId"], "aaa");
+        assert_eq!(object.record["status"], "Active");
+        assert_eq!(
+            parse(
+                json!({"id": "D2", "@removed": {"reason": "deleted"}}),
+                &context
+            )
+            .expect("item"),
+            vec![Item::Removed {
+                object_type: ObjectType::Device,
+                id: "d2".into()
+            }]
+        );
+        let example: Value = serde_json::from_str(include_str!(
+            "../../../../../fixtures/graph-examples/devices_list.json"
+        ))
+        .expect("json");
+        let error = parse(example["value"][0].clone(), &context).unwrap_err();
+        assert!(error.contains("no id"), "{error}");
+    }
+}
