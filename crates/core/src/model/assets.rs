@@ -26,6 +26,7 @@ pub enum AttrKind {
     Text,
     Boolean,
     DateTime,
+    Integer,
     /// A reference to objects of a type, found by that type's identity attribute.
     Reference(ObjectType),
 }
@@ -171,6 +172,8 @@ impl ObjectType {
     pub fn attributes(self) -> &'static [AttributeSpec] {
         match self {
             ObjectType::User => USER_ATTRIBUTES,
+            ObjectType::Licence => super::licences::LICENCE_ATTRIBUTES,
+            ObjectType::LicenceAssignment => super::licences::LICENCE_ASSIGNMENT_ATTRIBUTES,
             // The other types arrive with their data sets.
             _ => &[],
         }

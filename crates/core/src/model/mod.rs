@@ -3,6 +3,7 @@
 
 mod assets;
 mod fingerprint;
+mod licences;
 mod map;
 mod records;
 
@@ -10,5 +11,9 @@ pub use assets::{
     AssetsObject, AttrKind, AttributeSpec, IDENTITY_NAME, LAST_SYNCED, ObjectType, Status,
 };
 pub use fingerprint::Fingerprint;
+pub use licences::{
+    AssignedLicense, PrepaidUnits, SubscribedSku, assignment_id, licence_assignment_object,
+    licence_name, licence_object,
+};
 pub use map::user_object;
 pub use records::{DirectoryRef, Group, User};

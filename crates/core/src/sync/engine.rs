@@ -98,7 +98,7 @@ pub async fn begin_run(
 ) -> Result<Checkpoint, SyncError> {
     let mut committed = Vec::new();
     for dataset in Dataset::ALL {
-        let link = if full_resync {
+        let mut link = if full_resync {
             None
         } else {
             store
@@ -106,6 +106,13 @@ pub async fn begin_run(
                 .await?
                 .and_then(|v| v.as_str().map(str::to_string))
         };
+        // A data set that gained an object type after its delta link was committed (users' licence
+        // assignments) reads in full once: that link's $select predates the new type.
+        for object_type in dataset.object_types() {
+            if link.is_some() && !Index::exists(store, object_type.key()).await? {
+                link = None;
+            }
+        }
         committed.push((dataset, link));
     }
     Ok(Checkpoint::new(
@@ -413,6 +420,12 @@ where
                             }
                             match known {
                                 Some(old) if *old == entry => counts.unchanged += 1,
+                                // Only the carry changed (a user's licences): nothing to write to
+                                // Assets, but the index must learn the new carry.
+                                Some(old) if old.fingerprint == entry.fingerprint => {
+                                    counts.unchanged += 1;
+                                    buffer.carry_only(object_type, object.id, entry);
+                                }
                                 old => {
                                     let samples = &mut cp.samples;
                                     let list = if old.is_some() {
@@ -587,6 +600,12 @@ where
             cp.phase = Phase::Start;
             return Ok(false);
         };
+        // This may redo a step that died after sending the last chunk: the execution then takes
+        // no more data, and what is left is to poll it.
+        if !matches!(self.assets_client().status(&links).await?, ExecutionStatus::Running(s) if s == "INGESTING")
+        {
+            return Ok(true);
+        }
         for n in from..cp.chunks {
             if !self.has_time(0) {
                 cp.phase = Phase::Submit { next: n };
@@ -887,14 +906,21 @@ impl ChunkBuffer {
         part.records.push(record);
     }
 
+    /// An index entry whose object is not written (its fingerprint is unchanged).
+    fn carry_only(&mut self, object_type: ObjectType, id: String, entry: IndexEntry) {
+        self.bytes += id.len() + 60;
+        let part = self.types.entry(object_type).or_default();
+        part.index.insert(id, Value::String(entry.encode_stored()));
+    }
+
     fn has_records(&self) -> bool {
         self.types.values().any(|t| !t.records.is_empty())
     }
 
     fn is_empty(&self) -> bool {
-        self.types
-            .values()
-            .all(|t| t.records.is_empty() && t.seen.is_empty() && t.removed.is_empty())
+        self.types.values().all(|t| {
+            t.records.is_empty() && t.index.is_empty() && t.seen.is_empty() && t.removed.is_empty()
+        })
     }
 
     fn take(&mut self) -> Value {

@@ -22,6 +22,7 @@ fn schema_type(object_type: ObjectType) -> Value {
                     AttrKind::Text => "text",
                     AttrKind::Boolean => "boolean",
                     AttrKind::DateTime => "date_time",
+                    AttrKind::Integer => "integer",
                     AttrKind::Reference(_) => "referenced_object",
                 },
                 "label": a.label,

@@ -76,7 +76,9 @@ impl Loopback {
             tick_ms: Cell::new(0),
             agent: ureq::Agent::config_builder()
                 .http_status_as_error(false)
-                .timeout_global(Some(Duration::from_secs(30)))
+                // Long: the simulator resolves import references in one pass at completion, slowly
+                // in debug builds on a busy machine.
+                .timeout_global(Some(Duration::from_secs(600)))
                 .build()
                 .into(),
         }
