@@ -307,3 +307,66 @@ fn an_install_from_before_licence_assignments_reads_users_in_full_once() {
     assert!(!report.datasets[0].full_round, "then incrementally again");
     assert_eq!(report.tally.assets_requests, 0);
 }
+
+#[test]
+fn a_licence_change_alone_rewrites_the_assignment_not_the_user() {
+    use entra_sync_sim::tenant::{Change, ObjectKind, ObjectRef};
+
+    let world = World::new(Preset::Demo, 11);
+    let report = finished(&world, world.begin(false, false), World::big_budget);
+    assert_eq!(report.outcome, Outcome::Succeeded, "{report:?}");
+    let user_synced = |id: &str| {
+        world
+            .server
+            .state()
+            .assets()
+            .objects_of_type("Entra User")
+            .into_iter()
+            .find(|o| text(o["attributes"].get("Entra Object ID")).as_deref() == Some(id))
+            .and_then(|o| text(o["attributes"].get("Last Synced")))
+    };
+    // One licensed user loses one licence; Graph's delta reports the user as changed.
+    let (user_id, sku_id) = world.server.state().update_tenant(|tenant| {
+        let at = tenant
+            .users
+            .iter()
+            .position(|u| !u.assigned_licenses.is_empty())
+            .expect("a licensed user");
+        let licence = tenant.users[at].assigned_licenses.pop().expect("a licence");
+        let sku = &mut tenant.skus[usize::from(licence.sku)];
+        sku.consumed_units -= 1;
+        let sku_id = sku.sku_id.to_string();
+        let id = tenant.users[at].id.to_ascii_lowercase();
+        tenant.changes.begin();
+        tenant.changes.record(Change::Upserted(ObjectRef {
+            kind: ObjectKind::User,
+            id: id.parse().expect("a guid"),
+        }));
+        (id, sku_id)
+    });
+    let synced_before = user_synced(&user_id);
+    assert!(synced_before.is_some());
+    world.clock.advance(std::time::Duration::from_secs(3_600));
+    let report = finished(&world, world.begin(false, false), World::big_budget);
+    assert_eq!(report.outcome, Outcome::Succeeded, "{report:?}");
+    let users = counts!(report, "user");
+    assert_eq!((users.read, users.updated, users.unchanged), (1, 0, 1));
+    assert_eq!(counts!(report, "licenceAssignment").retired, 1);
+    assert_eq!(
+        counts!(report, "licence").updated,
+        1,
+        "consumed units changed"
+    );
+    assert_eq!(
+        user_synced(&user_id),
+        synced_before,
+        "the user was not rewritten"
+    );
+    assert_assets_equal_tenant(&world);
+    let (_, deleted) = actual_assignments(&world);
+    assert_eq!(deleted, [format!("{user_id}:{sku_id}")]);
+
+    // The index learnt the user's new licence list: the next run has nothing to do.
+    let report = finished(&world, world.begin(false, false), World::big_budget);
+    assert_eq!(report.tally.assets_requests, 0);
+}
