@@ -57,17 +57,14 @@ pub fn parse(item: Value, context: &ParseContext) -> Result<Vec<Item>, String> {
         Some(licenses) => {
             let mut skus = Vec::new();
             for license in &licenses {
-                let object = licence_assignment_object(&id, license);
-                let sku = object.record["skuId"]
-                    .as_str()
-                    .unwrap_or_default()
-                    .to_string();
-                if sku.is_empty() || skus.contains(&sku) {
+                let sku = license.sku_id.trim().to_ascii_lowercase();
+                // Ids never hold the carry's separators; anything else is not a SKU id.
+                if sku.is_empty() || sku.contains(['|', ',', ' ']) || skus.contains(&sku) {
                     continue;
                 }
                 skus.push(sku);
                 assignments.push(Item::Upsert {
-                    object,
+                    object: licence_assignment_object(&id, license),
                     carry: None,
                 });
             }
