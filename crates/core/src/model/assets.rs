@@ -26,6 +26,7 @@ pub enum AttrKind {
     Text,
     Boolean,
     DateTime,
+    Integer,
     /// A reference to objects of a type, found by that type's identity attribute.
     Reference(ObjectType),
     /// A reference to objects of a type, found by the named attribute (not the identity): Intune
@@ -176,6 +177,8 @@ impl ObjectType {
             ObjectType::User => USER_ATTRIBUTES,
             ObjectType::Device => super::devices::DEVICE_ATTRIBUTES,
             ObjectType::ManagedDevice => super::devices::MANAGED_DEVICE_ATTRIBUTES,
+            ObjectType::Licence => super::licences::LICENCE_ATTRIBUTES,
+            ObjectType::LicenceAssignment => super::licences::LICENCE_ASSIGNMENT_ATTRIBUTES,
             // The other types arrive with their data sets.
             _ => &[],
         }

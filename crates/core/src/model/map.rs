@@ -70,6 +70,7 @@ mod tests {
                 id: "M1".into(),
                 odata_type: None,
             }),
+            assigned_licenses: None,
         }
     }
 

@@ -4,6 +4,7 @@
 mod assets;
 mod devices;
 mod fingerprint;
+mod licences;
 mod map;
 mod records;
 
@@ -15,5 +16,9 @@ pub use devices::{
     usable_serial,
 };
 pub use fingerprint::Fingerprint;
+pub use licences::{
+    AssignedLicense, PrepaidUnits, SubscribedSku, assignment_id, licence_assignment_object,
+    licence_name, licence_object,
+};
 pub use map::user_object;
 pub use records::{DirectoryRef, Group, User};

@@ -3,6 +3,8 @@
 
 use serde::Deserialize;
 
+use super::licences::AssignedLicense;
+
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct User {
@@ -25,11 +27,14 @@ pub struct User {
     pub account_enabled: Option<bool>,
     #[serde(default)]
     pub manager: Option<DirectoryRef>,
+    /// Absent when not selected, or in a delta round that does not repeat it.
+    #[serde(default)]
+    pub assigned_licenses: Option<Vec<AssignedLicense>>,
 }
 
 impl User {
     /// The `$select` that fetches what [`User`] holds (`manager` tracks the relationship in delta).
-    pub const SELECT: &'static str = "id,displayName,userPrincipalName,mail,jobTitle,department,employeeId,userType,accountEnabled,manager";
+    pub const SELECT: &'static str = "id,displayName,userPrincipalName,mail,jobTitle,department,employeeId,userType,accountEnabled,assignedLicenses,manager";
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]

@@ -135,7 +135,7 @@ pub async fn begin_run(
         if let Some(text) = filter {
             check_filter(dataset, text)?;
         }
-        let link = if full_resync || rewrite || !dataset.has_delta() {
+        let mut link = if full_resync || rewrite || !dataset.has_delta() {
             None
         } else {
             store
@@ -143,6 +143,13 @@ pub async fn begin_run(
                 .await?
                 .and_then(|v| v.as_str().map(str::to_string))
         };
+        // A data set that gained an object type after its delta link was committed (users' licence
+        // assignments) reads in full once: that link's $select predates the new type.
+        for object_type in dataset.object_types() {
+            if link.is_some() && !Index::exists(store, object_type.key()).await? {
+                link = None;
+            }
+        }
         committed.push((dataset, link, filter.clone()));
     }
     let mut checkpoint = Checkpoint::new(run_id, trigger, dry_run, now_ms, &committed);
@@ -503,6 +510,14 @@ where
                             }
                             match known {
                                 Some(old) if *old == entry && !cp.rewrite => counts.unchanged += 1,
+                                // Only the carry changed (a user's licences): nothing to write to
+                                // Assets, but the index must learn the new carry.
+                                Some(old)
+                                    if old.fingerprint == entry.fingerprint && !cp.rewrite =>
+                                {
+                                    counts.unchanged += 1;
+                                    buffer.carry_only(object_type, object.id, entry);
+                                }
                                 old => {
                                     let samples = &mut cp.samples;
                                     let list = if old.is_some() {
@@ -805,6 +820,12 @@ where
             cp.phase = Phase::Start;
             return Ok(false);
         };
+        // This may redo a step that died after sending the last chunk: the execution then takes
+        // no more data, and what is left is to poll it.
+        if !matches!(self.assets_client().status(&links).await?, ExecutionStatus::Running(s) if s == "INGESTING")
+        {
+            return Ok(true);
+        }
         for n in from..cp.chunks {
             if !self.has_time(0) {
                 cp.phase = Phase::Submit { next: n };
@@ -1191,13 +1212,24 @@ impl ChunkBuffer {
         self.push(object_type, record, id, entry);
     }
 
+    /// An index entry whose object is not written (its fingerprint is unchanged).
+    fn carry_only(&mut self, object_type: ObjectType, id: String, entry: IndexEntry) {
+        self.bytes += id.len() + 60;
+        let part = self.types.entry(object_type).or_default();
+        part.index.insert(id, Value::String(entry.encode_stored()));
+    }
+
     fn has_records(&self) -> bool {
         self.types.values().any(|t| !t.records.is_empty())
     }
 
     fn is_empty(&self) -> bool {
         self.types.values().all(|t| {
-            t.records.is_empty() && t.seen.is_empty() && t.removed.is_empty() && t.ranks.is_empty()
+            t.records.is_empty()
+                && t.index.is_empty()
+                && t.seen.is_empty()
+                && t.removed.is_empty()
+                && t.ranks.is_empty()
         })
     }
 

@@ -103,6 +103,11 @@ impl Index {
         Ok(Index { entries })
     }
 
+    /// Whether an index of this name was ever committed (even an empty one).
+    pub async fn exists(store: &impl KvStore, dataset: &str) -> Result<bool, IndexError> {
+        Ok(shard_count(store, dataset).await?.is_some())
+    }
+
     /// Writes every shard. Idempotent: a redone commit writes the same values again.
     pub async fn save(&self, store: &impl KvStore, dataset: &str) -> Result<(), IndexError> {
         let previous = shard_count(store, dataset).await?.unwrap_or(0);

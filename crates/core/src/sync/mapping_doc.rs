@@ -22,6 +22,7 @@ fn schema_type(object_type: ObjectType) -> Value {
                     AttrKind::Text => "text",
                     AttrKind::Boolean => "boolean",
                     AttrKind::DateTime => "date_time",
+                    AttrKind::Integer => "integer",
                     AttrKind::Reference(_) | AttrKind::ReferenceBy(..) => "referenced_object",
                 },
                 "label": a.label,
@@ -77,14 +78,37 @@ fn type_mapping(object_type: ObjectType) -> Value {
     })
 }
 
-/// The document for the given object types.
+/// `types` plus every type they reference, transitively: a reference attribute needs its target
+/// type in the same document even when that type's data set is not synced.
+fn with_referenced(types: &[ObjectType]) -> Vec<ObjectType> {
+    let mut all: Vec<ObjectType> = Vec::new();
+    let mut queue: Vec<ObjectType> = types.to_vec();
+    while let Some(next) = queue.pop() {
+        if all.contains(&next) {
+            continue;
+        }
+        all.push(next);
+        for attribute in next.attributes() {
+            if let AttrKind::Reference(target) | AttrKind::ReferenceBy(target, _) = attribute.kind {
+                queue.push(target);
+            }
+        }
+    }
+    all.sort();
+    all
+}
+
+/// The document for the given object types (and the types they reference).
 pub fn mapping_document(types: &[ObjectType]) -> Value {
+    // The schema defines referenced types too; only synced types get a mapping, so an unsynced type
+    // never looks "missing" to the import's missing-objects policy.
+    let schema_types = with_referenced(types);
     json!({
         "schema": {
             "objectSchema": {
                 "name": "Entra ID",
                 "description": "Microsoft Entra ID and Intune, synced by Entra Sync",
-                "objectTypes": types.iter().copied().map(schema_type).collect::<Vec<_>>(),
+                "objectTypes": schema_types.iter().copied().map(schema_type).collect::<Vec<_>>(),
             }
         },
         "mapping": {
@@ -161,5 +185,30 @@ mod tests {
                 .iter()
                 .any(|a| a["name"] == "Device ID")
         );
+    }
+}
+
+#[cfg(test)]
+mod referenced_tests {
+    use super::*;
+
+    #[test]
+    fn a_referenced_type_is_defined_even_when_not_synced() {
+        let document = mapping_document(&[ObjectType::User]);
+        let names: Vec<&str> = document["schema"]["objectSchema"]["objectTypes"]
+            .as_array()
+            .expect("types")
+            .iter()
+            .filter_map(|t| t["name"].as_str())
+            .collect();
+        assert!(names.contains(&"Entra User"));
+        let licences = mapping_document(&[ObjectType::LicenceAssignment]);
+        let names: Vec<&str> = licences["schema"]["objectSchema"]["objectTypes"]
+            .as_array()
+            .expect("types")
+            .iter()
+            .filter_map(|t| t["name"].as_str())
+            .collect();
+        assert_eq!(names, vec!["Entra User", "Licence", "Licence Assignment"]);
     }
 }

@@ -3,6 +3,7 @@
 //! (groups also yield their memberships).
 
 mod devices;
+mod licences;
 mod managed_devices;
 mod users;
 
@@ -20,6 +21,7 @@ pub enum Dataset {
     Users,
     Devices,
     ManagedDevices,
+    Licences,
 }
 
 /// What one Graph item means for Assets.
@@ -58,22 +60,29 @@ impl ParseContext<'_> {
 }
 
 impl Dataset {
-    pub const ALL: [Dataset; 3] = [Dataset::Users, Dataset::Devices, Dataset::ManagedDevices];
+    pub const ALL: [Dataset; 4] = [
+        Dataset::Users,
+        Dataset::Licences,
+        Dataset::Devices,
+        Dataset::ManagedDevices,
+    ];
 
     pub fn key(self) -> &'static str {
         match self {
             Dataset::Users => "users",
             Dataset::Devices => "devices",
             Dataset::ManagedDevices => "managedDevices",
+            Dataset::Licences => "licences",
         }
     }
 
     /// The object types this data set writes, referenced types first.
     pub fn object_types(self) -> &'static [ObjectType] {
         match self {
-            Dataset::Users => &[ObjectType::User],
             Dataset::Devices => &[ObjectType::Device],
             Dataset::ManagedDevices => &[ObjectType::ManagedDevice],
+            Dataset::Users => &[ObjectType::User, ObjectType::LicenceAssignment],
+            Dataset::Licences => &[ObjectType::Licence],
         }
     }
 
@@ -83,6 +92,7 @@ impl Dataset {
             Dataset::Users => users::initial_url(),
             Dataset::Devices => devices::initial_url(),
             Dataset::ManagedDevices => managed_devices::initial_url(),
+            Dataset::Licences => licences::initial_url(),
         }
     }
 
@@ -92,6 +102,7 @@ impl Dataset {
             Dataset::Users => true,
             Dataset::Devices => true,
             Dataset::ManagedDevices => false,
+            Dataset::Licences => false,
         }
     }
 
@@ -104,6 +115,7 @@ impl Dataset {
             Dataset::Users => users::parse(item, context).map_err(error),
             Dataset::Devices => devices::parse(item, context).map_err(error),
             Dataset::ManagedDevices => managed_devices::parse(item, context).map_err(error),
+            Dataset::Licences => licences::parse(item, context).map_err(error),
         }
     }
 }

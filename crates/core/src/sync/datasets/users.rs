@@ -1,11 +1,18 @@
 //! Users, through `/users/delta`. The manager comes as `manager@delta` (or `manager`), and only when
 //! it changed: in incremental rounds an absent manager is the one the index remembers.
+//!
+//! Users also yield their licence assignments (one object per user × SKU, from `assignedLicenses`).
+//! Delta rounds repeat `assignedLicenses` only for users that changed, so the index keeps each user's
+//! current SKU ids in its carry, next to the manager: when the list shrinks, or the user goes, the
+//! assignments that are no longer there are retired.
 
 use serde_json::Value;
 
 use super::{Item, ParseContext, removed_id};
 use crate::endpoints;
-use crate::model::{DirectoryRef, ObjectType, User, user_object};
+use crate::model::{
+    DirectoryRef, ObjectType, User, assignment_id, licence_assignment_object, user_object,
+};
 
 pub fn initial_url() -> String {
     format!(
@@ -17,14 +24,22 @@ pub fn initial_url() -> String {
 
 pub fn parse(item: Value, context: &ParseContext) -> Result<Vec<Item>, String> {
     if let Some(id) = removed_id(&item) {
-        return Ok(vec![Item::Removed {
+        let id = id?;
+        let known = UserCarry::of(context, &id);
+        let mut items = vec![Item::Removed {
             object_type: ObjectType::User,
-            id: id?,
-        }]);
+            id: id.clone(),
+        }];
+        items.extend(known.skus.iter().map(|sku| Item::Removed {
+            object_type: ObjectType::LicenceAssignment,
+            id: assignment_id(&id, sku),
+        }));
+        return Ok(items);
     }
     let manager = manager_of(&item);
     let mut user: User = serde_json::from_value(item).map_err(|e| e.to_string())?;
     let id = user.id.to_ascii_lowercase();
+    let known = UserCarry::of(context, &id);
     user.manager = match manager {
         ManagerInfo::Set(id) => Some(DirectoryRef {
             id,
@@ -32,19 +47,106 @@ pub fn parse(item: Value, context: &ParseContext) -> Result<Vec<Item>, String> {
         }),
         ManagerInfo::Cleared => None,
         ManagerInfo::Absent if context.full => None,
-        ManagerInfo::Absent => context
-            .known(ObjectType::User, &id)
-            .and_then(|entry| entry.carry.clone())
-            .map(|id| DirectoryRef {
-                id,
-                odata_type: None,
-            }),
+        ManagerInfo::Absent => known.manager.clone().map(|id| DirectoryRef {
+            id,
+            odata_type: None,
+        }),
     };
-    let carry = user.manager.as_ref().map(|m| m.id.to_ascii_lowercase());
-    Ok(vec![Item::Upsert {
+    let mut assignments = Vec::new();
+    let skus = match user.assigned_licenses.take() {
+        Some(licenses) => {
+            let mut skus = Vec::new();
+            for license in &licenses {
+                let sku = license.sku_id.trim().to_ascii_lowercase();
+                // Ids never hold the carry's separators; anything else is not a SKU id.
+                if sku.is_empty() || sku.contains(['|', ',', ' ']) || skus.contains(&sku) {
+                    continue;
+                }
+                skus.push(sku);
+                assignments.push(Item::Upsert {
+                    object: licence_assignment_object(&id, license),
+                    carry: None,
+                });
+            }
+            skus.sort();
+            skus
+        }
+        // A full round lists every user with its licences: absent means none.
+        None if context.full => Vec::new(),
+        None => known.skus.clone(),
+    };
+    let mut items = vec![Item::Upsert {
         object: user_object(&user),
-        carry,
-    }])
+        carry: UserCarry {
+            manager: user.manager.as_ref().map(|m| m.id.to_ascii_lowercase()),
+            skus: skus.clone(),
+        }
+        .encode(),
+    }];
+    items.extend(assignments);
+    // Assignments the index knows that the user no longer has (a full round finds these itself).
+    if !context.full {
+        items.extend(
+            known
+                .skus
+                .iter()
+                .filter(|sku| !skus.contains(sku))
+                .map(|sku| Item::Removed {
+                    object_type: ObjectType::LicenceAssignment,
+                    id: assignment_id(&id, sku),
+                }),
+        );
+    }
+    Ok(items)
+}
+
+/// What the index keeps for a user besides its fingerprint: the manager id and the ids of the SKUs
+/// assigned to it (sorted). Stored as text, in two forms:
+/// - `"<manager id>"`: the original form (no licences), still written when the user has none, so
+///   unlicensed users' entries are unchanged;
+/// - `"<manager id or empty>|<sku id>,<sku id>,…"` when the user has licences.
+///
+/// Neither ids nor GUIDs contain `|` or `,`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct UserCarry {
+    pub manager: Option<String>,
+    pub skus: Vec<String>,
+}
+
+impl UserCarry {
+    fn of(context: &ParseContext, id: &str) -> Self {
+        context
+            .known(ObjectType::User, id)
+            .and_then(|entry| entry.carry.as_deref())
+            .map(UserCarry::decode)
+            .unwrap_or_default()
+    }
+
+    pub fn decode(text: &str) -> Self {
+        let (manager, skus) = match text.split_once('|') {
+            Some((manager, skus)) => (manager, skus),
+            None => (text, ""),
+        };
+        UserCarry {
+            manager: Some(manager.to_string()).filter(|m| !m.is_empty()),
+            skus: skus
+                .split(',')
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+                .collect(),
+        }
+    }
+
+    pub fn encode(&self) -> Option<String> {
+        if self.skus.is_empty() {
+            return self.manager.clone();
+        }
+        Some(format!(
+            "{}|{}",
+            self.manager.as_deref().unwrap_or_default(),
+            self.skus.join(",")
+        ))
+    }
 }
 
 enum ManagerInfo {
@@ -147,5 +249,156 @@ mod tests {
             }]
         );
         assert!(parse(json!({"displayName": "no id"}), &full).is_err());
+    }
+
+    #[test]
+    fn the_carry_reads_the_old_manager_only_form_and_round_trips_the_new_one() {
+        assert_eq!(
+            UserCarry::decode("boss"),
+            UserCarry {
+                manager: Some("boss".into()),
+                skus: Vec::new()
+            },
+            "entries written before licences keep their manager"
+        );
+        let both = UserCarry {
+            manager: Some("boss".into()),
+            skus: vec!["s1".into(), "s2".into()],
+        };
+        assert_eq!(both.encode().as_deref(), Some("boss|s1,s2"));
+        assert_eq!(UserCarry::decode("boss|s1,s2"), both);
+        let skus_only = UserCarry {
+            manager: None,
+            skus: vec!["s1".into()],
+        };
+        assert_eq!(skus_only.encode().as_deref(), Some("|s1"));
+        assert_eq!(UserCarry::decode("|s1"), skus_only);
+        let manager_only = UserCarry::decode("boss");
+        assert_eq!(
+            manager_only.encode().as_deref(),
+            Some("boss"),
+            "unlicensed users keep the old form"
+        );
+        assert_eq!(UserCarry::default().encode(), None);
+    }
+
+    fn ids(items: &[Item]) -> (Vec<String>, Vec<String>) {
+        let mut upserts = Vec::new();
+        let mut removed = Vec::new();
+        for item in items {
+            match item {
+                Item::Upsert { object, .. } => {
+                    upserts.push(format!("{}:{}", object.object_type.key(), object.id));
+                }
+                Item::Removed { object_type, id } => {
+                    removed.push(format!("{}:{id}", object_type.key()));
+                }
+            }
+        }
+        (upserts, removed)
+    }
+
+    #[test]
+    fn licence_changes_yield_assignments_and_retire_those_gone() {
+        let mut index = Index::default();
+        index.entries.insert(
+            "u1".into(),
+            IndexEntry {
+                fingerprint: Fingerprint(1),
+                carry: Some("boss|s1,s2".into()),
+            },
+        );
+        let indexes = HashMap::from([(ObjectType::User, index)]);
+        let incremental = ParseContext {
+            full: false,
+            indexes: &indexes,
+        };
+        let full = ParseContext {
+            full: true,
+            indexes: &indexes,
+        };
+        let items = parse(
+            json!({"id": "U1", "displayName": "A", "assignedLicenses": [
+                {"skuId": "S2", "disabledPlans": ["P1"]}, {"skuId": "s3", "disabledPlans": []}]}),
+            &incremental,
+        )
+        .expect("item");
+        let (upserts, removed) = ids(&items);
+        assert_eq!(
+            upserts,
+            [
+                "user:u1",
+                "licenceAssignment:u1:s2",
+                "licenceAssignment:u1:s3"
+            ]
+        );
+        assert_eq!(removed, ["licenceAssignment:u1:s1"]);
+        let Item::Upsert { object, carry } = &items[0] else {
+            panic!("user first");
+        };
+        assert_eq!(
+            carry.as_deref(),
+            Some("boss|s2,s3"),
+            "manager kept, skus now"
+        );
+        assert_eq!(object.record["managerId"], "boss");
+
+        // Licences not repeated: nothing changes for them, the carry keeps them.
+        let items = parse(json!({"id": "U1", "displayName": "B"}), &incremental).expect("item");
+        assert_eq!(ids(&items), (vec!["user:u1".to_string()], Vec::new()));
+        let Item::Upsert { carry, .. } = &items[0] else {
+            panic!("user first");
+        };
+        assert_eq!(carry.as_deref(), Some("boss|s1,s2"));
+
+        // Full rounds retire by absence: no Removed items; absent licences mean none.
+        let items = parse(
+            json!({"id": "U1", "assignedLicenses": [{"skuId": "s9"}]}),
+            &full,
+        )
+        .expect("item");
+        assert_eq!(
+            ids(&items),
+            (
+                vec!["user:u1".to_string(), "licenceAssignment:u1:s9".to_string()],
+                Vec::new()
+            )
+        );
+        let Item::Upsert { carry, .. } = &parse(json!({"id": "U1"}), &full).expect("item")[0]
+        else {
+            panic!("user first");
+        };
+        assert_eq!(carry, &None);
+
+        // A removed user takes its assignments with it.
+        let items = parse(
+            json!({"id": "U1", "@removed": {"reason": "deleted"}}),
+            &incremental,
+        )
+        .expect("item");
+        assert_eq!(
+            ids(&items).1,
+            [
+                "user:u1",
+                "licenceAssignment:u1:s1",
+                "licenceAssignment:u1:s2"
+            ]
+        );
+    }
+
+    #[test]
+    fn licences_do_not_change_the_users_fingerprint() {
+        let indexes = HashMap::new();
+        let full = ParseContext {
+            full: true,
+            indexes: &indexes,
+        };
+        let with = one(parse(
+            json!({"id": "U1", "displayName": "A", "assignedLicenses": [{"skuId": "s1"}]}),
+            &full,
+        )
+        .expect("item"));
+        let without = one(parse(json!({"id": "U1", "displayName": "A"}), &full).expect("item"));
+        assert_eq!(Fingerprint::of(&with), Fingerprint::of(&without));
     }
 }

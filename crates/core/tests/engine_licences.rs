@@ -1,0 +1,372 @@
+//! Licences and licence assignments, natively against the in-process simulator: a full run writes
+//! one "Licence" per subscribed SKU and one "Licence Assignment" per user × assigned SKU; after churn
+//! an incremental run retires what went (removed licences, deleted users) and adds what came; a run
+//! with nothing new writes nothing; a SKU the tenant drops is retired.
+
+mod support;
+
+use std::collections::BTreeMap;
+
+use entra_sync_core::model::licence_name;
+use entra_sync_core::sync::{Budget, Checkpoint, Outcome, RunReport, StepStatus};
+use entra_sync_sim::Preset;
+use entra_sync_sim::tenant::Tenant;
+use serde_json::Value;
+use support::World;
+
+/// Objects by identity, each as attribute name → value.
+type Rows = BTreeMap<String, BTreeMap<&'static str, Option<String>>>;
+
+fn expected_licences(tenant: &Tenant) -> Rows {
+    tenant
+        .skus
+        .iter()
+        .map(|sku| {
+            let row = BTreeMap::from([
+                ("Name", Some(licence_name(sku.part_number).to_string())),
+                ("Part Number", Some(sku.part_number.to_string())),
+                ("Capability Status", Some(sku.capability_status.to_string())),
+                ("Consumed Units", Some(sku.consumed_units.to_string())),
+                ("Enabled Units", Some(sku.prepaid.enabled.to_string())),
+                ("Suspended Units", Some(sku.prepaid.suspended.to_string())),
+                ("Warning Units", Some(sku.prepaid.warning.to_string())),
+                ("Applies To", Some(sku.applies_to.to_string())),
+                ("Status", Some("Active".to_string())),
+            ]);
+            (sku.sku_id.to_string(), row)
+        })
+        .collect()
+}
+
+fn expected_assignments(tenant: &Tenant) -> Rows {
+    let mut rows = BTreeMap::new();
+    for user in &tenant.users {
+        let user_id = user.id.to_ascii_lowercase();
+        for licence in &user.assigned_licenses {
+            let Some(sku) = tenant.skus.get(usize::from(licence.sku)) else {
+                continue;
+            };
+            let mut disabled: Vec<String> = licence
+                .disabled_plans
+                .iter()
+                .filter_map(|p| tenant.service_plans.get(usize::from(*p)))
+                .map(|p| p.id.to_string())
+                .collect();
+            disabled.sort();
+            let row = BTreeMap::from([
+                ("User", Some(user_id.clone())),
+                ("Licence", Some(sku.sku_id.to_string())),
+                (
+                    "Disabled Plans",
+                    Some(disabled.join(",")).filter(|d| !d.is_empty()),
+                ),
+                ("Status", Some("Active".to_string())),
+            ]);
+            rows.insert(format!("{user_id}:{}", sku.sku_id), row);
+        }
+    }
+    rows
+}
+
+fn text(value: Option<&Value>) -> Option<String> {
+    match value? {
+        Value::String(s) if s.is_empty() => None,
+        Value::String(s) => Some(s.clone()),
+        Value::Object(reference) => reference
+            .get("externalId")
+            .and_then(Value::as_str)
+            .map(str::to_string),
+        Value::Array(items) => items.first().and_then(|v| text(Some(v))),
+        other => Some(other.to_string()),
+    }
+}
+
+/// Assets' live objects of a type (by identity), and the identities of those marked deleted.
+fn actual(
+    world: &World,
+    type_name: &str,
+    identity: &str,
+    names: &[&'static str],
+) -> (Rows, Vec<String>) {
+    let mut live = BTreeMap::new();
+    let mut deleted = Vec::new();
+    for object in world.server.state().assets().objects_of_type(type_name) {
+        let attributes = &object["attributes"];
+        let id = text(attributes.get(identity)).expect("every object has its identity");
+        if text(attributes.get("Status")).as_deref() == Some("Deleted in Entra") {
+            deleted.push(id);
+            continue;
+        }
+        let row = names
+            .iter()
+            .map(|name| (*name, text(attributes.get(*name))))
+            .collect();
+        assert!(
+            live.insert(id.clone(), row).is_none(),
+            "{id} is in Assets twice"
+        );
+    }
+    (live, deleted)
+}
+
+const LICENCE: &[&str] = &[
+    "Name",
+    "Part Number",
+    "Capability Status",
+    "Consumed Units",
+    "Enabled Units",
+    "Suspended Units",
+    "Warning Units",
+    "Applies To",
+    "Status",
+];
+const ASSIGNMENT: &[&str] = &["User", "Licence", "Disabled Plans", "Status"];
+
+fn actual_licences(world: &World) -> (Rows, Vec<String>) {
+    actual(world, "Licence", "SKU ID", LICENCE)
+}
+
+fn actual_assignments(world: &World) -> (Rows, Vec<String>) {
+    actual(world, "Licence Assignment", "Assignment ID", ASSIGNMENT)
+}
+
+fn assert_rows_equal(what: &str, actual: &Rows, expected: &Rows) {
+    for (id, want) in expected {
+        let got = actual
+            .get(id)
+            .unwrap_or_else(|| panic!("{what} {id} missing from Assets"));
+        assert_eq!(got, want, "{what} {id}");
+    }
+    for id in actual.keys() {
+        assert!(
+            expected.contains_key(id),
+            "{what} {id} is live in Assets but not in the tenant"
+        );
+    }
+}
+
+fn assert_assets_equal_tenant(world: &World) {
+    let tenant = world.server.state().tenant();
+    assert_rows_equal(
+        "licence",
+        &actual_licences(world).0,
+        &expected_licences(&tenant),
+    );
+    assert_rows_equal(
+        "assignment",
+        &actual_assignments(world).0,
+        &expected_assignments(&tenant),
+    );
+}
+
+fn finished(world: &World, checkpoint: Checkpoint, budget: impl Fn(&World) -> Budget) -> RunReport {
+    let (result, _) = world.run(checkpoint, budget);
+    match result.status {
+        StepStatus::Finished(report) => *report,
+        other => panic!("run did not finish: {other:?}"),
+    }
+}
+
+/// One object type's counts in a report, whichever data set wrote it.
+macro_rules! counts {
+    ($report:expr, $key:expr) => {
+        $report
+            .datasets
+            .iter()
+            .find_map(|d| d.objects.get($key))
+            .unwrap_or_else(|| panic!("no counts for {}", $key))
+    };
+}
+
+#[test]
+fn licences_and_assignments_follow_the_tenant_through_churn() {
+    let world = World::new(Preset::Demo, 42);
+    let report = finished(&world, world.begin(false, false), World::big_budget);
+    assert_eq!(report.outcome, Outcome::Succeeded, "{report:?}");
+    let tenant = world.server.state().tenant();
+    assert!(!tenant.skus.is_empty());
+    let assigned: usize = tenant.users.iter().map(|u| u.assigned_licenses.len()).sum();
+    assert!(assigned > 0, "the demo tenant assigns licences");
+    assert_eq!(
+        counts!(report, "licence").created as usize,
+        tenant.skus.len()
+    );
+    assert_eq!(
+        counts!(report, "licenceAssignment").created as usize,
+        assigned
+    );
+    drop(tenant);
+    assert_assets_equal_tenant(&world);
+
+    // Churn adds and removes licences and deletes users; the users' delta carries both. A 2% churn
+    // of the demo tenant is a handful of operations: churn again until both kinds happened.
+    let mut removed_users = Vec::new();
+    let mut licence_changes = 0;
+    for seed in 1..=40 {
+        let churn = world.server.state().churn(2.0, seed);
+        licence_changes += churn
+            .operations
+            .get("licence changes")
+            .copied()
+            .unwrap_or(0);
+        removed_users.extend(churn.users.removed.iter().map(|(id, _)| id.to_string()));
+        if licence_changes > 1 && !removed_users.is_empty() {
+            break;
+        }
+    }
+    assert!(licence_changes > 1 && !removed_users.is_empty());
+    let before = actual_assignments(&world).0;
+    let report = finished(&world, world.begin(false, false), World::big_budget);
+    assert_eq!(report.outcome, Outcome::Succeeded, "{report:?}");
+    assert!(!report.datasets[0].full_round, "users read incrementally");
+    assert_assets_equal_tenant(&world);
+    let expected = expected_assignments(&world.server.state().tenant());
+    let gone: Vec<&String> = before
+        .keys()
+        .filter(|id| !expected.contains_key(*id))
+        .collect();
+    assert!(!gone.is_empty(), "churn took some assignments away");
+    assert_eq!(
+        counts!(report, "licenceAssignment").retired as usize,
+        gone.len()
+    );
+    let (_, deleted) = actual_assignments(&world);
+    for id in gone {
+        assert!(deleted.contains(id), "{id} is marked Deleted in Entra");
+    }
+    // Removed users' assignments go with them.
+    for user in &removed_users {
+        let prefix = format!("{}:", user.to_ascii_lowercase());
+        assert!(
+            !actual_assignments(&world)
+                .0
+                .keys()
+                .any(|id| id.starts_with(&prefix)),
+            "removed user {user} keeps no live assignment"
+        );
+    }
+
+    let report = finished(&world, world.begin(false, false), World::big_budget);
+    assert_eq!(report.outcome, Outcome::Succeeded, "{report:?}");
+    assert_eq!(
+        report.tally.assets_requests, 0,
+        "a no-change run writes nothing"
+    );
+    assert_eq!(
+        counts!(report, "licence").unchanged as usize,
+        world.server.state().tenant().skus.len()
+    );
+}
+
+#[test]
+fn a_dropped_sku_is_retired_with_its_assignments() {
+    let world = World::new(Preset::Demo, 7);
+    let report = finished(&world, world.begin(false, false), World::big_budget);
+    assert_eq!(report.outcome, Outcome::Succeeded, "{report:?}");
+    // The tenant stops subscribing to its last SKU; users lose it. Graph's user delta would report
+    // the users, but this edit bypasses the change log, so a full resync picks it up.
+    let dropped = world.server.state().update_tenant(|tenant| {
+        let last = tenant.skus.len() - 1;
+        let sku = tenant.skus.pop().expect("a sku");
+        for user in &mut tenant.users {
+            user.assigned_licenses
+                .retain(|l| usize::from(l.sku) != last);
+        }
+        sku.sku_id.to_string()
+    });
+    let report = finished(&world, world.begin(false, true), World::big_budget);
+    assert_eq!(report.outcome, Outcome::Succeeded, "{report:?}");
+    assert_eq!(counts!(report, "licence").retired, 1);
+    assert_assets_equal_tenant(&world);
+    let (_, deleted) = actual_licences(&world);
+    assert_eq!(deleted, std::slice::from_ref(&dropped));
+    let (_, deleted) = actual_assignments(&world);
+    assert_eq!(
+        counts!(report, "licenceAssignment").retired as usize,
+        deleted.len()
+    );
+    assert!(deleted.iter().all(|id| id.ends_with(&dropped)));
+}
+
+#[test]
+fn an_install_from_before_licence_assignments_reads_users_in_full_once() {
+    let world = World::new(Preset::Demo, 3);
+    let report = finished(&world, world.begin(false, false), World::big_budget);
+    assert_eq!(report.outcome, Outcome::Succeeded, "{report:?}");
+    // As committed by a version without assignments: a users delta link, no assignment index.
+    world
+        .store
+        .values
+        .borrow_mut()
+        .retain(|key, _| !key.starts_with("index:licenceAssignment:"));
+    let report = finished(&world, world.begin(false, false), World::big_budget);
+    assert_eq!(report.outcome, Outcome::Succeeded, "{report:?}");
+    assert!(report.datasets[0].full_round, "users read in full once");
+    assert_assets_equal_tenant(&world);
+    let report = finished(&world, world.begin(false, false), World::big_budget);
+    assert!(!report.datasets[0].full_round, "then incrementally again");
+    assert_eq!(report.tally.assets_requests, 0);
+}
+
+#[test]
+fn a_licence_change_alone_rewrites_the_assignment_not_the_user() {
+    use entra_sync_sim::tenant::{Change, ObjectKind, ObjectRef};
+
+    let world = World::new(Preset::Demo, 11);
+    let report = finished(&world, world.begin(false, false), World::big_budget);
+    assert_eq!(report.outcome, Outcome::Succeeded, "{report:?}");
+    let user_synced = |id: &str| {
+        world
+            .server
+            .state()
+            .assets()
+            .objects_of_type("Entra User")
+            .into_iter()
+            .find(|o| text(o["attributes"].get("Entra Object ID")).as_deref() == Some(id))
+            .and_then(|o| text(o["attributes"].get("Last Synced")))
+    };
+    // One licensed user loses one licence; Graph's delta reports the user as changed.
+    let (user_id, sku_id) = world.server.state().update_tenant(|tenant| {
+        let at = tenant
+            .users
+            .iter()
+            .position(|u| !u.assigned_licenses.is_empty())
+            .expect("a licensed user");
+        let licence = tenant.users[at].assigned_licenses.pop().expect("a licence");
+        let sku = &mut tenant.skus[usize::from(licence.sku)];
+        sku.consumed_units -= 1;
+        let sku_id = sku.sku_id.to_string();
+        let id = tenant.users[at].id.to_ascii_lowercase();
+        tenant.changes.begin();
+        tenant.changes.record(Change::Upserted(ObjectRef {
+            kind: ObjectKind::User,
+            id: id.parse().expect("a guid"),
+        }));
+        (id, sku_id)
+    });
+    let synced_before = user_synced(&user_id);
+    assert!(synced_before.is_some());
+    world.clock.advance(std::time::Duration::from_secs(3_600));
+    let report = finished(&world, world.begin(false, false), World::big_budget);
+    assert_eq!(report.outcome, Outcome::Succeeded, "{report:?}");
+    let users = counts!(report, "user");
+    assert_eq!((users.read, users.updated, users.unchanged), (1, 0, 1));
+    assert_eq!(counts!(report, "licenceAssignment").retired, 1);
+    assert_eq!(
+        counts!(report, "licence").updated,
+        1,
+        "consumed units changed"
+    );
+    assert_eq!(
+        user_synced(&user_id),
+        synced_before,
+        "the user was not rewritten"
+    );
+    assert_assets_equal_tenant(&world);
+    let (_, deleted) = actual_assignments(&world);
+    assert_eq!(deleted, [format!("{user_id}:{sku_id}")]);
+
+    // The index learnt the user's new licence list: the next run has nothing to do.
+    let report = finished(&world, world.begin(false, false), World::big_budget);
+    assert_eq!(report.tally.assets_requests, 0);
+}
