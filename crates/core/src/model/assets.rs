@@ -171,6 +171,8 @@ impl ObjectType {
     pub fn attributes(self) -> &'static [AttributeSpec] {
         match self {
             ObjectType::User => USER_ATTRIBUTES,
+            ObjectType::Group => super::groups::GROUP_ATTRIBUTES,
+            ObjectType::GroupMembership => super::groups::MEMBERSHIP_ATTRIBUTES,
             // The other types arrive with their data sets.
             _ => &[],
         }

@@ -3,6 +3,7 @@
 
 mod assets;
 mod fingerprint;
+mod groups;
 mod map;
 mod records;
 
@@ -10,5 +11,8 @@ pub use assets::{
     AssetsObject, AttrKind, AttributeSpec, IDENTITY_NAME, LAST_SYNCED, ObjectType, Status,
 };
 pub use fingerprint::Fingerprint;
+pub use groups::{
+    Group, MEMBERSHIP_ID_NAME, group_object, member_type, membership_id, membership_object,
+};
 pub use map::user_object;
-pub use records::{DirectoryRef, Group, User};
+pub use records::{DirectoryRef, User};

@@ -399,6 +399,9 @@ where
                         }
                         Item::Upsert { object, carry } => {
                             let object_type = object.object_type;
+                            if !buffer.first(object_type, &object.id) {
+                                continue;
+                            }
                             let entry = IndexEntry {
                                 fingerprint: Fingerprint::of(&object),
                                 carry,
@@ -446,9 +449,10 @@ where
                         }
                     }
                 }
-            }
-            if buffer.bytes > MAX_VALUE_BYTES / 2 {
-                self.flush(cp, &mut buffer).await?;
+                // Per Graph item, not per page: one group item may carry many memberships.
+                if buffer.bytes > MAX_VALUE_BYTES / 2 {
+                    self.flush(cp, &mut buffer).await?;
+                }
             }
             let run = &mut cp.datasets[at];
             match (page.next_link, page.delta_link) {
@@ -864,6 +868,11 @@ struct ChunkBuffer {
     dataset: Dataset,
     types: HashMap<ObjectType, TypeBuffer>,
     bytes: usize,
+    /// Objects already read in this step (by hash of type and id), kept across flushes: a group
+    /// recurs on several items and Graph may replay a change, so each object is counted and staged
+    /// once. First occurrence wins, as Assets keeps the first of duplicate ids in an execution; a
+    /// repeat in a later step is staged again, which is harmless (same round, same record).
+    read: HashSet<u128>,
 }
 
 impl ChunkBuffer {
@@ -872,7 +881,15 @@ impl ChunkBuffer {
             dataset,
             types: HashMap::new(),
             bytes: 0,
+            read: HashSet::new(),
         }
+    }
+
+    /// Whether this is the step's first sight of the object.
+    fn first(&mut self, object_type: ObjectType, id: &str) -> bool {
+        let key = format!("{}\0{id}", object_type.key());
+        self.read
+            .insert(xxhash_rust::xxh3::xxh3_128(key.as_bytes()))
     }
 
     fn of(&mut self, object_type: ObjectType) -> &mut TypeBuffer {

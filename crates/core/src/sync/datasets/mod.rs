@@ -2,6 +2,7 @@
 //! one Graph item becomes objects to write or ids to retire. A data set may produce several types
 //! (groups also yield their memberships).
 
+mod groups;
 mod users;
 
 use std::collections::HashMap;
@@ -16,6 +17,7 @@ use crate::model::{AssetsObject, ObjectType};
 #[serde(rename_all = "camelCase")]
 pub enum Dataset {
     Users,
+    Groups,
 }
 
 /// What one Graph item means for Assets.
@@ -54,11 +56,12 @@ impl ParseContext<'_> {
 }
 
 impl Dataset {
-    pub const ALL: [Dataset; 1] = [Dataset::Users];
+    pub const ALL: [Dataset; 2] = [Dataset::Users, Dataset::Groups];
 
     pub fn key(self) -> &'static str {
         match self {
             Dataset::Users => "users",
+            Dataset::Groups => "groups",
         }
     }
 
@@ -66,6 +69,7 @@ impl Dataset {
     pub fn object_types(self) -> &'static [ObjectType] {
         match self {
             Dataset::Users => &[ObjectType::User],
+            Dataset::Groups => &[ObjectType::Group, ObjectType::GroupMembership],
         }
     }
 
@@ -73,6 +77,7 @@ impl Dataset {
     pub fn initial_url(self) -> String {
         match self {
             Dataset::Users => users::initial_url(),
+            Dataset::Groups => groups::initial_url(),
         }
     }
 
@@ -80,6 +85,7 @@ impl Dataset {
     pub fn has_delta(self) -> bool {
         match self {
             Dataset::Users => true,
+            Dataset::Groups => true,
         }
     }
 
@@ -90,6 +96,7 @@ impl Dataset {
         };
         match self {
             Dataset::Users => users::parse(item, context).map_err(error),
+            Dataset::Groups => groups::parse(item, context).map_err(error),
         }
     }
 }
