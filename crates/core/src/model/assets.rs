@@ -179,8 +179,8 @@ impl ObjectType {
             ObjectType::ManagedDevice => super::devices::MANAGED_DEVICE_ATTRIBUTES,
             ObjectType::Licence => super::licences::LICENCE_ATTRIBUTES,
             ObjectType::LicenceAssignment => super::licences::LICENCE_ASSIGNMENT_ATTRIBUTES,
-            // The other types arrive with their data sets.
-            _ => &[],
+            ObjectType::Group => super::groups::GROUP_ATTRIBUTES,
+            ObjectType::GroupMembership => super::groups::MEMBERSHIP_ATTRIBUTES,
         }
     }
 

@@ -4,6 +4,7 @@
 mod assets;
 mod devices;
 mod fingerprint;
+mod groups;
 mod licences;
 mod map;
 mod records;
@@ -16,9 +17,12 @@ pub use devices::{
     usable_serial,
 };
 pub use fingerprint::Fingerprint;
+pub use groups::{
+    Group, MEMBERSHIP_ID_NAME, group_object, member_type, membership_id, membership_object,
+};
 pub use licences::{
     AssignedLicense, PrepaidUnits, SubscribedSku, assignment_id, licence_assignment_object,
     licence_name, licence_object,
 };
 pub use map::user_object;
-pub use records::{DirectoryRef, Group, User};
+pub use records::{DirectoryRef, User};

@@ -37,38 +37,6 @@ impl User {
     pub const SELECT: &'static str = "id,displayName,userPrincipalName,mail,jobTitle,department,employeeId,userType,accountEnabled,assignedLicenses,manager";
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Group {
-    pub id: String,
-    #[serde(default)]
-    pub display_name: Option<String>,
-    #[serde(default)]
-    pub description: Option<String>,
-    #[serde(default)]
-    pub mail: Option<String>,
-    #[serde(default)]
-    pub security_enabled: Option<bool>,
-    #[serde(default)]
-    pub group_types: Vec<String>,
-}
-
-impl Group {
-    pub const SELECT: &'static str =
-        "id,displayName,description,mail,securityEnabled,groupTypes,members";
-
-    /// "Microsoft 365", "Security" or "Distribution", as the Entra admin center names them.
-    pub fn kind(&self) -> &'static str {
-        if self.group_types.iter().any(|t| t == "Unified") {
-            "Microsoft 365"
-        } else if self.security_enabled == Some(true) {
-            "Security"
-        } else {
-            "Distribution"
-        }
-    }
-}
-
 /// A directory object named by id, as in `manager` and `members@delta`.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 pub struct DirectoryRef {
@@ -93,10 +61,5 @@ mod tests {
         .expect("users");
         assert_eq!(users.value.len(), 2);
         assert_eq!(users.value[0].account_enabled, None);
-        let groups: Page<Group> = serde_json::from_str(include_str!(
-            "../../../../fixtures/graph-examples/groups_list.json"
-        ))
-        .expect("groups");
-        assert!(groups.value.iter().any(|g| g.kind() == "Microsoft 365"));
     }
 }

@@ -484,6 +484,13 @@ where
                         }
                         Item::Upsert { object, carry } => {
                             let object_type = object.object_type;
+                            // Repeats of one object in a step are staged once; ranked types (one
+                            // Assets object for several Graph records) choose their own winner.
+                            if !datasets::ranked(object_type)
+                                && !buffer.first(object_type, &object.id)
+                            {
+                                continue;
+                            }
                             let entry = IndexEntry {
                                 fingerprint: Fingerprint::of(&object),
                                 carry,
@@ -541,7 +548,8 @@ where
                         }
                     }
                 }
-                // Per item, not per page: a 1,000-record Intune page alone outgrows a chunk.
+                // Per item, not per page: a 1,000-record Intune page or one group item with its
+                // memberships alone can outgrow a chunk.
                 if buffer.bytes > MAX_VALUE_BYTES / 2 {
                     self.flush(cp, &mut buffer).await?;
                 }
@@ -1146,6 +1154,11 @@ struct ChunkBuffer {
     dataset: Dataset,
     types: HashMap<ObjectType, TypeBuffer>,
     bytes: usize,
+    /// Objects already read in this step (by hash of type and id), kept across flushes: a group
+    /// recurs on several items and Graph may replay a change, so each object is counted and staged
+    /// once. First occurrence wins, as Assets keeps the first of duplicate ids in an execution; a
+    /// repeat in a later step is staged again, which is harmless (same round, same record).
+    read: HashSet<u128>,
 }
 
 impl ChunkBuffer {
@@ -1154,7 +1167,15 @@ impl ChunkBuffer {
             dataset,
             types: HashMap::new(),
             bytes: 0,
+            read: HashSet::new(),
         }
+    }
+
+    /// Whether this is the step's first sight of the object.
+    fn first(&mut self, object_type: ObjectType, id: &str) -> bool {
+        let key = format!("{}\0{id}", object_type.key());
+        self.read
+            .insert(xxhash_rust::xxh3::xxh3_128(key.as_bytes()))
     }
 
     fn of(&mut self, object_type: ObjectType) -> &mut TypeBuffer {

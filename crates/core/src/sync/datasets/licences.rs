@@ -80,7 +80,12 @@ mod tests {
         };
         assert_eq!(iql("skuId"), "\"SKU ID\" = ${skuId}");
         assert_eq!(iql("userId"), "\"Entra Object ID\" = ${userId}");
-        let licence = &document["schema"]["objectSchema"]["objectTypes"][2]["attributes"];
+        let licence = &document["schema"]["objectSchema"]["objectTypes"]
+            .as_array()
+            .expect("types")
+            .iter()
+            .find(|t| t["name"] == "Licence")
+            .expect("the Licence type")["attributes"];
         assert!(
             licence
                 .as_array()

@@ -3,6 +3,7 @@
 //! (groups also yield their memberships).
 
 mod devices;
+mod groups;
 mod licences;
 mod managed_devices;
 mod users;
@@ -22,6 +23,7 @@ pub enum Dataset {
     Devices,
     ManagedDevices,
     Licences,
+    Groups,
 }
 
 /// What one Graph item means for Assets.
@@ -60,8 +62,9 @@ impl ParseContext<'_> {
 }
 
 impl Dataset {
-    pub const ALL: [Dataset; 4] = [
+    pub const ALL: [Dataset; 5] = [
         Dataset::Users,
+        Dataset::Groups,
         Dataset::Licences,
         Dataset::Devices,
         Dataset::ManagedDevices,
@@ -73,6 +76,7 @@ impl Dataset {
             Dataset::Devices => "devices",
             Dataset::ManagedDevices => "managedDevices",
             Dataset::Licences => "licences",
+            Dataset::Groups => "groups",
         }
     }
 
@@ -83,6 +87,7 @@ impl Dataset {
             Dataset::ManagedDevices => &[ObjectType::ManagedDevice],
             Dataset::Users => &[ObjectType::User, ObjectType::LicenceAssignment],
             Dataset::Licences => &[ObjectType::Licence],
+            Dataset::Groups => &[ObjectType::Group, ObjectType::GroupMembership],
         }
     }
 
@@ -93,6 +98,7 @@ impl Dataset {
             Dataset::Devices => devices::initial_url(),
             Dataset::ManagedDevices => managed_devices::initial_url(),
             Dataset::Licences => licences::initial_url(),
+            Dataset::Groups => groups::initial_url(),
         }
     }
 
@@ -103,6 +109,7 @@ impl Dataset {
             Dataset::Devices => true,
             Dataset::ManagedDevices => false,
             Dataset::Licences => false,
+            Dataset::Groups => true,
         }
     }
 
@@ -116,6 +123,7 @@ impl Dataset {
             Dataset::Devices => devices::parse(item, context).map_err(error),
             Dataset::ManagedDevices => managed_devices::parse(item, context).map_err(error),
             Dataset::Licences => licences::parse(item, context).map_err(error),
+            Dataset::Groups => groups::parse(item, context).map_err(error),
         }
     }
 }
