@@ -148,6 +148,7 @@ fn info_json(base: &BaseUrl, state: &SimState) -> Value {
     let mut info = serde_json::to_value(LaunchInfo::new(base.0.clone(), state)).unwrap_or_default();
     info["preset"] = json!(tenant.preset.name());
     info["seed"] = json!(tenant.seed);
+    info["fullReadPages"] = json!(crate::graph::full_read_pages(&tenant));
     info
 }
 

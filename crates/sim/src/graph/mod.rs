@@ -30,7 +30,7 @@ use axum::middleware;
 use axum::routing::{any, get, post};
 
 pub use auth::Caller;
-pub use delta::{DeltaControls, DeltaResetMode};
+pub use delta::{DeltaControls, DeltaResetMode, full_read_pages};
 pub use envelope::ODATA_JSON;
 pub use error::GraphError;
 pub use members::closure as transitive_members;

@@ -15,11 +15,15 @@ use crate::http::BaseUrl;
 use crate::state::SimState;
 use crate::tenant::{Device, Group, ObjectKind, User};
 
+pub const USERS_PAGE: usize = 200;
+pub const GROUPS_PAGE: usize = 100;
+pub const DEVICES_PAGE: usize = 200;
+
 const USERS: Resource<User> = Resource {
     path: "/v1.0/users/delta",
     entity_set: "users",
     kind: ObjectKind::User,
-    page_size: 200,
+    page_size: USERS_PAGE,
     max_ids: 50,
     relation: Some("manager"),
     items: |t| &t.users,
@@ -30,7 +34,7 @@ const GROUPS: Resource<Group> = Resource {
     path: "/v1.0/groups/delta",
     entity_set: "groups",
     kind: ObjectKind::Group,
-    page_size: 100,
+    page_size: GROUPS_PAGE,
     max_ids: 50,
     relation: Some("members"),
     items: |t| &t.groups,
@@ -41,7 +45,7 @@ const DEVICES: Resource<Device> = Resource {
     path: "/v1.0/devices/delta",
     entity_set: "devices",
     kind: ObjectKind::Device,
-    page_size: 200,
+    page_size: DEVICES_PAGE,
     max_ids: 50,
     relation: None,
     items: |t| &t.devices,
