@@ -290,32 +290,74 @@ impl<'a, T: HttpTransport, C: Clock> AssetsClient<'a, T, C> {
         }
     }
 
-    /// Finds the Assets object of `type_name` whose identity attribute is `id`:
-    /// `(object id, object type id)`.
-    pub async fn find(
+    /// Finds the objects of `type_name` whose identity attribute is one of `ids` (one AQL query):
+    /// `(identity value in lower case, object id, object type id)` for each one found.
+    pub async fn find_many(
         &self,
         type_name: &str,
         identity: &str,
-        id: &str,
-    ) -> Result<Option<(String, String)>, AssetsError> {
-        let query = format!("objectType = \"{type_name}\" AND \"{identity}\" = \"{id}\"");
+        ids: &[String],
+    ) -> Result<Vec<(String, String, String)>, AssetsError> {
+        let quoted: Vec<String> = ids
+            .iter()
+            .map(|id| format!("\"{}\"", id.replace('\\', "\\\\").replace('"', "\\\"")))
+            .collect();
+        let query = format!(
+            "objectType = \"{type_name}\" AND \"{identity}\" IN ({})",
+            quoted.join(", ")
+        );
         let response = self
             .call(
                 Method::Post,
-                self.v1("/object/aql?startAt=0&maxResults=1&includeAttributes=false"),
+                self.v1(&format!(
+                    "/object/aql?startAt=0&maxResults={}&includeAttributes=true",
+                    ids.len().max(1)
+                )),
                 Some(json!({ "qlQuery": query })),
             )
             .await?;
         let body = Self::json("an AQL search", &response)?;
-        let first = body
+        let identity_id = body
+            .get("objectTypeAttributes")
+            .and_then(Value::as_array)
+            .and_then(|attributes| {
+                attributes
+                    .iter()
+                    .find(|a| a.get("name").and_then(Value::as_str) == Some(identity))
+                    .and_then(|a| id_text(a.get("id")?))
+            });
+        let Some(identity_id) = identity_id else {
+            return Ok(Vec::new());
+        };
+        let found = body
             .get("values")
             .and_then(Value::as_array)
-            .and_then(|v| v.first());
-        Ok(first.and_then(|object| {
-            let id = id_text(object.get("id")?)?;
-            let type_id = id_text(object.get("objectType")?.get("id")?)?;
-            Some((id, type_id))
-        }))
+            .map(|objects| {
+                objects
+                    .iter()
+                    .filter_map(|object| {
+                        let value = object
+                            .get("attributes")?
+                            .as_array()?
+                            .iter()
+                            .find(|a| {
+                                a.get("objectTypeAttributeId").and_then(id_text).as_deref()
+                                    == Some(identity_id.as_str())
+                            })?
+                            .get("objectAttributeValues")?
+                            .as_array()?
+                            .first()?
+                            .get("value")?
+                            .as_str()?
+                            .to_ascii_lowercase();
+                        let id = id_text(object.get("id")?)?;
+                        let type_id = id_text(object.get("objectType")?.get("id")?)?;
+                        Some((value, id, type_id))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        Ok(found)
     }
 
     /// The id of the attribute named `name` on object type `type_id`.

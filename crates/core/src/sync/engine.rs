@@ -28,6 +28,8 @@ use crate::time::iso_utc;
 /// Time one Graph page or Assets call may take, for budget checks.
 const UNIT_MS: u64 = 10_000;
 const RETIRE_IDS_PER_CHUNK: usize = 4_000;
+/// Ids looked up with one AQL query when retiring.
+const RETIRE_BATCH: usize = 50;
 /// First wait between execution status polls; doubles up to the maximum. Small imports finish in
 /// well under a second, large ones take minutes.
 const POLL_FIRST_MS: u64 = 200;
@@ -952,7 +954,8 @@ where
             } else {
                 0
             };
-            for (offset, id) in list.ids.iter().enumerate().skip(start) {
+            let mut offset = start;
+            while offset < list.ids.len() {
                 if !self.has_time(0) {
                     cp.phase = Phase::Retire {
                         chunk: n,
@@ -960,12 +963,14 @@ where
                     };
                     return Ok(false);
                 }
-                self.units += 1;
+                let batch = &list.ids[offset..(offset + RETIRE_BATCH).min(list.ids.len())];
+                offset += batch.len();
+                self.units += 1 + batch.len() as u32;
                 let client = self.assets_client();
-                let Some((object_id, type_id)) = client
-                    .find(object_type.name(), object_type.identity_name(), id)
-                    .await?
-                else {
+                let found = client
+                    .find_many(object_type.name(), object_type.identity_name(), batch)
+                    .await?;
+                let Some(type_id) = found.first().map(|(_, _, t)| t.clone()) else {
                     continue;
                 };
                 if let Entry::Vacant(slot) = targets.entry(object_type) {
@@ -974,9 +979,11 @@ where
                 }
                 match targets.get(&object_type).and_then(Option::as_ref) {
                     Some((type_id, attribute)) => {
-                        client
-                            .set_attribute(&object_id, type_id, attribute, Status::Deleted.label())
-                            .await?;
+                        for (_, object_id, _) in &found {
+                            client
+                                .set_attribute(object_id, type_id, attribute, Status::Deleted.label())
+                                .await?;
+                        }
                     }
                     None => cp.warn(format!(
                         "\"{}\" has no Status attribute in Assets; objects gone from Entra were left as they are.",
