@@ -3,6 +3,7 @@
 
 mod bridge;
 mod clock;
+mod config;
 mod host;
 mod sync;
 mod transport;
