@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 
 export async function openAdminPage(browser, stack, { accountId, theme, before } = {}) {
-  const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
+  const page = await browser.newPage({ viewport: { width: 1100, height: 2200 } });
   const errors = [];
   page.on('pageerror', (error) => errors.push(error.message));
   page.on('console', (message) => message.type() === 'error' && errors.push(message.text()));

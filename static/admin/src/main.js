@@ -208,7 +208,7 @@ $('check').addEventListener('click', () => {
       const details = report.checks.map((c) => {
         const item = el('span', {}, el('span', { className: 'mark', textContent: c.ok ? '✓ ' : '✗ ', ariaHidden: 'true' }), document.createTextNode(`${c.ok ? '' : 'Failed: '}${c.detail}`));
         if (c.requestId) item.append(el('span', { className: 'request-id', textContent: ` (request id ${c.requestId})` }));
-        if (c.fix) item.append(el('p', { className: 'fix', textContent: `Fix: ${c.fix}` }));
+        if (c.fix) item.append(el('p', { className: 'fix', textContent: `${c.ok ? 'Tip' : 'Fix'}: ${c.fix}` }));
         return item;
       });
       setMessage($('check-result'), report.ok, report.summary, details);
@@ -245,7 +245,10 @@ function renderHistory(reports) {
         el('td', { textContent: r.trigger }),
         el('td', {}, el('span', { className: `lozenge ${r.outcome}`, textContent: OUTCOMES[r.outcome] ?? r.outcome })),
         el('td', { textContent: duration(r.endedMs - r.startedMs) }),
-        ...['created', 'updated', 'unchanged', 'retired'].map((k) => el('td', { className: 'num', textContent: t[k].toLocaleString('en') })),
+        // Failed, cancelled and dry runs wrote nothing: their counts are what was planned.
+        ...['created', 'updated', 'unchanged', 'retired'].map((k) =>
+          el('td', { className: r.outcome === 'succeeded' ? 'num' : 'num planned', title: r.outcome === 'succeeded' ? '' : 'Planned; nothing was written', textContent: t[k].toLocaleString('en') }),
+        ),
         el('td', {}, button),
       );
     }),
