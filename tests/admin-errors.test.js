@@ -95,3 +95,13 @@ test('a secret that expires within 30 days raises a banner', async () => {
   await shot(page, 'secret-expiry-banner');
   await page.close();
 });
+
+test("opened from an Assets import's Configure app, the page proposes that import as the destination", async () => {
+  const params = { page: 'entra-assets-import', importId: stack.sim.assetsImportSourceId, workspaceId: stack.sim.assetsWorkspaceId, schemaId: '' };
+  const { page, app } = await openAdminPage(browser, stack, { params });
+  await ready(app);
+  assert.equal(await app.getByLabel('Import source ID').inputValue(), stack.sim.assetsImportSourceId);
+  assert.equal(await app.getByLabel('Assets workspace').inputValue(), stack.sim.assetsWorkspaceId);
+  await shot(page, 'import-configure-app');
+  await page.close();
+});

@@ -51,6 +51,8 @@ async function handle(method, args) {
     }
     case 'getContext': {
       const query = new URLSearchParams({ moduleKey: current.key, ...(accountId ? { accountId } : {}) });
+      // An Assets import type's "Configure app" modal is opened for one import: ?importId=&workspaceId=&schemaId=
+      for (const key of ['importId', 'workspaceId', 'schemaId']) if (params.get(key)) query.set(key, params.get(key));
       return (await fetch(`/__forge__/context?${query}`)).json();
     }
     case 'enableTheming':

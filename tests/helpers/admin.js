@@ -1,13 +1,13 @@
 // The admin page in the runtime's Jira frame, and the simulator's control API, for the journey tests.
 import assert from 'node:assert/strict';
 
-export async function openAdminPage(browser, stack, { accountId, theme, before } = {}) {
+export async function openAdminPage(browser, stack, { accountId, theme, before, params = {} } = {}) {
   const page = await browser.newPage({ viewport: { width: 1100, height: 2200 } });
   const errors = [];
   page.on('pageerror', (error) => errors.push(error.message));
   page.on('console', (message) => message.type() === 'error' && errors.push(message.text()));
   if (before) await before(page);
-  const query = new URLSearchParams({ ...(accountId ? { accountId } : {}), ...(theme ? { theme } : {}) });
+  const query = new URLSearchParams({ ...(accountId ? { accountId } : {}), ...(theme ? { theme } : {}), ...params });
   await page.goto(`${stack.runtime.url}/?${query}`);
   const app = page.frameLocator('#app');
   return { page, app, errors };

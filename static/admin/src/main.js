@@ -32,6 +32,8 @@ let savedConfig = null;
 let polling = null;
 let confirmedFor = null;
 let lastRunSeen = null;
+// Opened from an Assets import ("Configure app"), the context names the import's destination.
+let contextDestination = null;
 
 // ---- helpers -------------------------------------------------------------------------------
 
@@ -130,7 +132,7 @@ function showSettings(settings) {
   banner(settings.secretExpiresAt);
   const config = settings.config;
   renderDatasets(config?.datasets);
-  form.elements.importSourceId.value = config?.destination.importSourceId ?? '';
+  form.elements.importSourceId.value = config?.destination.importSourceId ?? contextDestination?.importSourceId ?? '';
   form.elements.scheduleEnabled.checked = config?.schedule.enabled ?? true;
   form.elements.interval.value = config?.schedule.interval ?? 'day';
   (config?.deletion.policy === 'delete' ? $('policy-delete') : $('policy-retire')).checked = true;
@@ -153,7 +155,7 @@ async function loadSchemas() {
     $('schemaId-error').textContent = answer.message;
     return;
   }
-  fillSelect(form.elements.schemaId, answer.schemas.map((s) => [s.id, `${s.name} (${s.key})`]), savedConfig?.destination.schemaId, answer.schemas.length ? 'Choose a schema' : 'No schemas: create one in Assets');
+  fillSelect(form.elements.schemaId, answer.schemas.map((s) => [s.id, `${s.name} (${s.key})`]), (savedConfig?.destination ?? contextDestination)?.schemaId, answer.schemas.length ? 'Choose a schema' : 'No schemas: create one in Assets');
 }
 
 async function loadWorkspaces() {
@@ -163,7 +165,7 @@ async function loadWorkspaces() {
     $('workspaceId-error').textContent = answer.message;
     return;
   }
-  fillSelect(form.elements.workspaceId, answer.workspaces.map((w) => [w.workspaceId, w.workspaceId]), savedConfig?.destination.workspaceId, 'Choose a workspace');
+  fillSelect(form.elements.workspaceId, answer.workspaces.map((w) => [w.workspaceId, w.workspaceId]), (savedConfig?.destination ?? contextDestination)?.workspaceId, 'Choose a workspace');
   await loadSchemas();
 }
 
@@ -427,6 +429,10 @@ $('review').addEventListener('click', () => lastActive && openConfirm(lastActive
 view.theme?.enable?.().catch(() => {});
 
 (async () => {
+  const extension = (await view.getContext().catch(() => null))?.extension;
+  if (extension?.importId) {
+    contextDestination = { workspaceId: String(extension.workspaceId ?? ''), schemaId: String(extension.schemaId ?? ''), importSourceId: String(extension.importId) };
+  }
   try {
     showSettings(await invoke('getSettings'));
   } catch (error) {
