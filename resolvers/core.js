@@ -1,8 +1,31 @@
 // Loads the wasm core once per cold start. The module bytes are inlined as base64 so that Forge's
 // bundler, which has no rule for .wasm files, ships them inside the function bundle.
-import { beginRun, checkConnection, initSync, syncStep, validateDestination, validateSettings, wasmMemoryBytes } from '../build/wasm/entra_sync_wasm.js';
+import {
+  beginConfiguredRun,
+  beginRun,
+  checkConnection,
+  datasetOptions,
+  initSync,
+  scheduleDue,
+  syncStep,
+  validateConfig,
+  validateDestination,
+  validateSettings,
+  wasmMemoryBytes,
+} from '../build/wasm/entra_sync_wasm.js';
 import wasmBase64 from '../build/wasm/entra_sync_wasm_bg.wasm.b64.js';
 
 initSync({ module: Buffer.from(wasmBase64, 'base64') });
 
-export { beginRun, checkConnection, syncStep, validateDestination, validateSettings, wasmMemoryBytes };
+export {
+  beginConfiguredRun,
+  beginRun,
+  checkConnection,
+  datasetOptions,
+  scheduleDue,
+  syncStep,
+  validateConfig,
+  validateDestination,
+  validateSettings,
+  wasmMemoryBytes,
+};

@@ -1,6 +1,8 @@
-// Resolvers behind the Connection section of the admin page.
-import { checkConnection, validateSettings } from './core.js';
-import { loadConnection, loadSecret, saveConnection, saveSecret } from './store.js';
+// Resolvers behind the Connection, Destination, Data sets, Schedule and Deletion policy sections.
+// Validation is the core's; these only gather, store and answer.
+import { asApp, route } from '@forge/api';
+import { checkConnection, datasetOptions, validateConfig, validateSettings } from './core.js';
+import { loadConfig, loadConnection, loadSecret, loadSecretExpiry, saveConfig, saveConnection, saveSecret, saveSecretExpiry } from './store.js';
 
 const text = (value) => (typeof value === 'string' ? value.trim() : '');
 
@@ -17,7 +19,31 @@ async function withSecret(payload) {
 
 async function publicSettings() {
   const connection = await loadConnection();
-  return { ...connection, secretSet: (await loadSecret()) !== '' };
+  const secret = await loadSecret();
+  return {
+    ...connection,
+    secretSet: secret !== '',
+    secretExpiresAt: await loadSecretExpiry(secret),
+    config: await loadConfig(),
+    datasetOptions: datasetOptions(),
+  };
+}
+
+// The parts of the payload that are not the connection, as the core expects them.
+const configOf = (payload) => ({
+  destination: payload?.destination,
+  datasets: payload?.datasets,
+  schedule: payload?.schedule,
+  deletion: payload?.deletion,
+});
+
+async function jira(path) {
+  const response = await asApp().requestJira(path, { headers: { accept: 'application/json' } });
+  if (!response.ok) {
+    const detail = (await response.text()).slice(0, 300);
+    return { ok: false, status: response.status, message: `Jira answered HTTP ${response.status}: ${detail}` };
+  }
+  return { ok: true, body: await response.json() };
 }
 
 export const settingsResolvers = {
@@ -27,16 +53,45 @@ export const settingsResolvers = {
 
   async saveSettings({ payload }) {
     const { secretTyped, ...settings } = await withSecret(payload);
-    const validation = validateSettings(settings);
-    if (!validation.ok) return { ok: false, errors: validation.errors };
+    const connection = validateSettings(settings);
+    // The page sends every section; a caller that sends only the connection saves only that.
+    const withConfig = ['destination', 'datasets', 'schedule', 'deletion'].some((k) => payload?.[k] !== undefined);
+    const config = withConfig ? validateConfig(configOf(payload)) : { errors: [] };
+    const errors = [...connection.errors, ...config.errors];
+    if (errors.length) return { ok: false, errors };
     await saveConnection(settings);
     if (secretTyped) await saveSecret(settings.clientSecret);
+    if (withConfig) await saveConfig(config.config);
     return { ok: true, settings: await publicSettings() };
   },
 
   async checkConnection({ payload }) {
     const { secretTyped: _typed, ...settings } = await withSecret(payload);
-    // Which data sets to probe; the core checks the shape and defaults to all.
-    return checkConnection({ ...settings, datasets: payload?.datasets });
+    // Which data sets to probe: those the page has switched on, else the saved ones; the core
+    // checks the shape and defaults to all.
+    const saved = (await loadConfig())?.datasets;
+    const datasets = payload?.datasets ?? (saved && Object.keys(saved).filter((key) => saved[key]));
+    const report = await checkConnection({ ...settings, datasets });
+    if (report.ok) await saveSecretExpiry(settings.clientSecret, report.secretExpiresAt);
+    return report;
+  },
+
+  /** Assets workspaces of this site, for the Destination section. */
+  async listWorkspaces() {
+    const answer = await jira(route`/rest/servicedeskapi/assets/workspace`);
+    if (!answer.ok) return { ok: false, message: `${answer.message}. Check that Jira Service Management with Assets is on this site.` };
+    return { ok: true, workspaces: (answer.body.values ?? []).map((w) => ({ workspaceId: String(w.workspaceId) })) };
+  },
+
+  /** Object schemas of one workspace. */
+  async listSchemas({ payload }) {
+    const workspaceId = text(payload?.workspaceId);
+    if (!/^[0-9a-f-]{36}$/i.test(workspaceId)) return { ok: false, message: 'Choose a workspace first.' };
+    const answer = await jira(route`/jsm/assets/workspace/${workspaceId}/v1/objectschema/list`);
+    if (!answer.ok) return { ok: false, message: answer.message };
+    return {
+      ok: true,
+      schemas: (answer.body.values ?? []).map((s) => ({ id: String(s.id), name: s.name, key: s.objectSchemaKey })),
+    };
   },
 };

@@ -1,7 +1,19 @@
-// Resolvers behind Sync now, run progress, confirmation and history.
-import { activeRun, confirmRun, history, startRun } from './runs.js';
+// Resolvers behind Sync now, run progress, cancel, confirmation, history and the run log.
+import { activeRun, cancelRun, cancelling, confirmRun, history, startRun } from './runs.js';
 import { validateDestination } from './core.js';
 import { saveDestination } from './store.js';
+
+// What the page shows of a finished run: counts and duration, never staged data.
+const summary = (report) => ({
+  runId: report.runId,
+  trigger: report.trigger,
+  outcome: report.outcome,
+  startedMs: report.startedMs,
+  endedMs: report.endedMs,
+  datasets: report.datasets,
+  warnings: report.warnings?.length ?? 0,
+  errors: report.errors?.length ?? 0,
+});
 
 export const syncResolvers = {
   async syncNow({ payload }) {
@@ -12,17 +24,40 @@ export const syncResolvers = {
     const active = await activeRun();
     const [last] = await history(1);
     return {
-      active: active && { runId: active.runId, status: active.status, progress: active.progress, retire: active.retire, threshold: active.threshold, dryRun: active.dryRun },
+      active: active && {
+        runId: active.runId,
+        trigger: active.trigger,
+        status: active.status,
+        progress: active.progress,
+        retire: active.retire,
+        threshold: active.threshold,
+        dryRun: active.dryRun,
+        cancelling: await cancelling(active.runId),
+        startedMs: active.startedMs ?? null,
+      },
       last: last ?? null,
     };
+  },
+
+  async cancelRun() {
+    return cancelRun();
   },
 
   async confirmDeletion({ payload }) {
     return confirmRun(String(payload?.runId ?? ''));
   },
 
-  async history() {
-    return history(20);
+  async history({ payload }) {
+    const reports = await history(20);
+    return payload?.summary ? reports.map(summary) : reports;
+  },
+
+  /** Warnings and errors of one run (the latest when no runId), with Graph request ids. */
+  async runLog({ payload }) {
+    const reports = await history(50);
+    const report = payload?.runId ? reports.find((r) => r.runId === payload.runId) : reports[0];
+    if (!report) return { ok: false, reason: 'No such run in the history.' };
+    return { ok: true, runId: report.runId, outcome: report.outcome, warnings: report.warnings ?? [], errors: report.errors ?? [] };
   },
 
   async saveDestination({ payload }) {

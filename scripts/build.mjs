@@ -40,7 +40,7 @@ async function buildStatic() {
     join(source, 'main.js'), '--bundle', '--format=esm', '--target=es2022', '--minify',
     '--log-level=warning', `--outfile=${join(out, 'main.js')}`,
   ]);
-  for (const file of ['index.html', 'styles.css']) cpSync(join(source, file), join(out, file));
+  for (const file of ['index.html', 'styles.css', 'icon.svg']) cpSync(join(source, file), join(out, file));
 }
 
 async function buildSimulator() {

@@ -98,7 +98,11 @@ test('saved settings keep the secret in secret storage and never hand it back', 
   const saved = await stack.resolve('saveSettings', demo());
   assert.equal(saved.ok, true, JSON.stringify(saved));
   const shown = await stack.resolve('getSettings', {});
-  assert.deepEqual(shown, { tenantId: stack.sim.tenantId, clientId: stack.sim.clientId, secretSet: true });
+  assert.deepEqual(
+    { tenantId: shown.tenantId, clientId: shown.clientId, secretSet: shown.secretSet, config: shown.config },
+    { tenantId: stack.sim.tenantId, clientId: stack.sim.clientId, secretSet: true, config: null },
+  );
+  assert.ok(!JSON.stringify(shown).includes(stack.sim.clientSecret));
 
   const secret = stack.sim.clientSecret;
   assert.ok(!JSON.stringify(saved).includes(secret));

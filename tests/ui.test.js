@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { launch, shot } from './helpers/browser.js';
 import { startStack } from './helpers/stack.js';
+import { fillDestination } from './helpers/admin.js';
 
 let stack;
 let browser;
@@ -22,7 +23,7 @@ async function openAdminPage() {
   page.on('console', (message) => message.type() === 'error' && errors.push(message.text()));
   await page.goto(`${stack.runtime.url}/`);
   const app = page.frameLocator('#app');
-  await app.locator('#clientSecret-hint').filter({ hasText: /Not set|saved/ }).waitFor();
+  await app.locator('#app[data-ready="true"]').waitFor();
   return { page, app, errors };
 }
 
@@ -36,8 +37,10 @@ test('Check connection with the demo credentials shows every data set readable',
   const { page, app, errors } = await openAdminPage();
   await shot(page, 'admin-empty');
   await fill(app, stack.sim);
+  // Check connection probes the data sets switched on.
+  for (const name of ['Users', 'Groups', 'Devices', 'Intune managed devices', 'Licences']) await app.getByRole('switch', { name, exact: true }).check();
   await app.getByRole('button', { name: 'Check connection' }).click();
-  const result = app.locator('#result.ok');
+  const result = app.locator('#check-result.ok');
   await result.waitFor();
   assert.match(await result.textContent(), /Token OK, users, groups, devices, Intune managed devices, licences readable/);
   await shot(page, 'check-connection-ok');
@@ -49,7 +52,7 @@ test('a wrong secret shows the wrong-secret message and how to fix it', async ()
   const { page, app } = await openAdminPage();
   await fill(app, { ...stack.sim, clientSecret: 'xyz8Q~this-is-not-the-secret-value-000000' });
   await app.getByRole('button', { name: 'Check connection' }).click();
-  const result = app.locator('#result.fail');
+  const result = app.locator('#check-result.fail');
   await result.waitFor();
   const text = await result.textContent();
   assert.match(text, /AADSTS7000215/);
@@ -67,6 +70,7 @@ test('saving marks bad fields, and a saved secret is never put back into the pag
   await shot(page, 'save-invalid-tenant');
 
   await app.getByLabel('Directory (tenant) ID').fill(stack.sim.tenantId);
+  await fillDestination(app, stack.sim);
   await app.getByRole('button', { name: 'Save' }).click();
   await app.locator('#result.ok').waitFor();
   await page.reload();

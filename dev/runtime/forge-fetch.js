@@ -1,6 +1,6 @@
 // `__forge_fetch__`: the single pipe through which @forge/kvs, @forge/events and @forge/api reach
 // the platform. Routed by the caller's context: KVS, queue ("stargate") or a product (Jira).
-import { assertAlive } from './invocation.js';
+import { assertAlive, currentInvocation } from './invocation.js';
 
 const json = (status, body) =>
   new Response(body === undefined || body === null ? null : JSON.stringify(body), {
@@ -24,7 +24,9 @@ export function installForgeFetch({ kvs, queue, jiraUrl, realFetch }) {
     if (ctx?.remote === 'jira') {
       const headers = new Headers(init.headers);
       headers.set('x-forge-provider', ctx.provider ?? 'app');
-      if (ctx.accountId) headers.set('x-forge-account-id', ctx.accountId);
+      // asUser() without an id acts as the invocation's user, as on Forge.
+      const accountId = ctx.accountId ?? (ctx.provider === 'user' ? currentInvocation()?.accountId : undefined);
+      if (accountId) headers.set('x-forge-account-id', accountId);
       return realFetch(new URL(path, jiraUrl), { ...init, headers });
     }
     return json(501, { message: `The local runtime does not provide ${JSON.stringify(ctx)} ${path}.` });

@@ -72,6 +72,8 @@ export function createInvoker({ appDir, manifest, limits, cloudId, log }) {
       deadline: Date.now() + timeoutSeconds * 1000,
       expired: false,
       egress: { used: 0, limit: Math.ceil(timeoutSeconds / 60) * limits.egressPerRuntimeMinute },
+      // The user a resolver runs for: what Forge's asUser() acts as.
+      accountId: kind === 'resolver' ? args[1]?.principal?.accountId : undefined,
     };
     invocation.runtime = runtimeFor(invocation, manifest, cloudId);
     const started = Date.now();

@@ -32,7 +32,7 @@ const send = (res, status, body, headers = {}) => {
 };
 
 export function createWebServer({ manifest, invoker, scheduler, limits, cloudId, defaultAccountId, log }) {
-  function context(page, accountId) {
+  function context(page, accountId, extension = {}) {
     return {
       accountId,
       cloudId,
@@ -42,7 +42,7 @@ export function createWebServer({ manifest, invoker, scheduler, limits, cloudId,
       locale: 'en-US',
       timezone: 'UTC',
       environmentType: 'DEVELOPMENT',
-      extension: { type: page.type },
+      extension: { type: page.type, ...extension },
     };
   }
 
@@ -95,7 +95,11 @@ export function createWebServer({ manifest, invoker, scheduler, limits, cloudId,
     if (req.method === 'GET' && path === '/__forge__/context') {
       const page = manifest.pages.find((p) => p.key === url.searchParams.get('moduleKey'));
       if (!page) return send(res, 404, { message: 'unknown module' });
-      return send(res, 200, context(page, url.searchParams.get('accountId') || defaultAccountId));
+      const extension = {};
+      if (page.type === 'jiraServiceManagement:assetsImportType') {
+        for (const key of ['importId', 'workspaceId', 'schemaId']) if (url.searchParams.get(key)) extension[key] = url.searchParams.get(key);
+      }
+      return send(res, 200, context(page, url.searchParams.get('accountId') || defaultAccountId, extension));
     }
     if (req.method === 'POST' && path === '/__forge__/invoke') {
       try {

@@ -15,6 +15,26 @@ for (const page of pages) {
 }
 
 const frame = document.getElementById('app');
+
+// Jira's colour mode: ?theme=dark or the header toggle. Pages that called view.theme.enable() get
+// it as Forge gives it, on their <html> (data-color-mode, data-theme).
+let themed = false;
+let mode = params.get('theme') === 'dark' ? 'dark' : 'light';
+const toggle = document.getElementById('theme-toggle');
+function applyTheme() {
+  document.documentElement.dataset.colorMode = mode;
+  toggle.setAttribute('aria-pressed', String(mode === 'dark'));
+  const html = frame.contentDocument?.documentElement;
+  if (themed && html) {
+    html.dataset.colorMode = mode;
+    html.dataset.theme = `dark:dark light:light colorMode:${mode}`;
+  }
+}
+toggle.addEventListener('click', () => {
+  mode = mode === 'dark' ? 'light' : 'dark';
+  applyTheme();
+});
+applyTheme();
 if (current) frame.src = `/resources/${current.resource}/index.html`;
 
 async function handle(method, args) {
@@ -31,9 +51,13 @@ async function handle(method, args) {
     }
     case 'getContext': {
       const query = new URLSearchParams({ moduleKey: current.key, ...(accountId ? { accountId } : {}) });
+      // An Assets import type's "Configure app" modal is opened for one import: ?importId=&workspaceId=&schemaId=
+      for (const key of ['importId', 'workspaceId', 'schemaId']) if (params.get(key)) query.set(key, params.get(key));
       return (await fetch(`/__forge__/context?${query}`)).json();
     }
     case 'enableTheming':
+      themed = true;
+      applyTheme();
       return undefined;
     default:
       throw new Error(`The local runtime's bridge does not implement "${method}".`);

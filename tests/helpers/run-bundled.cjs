@@ -9,8 +9,11 @@ globalThis.__forge_runtime__ = {
   tracing: { traceId: 't', spanId: 's' },
   proxy: { token: 'x' },
 };
-globalThis.__forge_fetch__ = async () =>
-  new Response(JSON.stringify({ code: 'KEY_NOT_FOUND', message: 'not found' }), { status: 404 });
+// Jira says the caller is an admin; KVS is empty.
+globalThis.__forge_fetch__ = async (ctx, path) =>
+  String(path).startsWith('/rest/api/3/mypermissions')
+    ? new Response(JSON.stringify({ permissions: { ADMINISTER: { havePermission: true } } }), { status: 200 })
+    : new Response(JSON.stringify({ code: 'KEY_NOT_FOUND', message: 'not found' }), { status: 404 });
 
 const bundle = require(path.resolve(process.argv[2], 'index.cjs'));
 bundle

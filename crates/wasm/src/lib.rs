@@ -3,6 +3,7 @@
 
 mod bridge;
 mod clock;
+mod config;
 mod host;
 mod sync;
 mod transport;
@@ -13,6 +14,7 @@ use wasm_bindgen::prelude::*;
 
 pub use bridge::BridgeError;
 pub use clock::JsClock;
+pub use config::{dataset_options, schedule_due, validate_config};
 pub use transport::FetchTransport;
 
 #[wasm_bindgen(start)]

@@ -382,6 +382,21 @@ impl<'a, T: HttpTransport, C: Clock> AssetsClient<'a, T, C> {
         }))
     }
 
+    /// Deletes one object (the deletion policy "delete"). An object already gone is fine.
+    pub async fn delete_object(&self, object_id: &str) -> Result<(), AssetsError> {
+        let response = self
+            .call(
+                Method::Delete,
+                self.v1(&format!("/object/{object_id}")),
+                None,
+            )
+            .await?;
+        if response.status == 404 {
+            return Ok(());
+        }
+        Self::expect_success("deleting an object", &response)
+    }
+
     /// Sets one text attribute of one object, leaving the others as they are.
     pub async fn set_attribute(
         &self,

@@ -133,6 +133,12 @@ pub struct Checkpoint {
     pub tally: Tally,
     pub warnings: Vec<String>,
     pub samples: Samples,
+    /// The deletion policy and mass-deletion guard from the settings (see [`crate::config`]).
+    #[serde(default)]
+    pub guard: crate::config::Guard,
+    /// An admin asked to cancel: the next step ends the run (cancelling an execution in flight).
+    #[serde(default)]
+    pub cancel_requested: bool,
 }
 
 impl Checkpoint {
@@ -178,6 +184,8 @@ impl Checkpoint {
             tally: Tally::default(),
             warnings: Vec::new(),
             samples: Samples::default(),
+            guard: crate::config::Guard::default(),
+            cancel_requested: false,
         }
     }
 

@@ -65,6 +65,8 @@ pub enum SyncError {
     Cancelled,
     #[error("{0}")]
     Settings(String),
+    #[error("cancelled by an admin; nothing was committed")]
+    CancelRequested,
 }
 
 impl SyncError {
@@ -220,7 +222,11 @@ where
         counters: Vec::new(),
         units: 0,
     };
-    let result = step.run(&mut checkpoint).await;
+    let result = if checkpoint.cancel_requested {
+        Err(SyncError::CancelRequested)
+    } else {
+        step.run(&mut checkpoint).await
+    };
     step.account(&mut checkpoint);
     let status = match result {
         Ok(status) => status,
@@ -238,7 +244,7 @@ where
             step.cleanup(&mut checkpoint).await;
             step.account(&mut checkpoint);
             checkpoint.phase = Phase::Done;
-            let outcome = if matches!(error, SyncError::Cancelled) {
+            let outcome = if matches!(error, SyncError::Cancelled | SyncError::CancelRequested) {
                 Outcome::Cancelled
             } else {
                 Outcome::Failed
@@ -646,7 +652,7 @@ where
                         .retired
                         .push(format!("{}: {id}", object_type.name()));
                 }
-                let threshold = (index.entries.len() as u64 * 5 / 100).max(500);
+                let threshold = cp.guard.threshold(index.entries.len() as u64);
                 if gone.len() as u64 > threshold && trip.is_none_or(|(n, _)| gone.len() as u64 > n)
                 {
                     trip = Some((gone.len() as u64, threshold));
@@ -973,6 +979,12 @@ where
                 let Some(type_id) = found.first().map(|(_, _, t)| t.clone()) else {
                     continue;
                 };
+                if cp.guard.policy == crate::config::DeletionPolicy::Delete {
+                    for (_, object_id, _) in &found {
+                        client.delete_object(object_id).await?;
+                    }
+                    continue;
+                }
                 if let Entry::Vacant(slot) = targets.entry(object_type) {
                     let attribute = client.attribute_id(&type_id, "Status").await?;
                     slot.insert(attribute.map(|a| (type_id.clone(), a)));

@@ -1,0 +1,589 @@
+//! The rest of the settings an admin owns, beside the connection: where in Assets to write, which
+//! data sets to sync, the schedule and the deletion policy. Like [`crate::settings`], every problem
+//! names its field and how to fix it, because the admin page shows the messages as they are.
+//!
+//! Also the two decisions that follow from them: whether a scheduled trigger is due, and how large a
+//! retirement may get before the mass-deletion guard asks for confirmation.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::check::PROBES;
+use crate::sync::Destination;
+
+/// Settings as they arrive from the page or storage: every part optional and untrusted.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ConfigInput {
+    #[serde(default)]
+    pub destination: Option<DestinationInput>,
+    #[serde(default)]
+    pub datasets: Option<BTreeMap<String, Value>>,
+    #[serde(default)]
+    pub schedule: Option<ScheduleInput>,
+    #[serde(default)]
+    pub deletion: Option<DeletionInput>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DestinationInput {
+    #[serde(default)]
+    pub workspace_id: Option<Value>,
+    #[serde(default)]
+    pub schema_id: Option<Value>,
+    #[serde(default)]
+    pub import_source_id: Option<Value>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ScheduleInput {
+    #[serde(default)]
+    pub interval: Option<Value>,
+    #[serde(default)]
+    pub enabled: Option<Value>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DeletionInput {
+    #[serde(default)]
+    pub policy: Option<Value>,
+    #[serde(default)]
+    pub percent: Option<Value>,
+    #[serde(default)]
+    pub minimum: Option<Value>,
+}
+
+/// Settings that passed validation; what is stored and what runs read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AppConfig {
+    pub destination: DestinationConfig,
+    pub datasets: BTreeMap<String, bool>,
+    pub schedule: Schedule,
+    pub deletion: Guard,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DestinationConfig {
+    pub workspace_id: String,
+    pub schema_id: String,
+    pub import_source_id: String,
+}
+
+impl DestinationConfig {
+    pub fn destination(&self) -> Destination {
+        Destination {
+            workspace_id: self.workspace_id.clone(),
+            import_source_id: self.import_source_id.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Interval {
+    Hour,
+    SixHours,
+    Day,
+}
+
+impl Interval {
+    pub fn millis(self) -> u64 {
+        match self {
+            Interval::Hour => 3_600_000,
+            Interval::SixHours => 6 * 3_600_000,
+            Interval::Day => 24 * 3_600_000,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Schedule {
+    pub interval: Interval,
+    pub enabled: bool,
+}
+
+impl Default for Schedule {
+    fn default() -> Self {
+        Schedule {
+            interval: Interval::Day,
+            enabled: true,
+        }
+    }
+}
+
+/// Scheduled triggers fire hourly and drift a little; a run that comes this much early is on time.
+const SCHEDULE_SLACK_MS: u64 = 5 * 60_000;
+
+impl Schedule {
+    /// Whether an hourly trigger firing at `now_ms` should start a run, given when the last
+    /// scheduled run started. Missed runs never pile up: however long ago the last one was, one
+    /// trigger starts one run.
+    pub fn due(&self, last_started_ms: Option<u64>, now_ms: u64) -> bool {
+        self.enabled
+            && last_started_ms.is_none_or(|last| {
+                now_ms.saturating_add(SCHEDULE_SLACK_MS)
+                    >= last.saturating_add(self.interval.millis())
+            })
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum DeletionPolicy {
+    /// Objects gone from Entra stay in Assets with status "Deleted in Entra".
+    Retire,
+    /// Objects gone from Entra are deleted from Assets.
+    Delete,
+}
+
+/// The deletion policy and the mass-deletion guard: a run that would retire more than
+/// `max(percent % of the known objects of a type, minimum)` stops and asks for confirmation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Guard {
+    pub policy: DeletionPolicy,
+    pub percent: u8,
+    pub minimum: u64,
+}
+
+impl Default for Guard {
+    fn default() -> Self {
+        Guard {
+            policy: DeletionPolicy::Retire,
+            percent: 5,
+            minimum: 500,
+        }
+    }
+}
+
+impl Guard {
+    /// The most objects of a type with `known` committed objects that may go without confirmation.
+    pub fn threshold(&self, known: u64) -> u64 {
+        (known.saturating_mul(u64::from(self.percent)) / 100).max(self.minimum)
+    }
+}
+
+/// One problem, with the field as the admin page names it (`destination.workspaceId`, …).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ConfigProblem {
+    pub field: String,
+    pub message: String,
+}
+
+fn problem(field: &str, message: impl Into<String>) -> ConfigProblem {
+    ConfigProblem {
+        field: field.to_string(),
+        message: message.into(),
+    }
+}
+
+fn text(value: Option<&Value>) -> String {
+    match value {
+        Some(Value::String(s)) => s.trim().to_string(),
+        Some(Value::Number(n)) => n.to_string(),
+        _ => String::new(),
+    }
+}
+
+fn flag(value: Option<&Value>) -> Option<bool> {
+    match value {
+        Some(Value::Bool(b)) => Some(*b),
+        Some(Value::String(s)) if s == "true" => Some(true),
+        Some(Value::String(s)) if s == "false" => Some(false),
+        _ => None,
+    }
+}
+
+/// A whole number from a JSON number or the text of a form field.
+fn whole(value: Option<&Value>) -> Result<u64, String> {
+    match value {
+        None | Some(Value::Null) => Err(String::new()),
+        Some(Value::Number(n)) => n.as_u64().ok_or_else(|| n.to_string()),
+        Some(Value::String(s)) if s.trim().is_empty() => Err(String::new()),
+        Some(Value::String(s)) => s.trim().parse().map_err(|_| s.trim().to_string()),
+        Some(other) => Err(other.to_string()),
+    }
+}
+
+/// The data sets the settings may name, as Check connection and the page name them.
+pub fn dataset_keys() -> impl Iterator<Item = &'static str> {
+    PROBES.iter().map(|p| p.dataset)
+}
+
+impl ConfigInput {
+    /// Validates every part and returns all problems at once, so the page can mark each field.
+    pub fn validate(&self) -> Result<AppConfig, Vec<ConfigProblem>> {
+        let mut problems = Vec::new();
+        let destination = self.destination.clone().unwrap_or_default();
+        let destination = DestinationConfig {
+            workspace_id: text(destination.workspace_id.as_ref()),
+            schema_id: text(destination.schema_id.as_ref()),
+            import_source_id: text(destination.import_source_id.as_ref()),
+        };
+        if destination.workspace_id.is_empty() {
+            problems.push(problem(
+                "destination.workspaceId",
+                "Choose the Assets workspace. If the list is empty, open Assets once in this site so that its workspace exists.",
+            ));
+        }
+        if destination.schema_id.is_empty() {
+            problems.push(problem(
+                "destination.schemaId",
+                "Choose the object schema to fill. Create one in Assets (Assets → Object schemas → Create) if there is none.",
+            ));
+        } else if !destination.schema_id.chars().all(|c| c.is_ascii_digit()) {
+            problems.push(problem(
+                "destination.schemaId",
+                format!(
+                    "Object schema ID \"{}\" is not a number. Pick the schema from the list.",
+                    destination.schema_id
+                ),
+            ));
+        }
+        if destination.import_source_id.is_empty() {
+            problems.push(problem(
+                "destination.importSourceId",
+                "Enter the import source ID: in the object schema, Import → Create import → Microsoft Entra ID & Intune; Assets then starts Entra Sync and fills this in.",
+            ));
+        }
+        let filled = |field: &str| {
+            !problems
+                .iter()
+                .any(|p: &ConfigProblem| p.field == format!("destination.{field}"))
+        };
+        let (workspace_ok, source_ok) = (filled("workspaceId"), filled("importSourceId"));
+        for (field, message) in destination.destination().problems() {
+            let ok = if field == "workspaceId" {
+                workspace_ok
+            } else {
+                source_ok
+            };
+            if ok {
+                problems.push(problem(&format!("destination.{field}"), message));
+            }
+        }
+
+        let mut datasets = BTreeMap::new();
+        for key in dataset_keys() {
+            datasets.insert(key.to_string(), false);
+        }
+        match &self.datasets {
+            None => problems.push(problem(
+                "datasets",
+                "Turn on at least one data set (Users is the usual start).",
+            )),
+            Some(given) => {
+                for (key, value) in given {
+                    if !datasets.contains_key(key) {
+                        problems.push(problem(
+                            "datasets",
+                            format!(
+                                "Unknown data set \"{key}\". Known: {}.",
+                                dataset_keys().collect::<Vec<_>>().join(", ")
+                            ),
+                        ));
+                        continue;
+                    }
+                    match flag(Some(value)) {
+                        Some(on) => {
+                            datasets.insert(key.clone(), on);
+                        }
+                        None => problems.push(problem(
+                            "datasets",
+                            format!(
+                                "Data set \"{key}\" must be switched on or off (true or false)."
+                            ),
+                        )),
+                    }
+                }
+                if !datasets.values().any(|on| *on) {
+                    problems.push(problem(
+                        "datasets",
+                        "Turn on at least one data set (Users is the usual start).",
+                    ));
+                }
+            }
+        }
+
+        let schedule_in = self.schedule.clone().unwrap_or_default();
+        let interval = match text(schedule_in.interval.as_ref()).as_str() {
+            "hour" => Some(Interval::Hour),
+            "sixHours" => Some(Interval::SixHours),
+            "day" => Some(Interval::Day),
+            other => {
+                problems.push(problem(
+                    "schedule.interval",
+                    if other.is_empty() {
+                        "Choose how often to sync: every hour, every 6 hours or daily.".to_string()
+                    } else {
+                        format!("\"{other}\" is not an interval Entra Sync offers. Choose every hour, every 6 hours or daily.")
+                    },
+                ));
+                None
+            }
+        };
+        let enabled = match flag(schedule_in.enabled.as_ref()) {
+            Some(on) => on,
+            None if schedule_in.enabled.is_none() => true,
+            None => {
+                problems.push(problem(
+                    "schedule.enabled",
+                    "Scheduled sync must be switched on or off.",
+                ));
+                true
+            }
+        };
+
+        let deletion_in = self.deletion.clone().unwrap_or_default();
+        let policy = match text(deletion_in.policy.as_ref()).as_str() {
+            "" | "retire" => Some(DeletionPolicy::Retire),
+            "delete" => Some(DeletionPolicy::Delete),
+            other => {
+                problems.push(problem(
+                    "deletion.policy",
+                    format!("\"{other}\" is not a deletion policy. Choose retire (keep the object, status Deleted in Entra) or delete."),
+                ));
+                None
+            }
+        };
+        let percent = match whole(deletion_in.percent.as_ref()) {
+            Ok(n) if (1..=100).contains(&n) => Some(n as u8),
+            Ok(n) => {
+                problems.push(problem(
+                    "deletion.percent",
+                    format!("{n} % is out of range. Enter a whole percentage from 1 to 100 (5 is a sensible default)."),
+                ));
+                None
+            }
+            Err(raw) => {
+                problems.push(problem(
+                    "deletion.percent",
+                    if raw.is_empty() {
+                        "Enter the share of objects that may go in one run without asking, a whole percentage from 1 to 100 (5 is a sensible default).".to_string()
+                    } else {
+                        format!("\"{raw}\" is not a whole number. Enter a percentage from 1 to 100, without the % sign.")
+                    },
+                ));
+                None
+            }
+        };
+        let minimum = match whole(deletion_in.minimum.as_ref()) {
+            Ok(n) if n >= 1 => Some(n),
+            Ok(_) => {
+                problems.push(problem(
+                    "deletion.minimum",
+                    "The minimum must be at least 1. Enter how many objects may always go without asking (for example 500).",
+                ));
+                None
+            }
+            Err(raw) => {
+                problems.push(problem(
+                    "deletion.minimum",
+                    if raw.is_empty() {
+                        "Enter how many objects may always go without asking, a whole number of at least 1 (for example 500).".to_string()
+                    } else {
+                        format!("\"{raw}\" is not a whole number. Enter a count of at least 1 (for example 500).")
+                    },
+                ));
+                None
+            }
+        };
+
+        match (interval, policy, percent, minimum) {
+            (Some(interval), Some(policy), Some(percent), Some(minimum)) if problems.is_empty() => {
+                Ok(AppConfig {
+                    destination,
+                    datasets,
+                    schedule: Schedule { interval, enabled },
+                    deletion: Guard {
+                        policy,
+                        percent,
+                        minimum,
+                    },
+                })
+            }
+            _ => Err(problems),
+        }
+    }
+}
+
+/// A new run's first checkpoint under these settings: only the enabled data sets, with the
+/// admin's deletion policy and guard. `Err` says why no run can start.
+pub async fn begin_configured_run(
+    store: &impl crate::sync::KvStore,
+    run: RunStart,
+    now_ms: u64,
+    config: &AppConfig,
+) -> Result<crate::sync::Checkpoint, String> {
+    let selection: Vec<crate::sync::Selection> = crate::sync::datasets::Dataset::ALL
+        .iter()
+        .filter(|d| config.datasets.get(d.key()).copied().unwrap_or(false))
+        .map(|d| crate::sync::Selection {
+            dataset: *d,
+            filter: None,
+        })
+        .collect();
+    if selection.is_empty() {
+        return Err(
+            "No data set is turned on. Turn on Users (or another data set) in Data sets.".into(),
+        );
+    }
+    let mut checkpoint = crate::sync::begin_run(
+        store,
+        run.run_id,
+        run.trigger,
+        run.dry_run,
+        run.full_resync,
+        now_ms,
+        &selection,
+    )
+    .await
+    .map_err(|e| e.to_string())?;
+    checkpoint.guard = config.deletion;
+    Ok(checkpoint)
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RunStart {
+    pub run_id: String,
+    pub trigger: String,
+    #[serde(default)]
+    pub dry_run: bool,
+    #[serde(default)]
+    pub full_resync: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    const WS: &str = "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0";
+    const SRC: &str = "11111111-2222-3333-4444-555555555555";
+
+    fn input(value: Value) -> ConfigInput {
+        serde_json::from_value(value).expect("input")
+    }
+
+    fn good() -> Value {
+        json!({
+            "destination": {"workspaceId": WS, "schemaId": "3", "importSourceId": SRC},
+            "datasets": {"users": true, "groups": false},
+            "schedule": {"interval": "sixHours", "enabled": true},
+            "deletion": {"policy": "retire", "percent": "10", "minimum": 25}
+        })
+    }
+
+    #[test]
+    fn accepts_complete_settings() {
+        let config = input(good()).validate().expect("valid");
+        assert_eq!(config.schedule.interval, Interval::SixHours);
+        assert_eq!(config.deletion.percent, 10);
+        assert_eq!(config.deletion.minimum, 25);
+        assert!(config.datasets["users"]);
+        assert!(!config.datasets["devices"]);
+        assert_eq!(config.destination.destination().import_source_id, SRC);
+    }
+
+    #[test]
+    fn reports_every_problem_with_its_field() {
+        let errors = input(json!({
+            "destination": {"workspaceId": "nope", "schemaId": "abc"},
+            "datasets": {"users": false, "printers": true},
+            "schedule": {"interval": "weekly"},
+            "deletion": {"policy": "shred", "percent": 0, "minimum": "x"}
+        }))
+        .validate()
+        .unwrap_err();
+        let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(
+            fields,
+            vec![
+                "destination.schemaId",
+                "destination.importSourceId",
+                "destination.workspaceId",
+                "datasets",
+                "datasets",
+                "schedule.interval",
+                "deletion.policy",
+                "deletion.percent",
+                "deletion.minimum"
+            ]
+        );
+        assert!(errors[3].message.contains("printers"));
+        assert!(errors[5].message.contains("every 6 hours"));
+        let empty = ConfigInput::default().validate().unwrap_err();
+        assert!(empty.iter().any(|e| e.field == "deletion.percent"));
+        assert!(empty.iter().any(|e| e.field == "datasets"));
+    }
+
+    #[test]
+    fn percent_bounds() {
+        for (percent, ok) in [
+            (json!(1), true),
+            (json!(100), true),
+            (json!(101), false),
+            (json!(-1), false),
+            (json!("5 %"), false),
+        ] {
+            let mut value = good();
+            value["deletion"]["percent"] = percent.clone();
+            assert_eq!(input(value).validate().is_ok(), ok, "{percent}");
+        }
+    }
+
+    #[test]
+    fn schedule_due_only_when_enabled_and_the_interval_passed() {
+        let hour = 3_600_000;
+        let daily = Schedule {
+            interval: Interval::Day,
+            enabled: true,
+        };
+        assert!(daily.due(None, 0));
+        assert!(!daily.due(Some(0), hour));
+        assert!(!daily.due(Some(0), 23 * hour - 6 * 60_000));
+        assert!(
+            daily.due(Some(0), 24 * hour - 60_000),
+            "a trigger a minute early is on time"
+        );
+        assert!(
+            daily.due(Some(0), 100 * 24 * hour),
+            "a long gap gives one run, not many"
+        );
+        let off = Schedule {
+            enabled: false,
+            ..daily
+        };
+        assert!(!off.due(None, 0));
+    }
+
+    #[test]
+    fn guard_threshold() {
+        let guard = Guard {
+            policy: DeletionPolicy::Retire,
+            percent: 5,
+            minimum: 500,
+        };
+        assert_eq!(guard.threshold(1_000), 500);
+        assert_eq!(guard.threshold(100_000), 5_000);
+        assert_eq!(
+            Guard {
+                percent: 1,
+                minimum: 1,
+                ..guard
+            }
+            .threshold(300),
+            3
+        );
+    }
+}

@@ -1,0 +1,113 @@
+//! Exports for the settings beside the connection: validation, the data sets the page offers,
+//! whether a scheduled trigger is due, and a run's first checkpoint under the saved settings.
+
+use entra_sync_core::check::PROBES;
+use entra_sync_core::clock::Clock;
+use entra_sync_core::config::{AppConfig, ConfigInput, RunStart, Schedule, begin_configured_run};
+use serde::{Deserialize, Serialize};
+use wasm_bindgen::prelude::*;
+
+use crate::bridge::{self, BridgeError};
+use crate::clock::JsClock;
+use crate::host::JsStore;
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ConfigValidation {
+    ok: bool,
+    errors: Vec<entra_sync_core::config::ConfigProblem>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    config: Option<AppConfig>,
+}
+
+/// Checks `{destination, datasets, schedule, deletion}`: `{ok, errors: [{field, message}], config}`;
+/// `config` is the normalised form to store.
+#[wasm_bindgen(js_name = validateConfig)]
+pub fn validate_config(input: JsValue) -> Result<JsValue, BridgeError> {
+    let input: ConfigInput = bridge::from_js(input, "settings")?;
+    let answer = match input.validate() {
+        Ok(config) => ConfigValidation {
+            ok: true,
+            errors: Vec::new(),
+            config: Some(config),
+        },
+        Err(errors) => ConfigValidation {
+            ok: false,
+            errors,
+            config: None,
+        },
+    };
+    bridge::to_js(&answer)
+}
+
+#[derive(Serialize)]
+struct DatasetOption {
+    key: &'static str,
+    label: &'static str,
+    permission: &'static str,
+}
+
+/// The data sets the settings may switch, with their labels and least-privileged permission.
+#[wasm_bindgen(js_name = datasetOptions)]
+pub fn dataset_options() -> Result<JsValue, BridgeError> {
+    let options: Vec<DatasetOption> = PROBES
+        .iter()
+        .map(|p| DatasetOption {
+            key: p.dataset,
+            label: p.label,
+            permission: p.permissions.first().copied().unwrap_or_default(),
+        })
+        .collect();
+    bridge::to_js(&options)
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct DueInput {
+    schedule: Schedule,
+    #[serde(default)]
+    last_started_ms: Option<f64>,
+    now_ms: f64,
+}
+
+/// Whether an hourly trigger should start a run: `{schedule, lastStartedMs, nowMs}` → boolean.
+#[wasm_bindgen(js_name = scheduleDue)]
+pub fn schedule_due(input: JsValue) -> Result<bool, BridgeError> {
+    let input: DueInput = bridge::from_js(input, "schedule check")?;
+    Ok(input.schedule.due(
+        input.last_started_ms.map(|ms| ms as u64),
+        input.now_ms as u64,
+    ))
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ConfiguredStart {
+    run_id: String,
+    trigger: String,
+    #[serde(default)]
+    dry_run: bool,
+    #[serde(default)]
+    full_resync: bool,
+    config: AppConfig,
+}
+
+/// The first checkpoint of a run under the saved settings: `{runId, trigger, dryRun, fullResync,
+/// config}`; `store` is `{get, set, delete}`. Rejects with the reason when no run can start.
+#[wasm_bindgen(js_name = beginConfiguredRun)]
+pub async fn begin_configured_run_js(
+    input: JsValue,
+    store: JsValue,
+) -> Result<JsValue, BridgeError> {
+    let input: ConfiguredStart = bridge::from_js(input, "run start")?;
+    let run = RunStart {
+        run_id: input.run_id,
+        trigger: input.trigger,
+        dry_run: input.dry_run,
+        full_resync: input.full_resync,
+    };
+    let checkpoint = begin_configured_run(&JsStore(store), run, JsClock.now_ms(), &input.config)
+        .await
+        .map_err(BridgeError::Failed)?;
+    bridge::to_js(&checkpoint)
+}

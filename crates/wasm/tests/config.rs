@@ -1,0 +1,69 @@
+//! The settings exports under Node: what the resolvers get back for the Destination, Data sets,
+//! Schedule and Deletion policy sections.
+#![cfg(target_arch = "wasm32")]
+
+use entra_sync_wasm::{dataset_options, schedule_due, validate_config};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_test::*;
+
+fn js(value: serde_json::Value) -> JsValue {
+    use serde::Serialize;
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .expect("plain JSON converts")
+}
+
+fn rust(value: JsValue) -> serde_json::Value {
+    serde_wasm_bindgen::from_value(value).expect("JSON out")
+}
+
+#[wasm_bindgen_test]
+fn valid_settings_come_back_normalised() {
+    let answer = rust(
+        validate_config(js(serde_json::json!({
+            "destination": {"workspaceId": "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0", "schemaId": 7, "importSourceId": "11111111-2222-3333-4444-555555555555"},
+            "datasets": {"users": true},
+            "schedule": {"interval": "hour", "enabled": false},
+            "deletion": {"policy": "delete", "percent": "10", "minimum": "3"}
+        })))
+        .expect("validates"),
+    );
+    assert_eq!(answer["ok"], true);
+    assert_eq!(answer["config"]["destination"]["schemaId"], "7");
+    assert_eq!(answer["config"]["deletion"]["percent"], 10);
+    assert_eq!(answer["config"]["datasets"]["groups"], false);
+}
+
+#[wasm_bindgen_test]
+fn problems_name_their_fields() {
+    let answer = rust(validate_config(js(serde_json::json!({}))).expect("validates"));
+    assert_eq!(answer["ok"], false);
+    let fields: Vec<&str> = answer["errors"]
+        .as_array()
+        .expect("errors")
+        .iter()
+        .map(|e| e["field"].as_str().expect("field"))
+        .collect();
+    assert!(fields.contains(&"destination.workspaceId"));
+    assert!(fields.contains(&"schedule.interval"));
+    assert!(fields.contains(&"deletion.minimum"));
+}
+
+#[wasm_bindgen_test]
+fn schedule_and_options() {
+    let due = |last: Option<f64>, now: f64, enabled: bool| {
+        schedule_due(js(serde_json::json!({
+            "schedule": {"interval": "sixHours", "enabled": enabled},
+            "lastStartedMs": last,
+            "nowMs": now
+        })))
+        .expect("answers")
+    };
+    assert!(due(None, 1.0e12, true));
+    assert!(!due(Some(1.0e12), 1.0e12 + 3_600_000.0, true));
+    assert!(due(Some(1.0e12), 1.0e12 + 6.0 * 3_600_000.0, true));
+    assert!(!due(None, 1.0e12, false));
+    let options = rust(dataset_options().expect("options"));
+    assert_eq!(options[0]["key"], "users");
+    assert_eq!(options[0]["permission"], "User.Read.All");
+}

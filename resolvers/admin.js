@@ -1,0 +1,34 @@
+// Every resolver is for Jira administrators only, asked of Jira as the calling user.
+import { asUser, route } from '@forge/api';
+
+export const NOT_ADMIN =
+  "Entra Sync's settings are for Jira administrators only. Ask a Jira admin (Jira settings → System → Global permissions → Administer Jira) to open this page or to grant you that permission.";
+
+export class NotAdminError extends Error {
+  constructor(message = NOT_ADMIN) {
+    super(message);
+    this.name = 'NotAdminError';
+  }
+}
+
+export async function isAdmin() {
+  const response = await asUser().requestJira(route`/rest/api/3/mypermissions?permissions=ADMINISTER`, {
+    headers: { accept: 'application/json' },
+  });
+  if (!response.ok) return false;
+  const body = await response.json().catch(() => ({}));
+  return body?.permissions?.ADMINISTER?.havePermission === true;
+}
+
+/** Wraps resolver definitions so each refuses non-admins before doing anything. */
+export function adminOnly(definitions) {
+  return Object.fromEntries(
+    Object.entries(definitions).map(([key, fn]) => [
+      key,
+      async (request) => {
+        if (!(await isAdmin())) throw new NotAdminError();
+        return fn(request);
+      },
+    ]),
+  );
+}

@@ -1,0 +1,49 @@
+// The Assets import type's lifecycle (jiraServiceManagement:assetsImportType): Assets calls these
+// when an admin presses "Import data", stops it, asks whether the import is ready, or deletes it.
+import { validateConfig, validateSettings } from './core.js';
+import { cancelRun, startRun } from './runs.js';
+import { forgetConfig, loadConfig, loadConnection, loadSecret, saveConfig } from './store.js';
+
+const ids = (payload) => ({
+  importId: String(payload?.importId ?? payload?.context?.extension?.importId ?? ''),
+  workspaceId: String(payload?.workspaceId ?? payload?.context?.extension?.workspaceId ?? ''),
+  schemaId: String(payload?.schemaId ?? payload?.context?.extension?.schemaId ?? ''),
+});
+
+async function complete() {
+  const connection = validateSettings({ ...(await loadConnection()), clientSecret: await loadSecret() });
+  const config = await loadConfig();
+  return connection.ok && config !== null && validateConfig(config).ok;
+}
+
+export async function startImport(payload) {
+  if (!(await complete())) return { result: 'Entra Sync is not configured yet: open Jira settings → Apps → Entra Sync, fill in the connection and save.' };
+  const { importId, workspaceId, schemaId } = ids(payload);
+  const config = await loadConfig();
+  // This import is where the data goes from now on.
+  const next = validateConfig({ ...config, destination: { workspaceId, schemaId, importSourceId: importId } });
+  if (!next.ok) return { result: `Cannot start: ${next.errors.map((e) => e.message).join(' ')}` };
+  await saveConfig(next.config);
+  const started = await startRun({ trigger: 'import' });
+  return { result: started.started ? `Entra Sync started run ${started.runId}.` : started.reason };
+}
+
+export async function stopImport() {
+  const cancelled = await cancelRun();
+  return { result: cancelled.ok ? `Entra Sync is stopping run ${cancelled.runId}.` : cancelled.reason };
+}
+
+export async function importStatus() {
+  try {
+    return { status: (await complete()) ? 'READY' : 'NOT_CONFIGURED' };
+  } catch {
+    return { status: 'NOT_CONFIGURED' };
+  }
+}
+
+export async function onDeleteImport(payload) {
+  const { importId } = ids(payload);
+  const config = await loadConfig();
+  if (config?.destination?.importSourceId === importId) await forgetConfig();
+  return { result: 'Entra Sync forgot this import as its destination.' };
+}

@@ -1,0 +1,172 @@
+// The admin's journey in Chromium, through the runtime's Jira frame, the resolvers, the wasm core
+// and the simulator: first-time setup to a finished sync, then a mass deletion that waits for the
+// admin, can be cancelled, and proceeds only once confirmed.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { control, fillConnection, fillDestination, openAdminPage, ready } from './helpers/admin.js';
+import { launch, shot } from './helpers/browser.js';
+import { startStack } from './helpers/stack.js';
+import { assetsObjects, graphAll } from './helpers/tenant.js';
+
+let stack;
+let browser;
+let sim;
+before(async () => {
+  stack = await startStack();
+  browser = await launch();
+  sim = control(stack.sim);
+});
+after(async () => {
+  await browser?.close();
+  await stack?.stop();
+});
+
+const historyRows = (app) => app.locator('#history tbody tr');
+const cell = async (row, n) => (await row.locator('td').nth(n).textContent()).trim();
+
+test('first-time setup: fill, check, choose the destination, save, Sync now, watch it finish', async () => {
+  const { page, app, errors } = await openAdminPage(browser, stack);
+  await ready(app);
+  assert.equal(await app.locator('#history-empty').isVisible(), true);
+  await shot(page, 'journey-01-empty');
+
+  await fillConnection(app, stack.sim);
+  await app.getByRole('button', { name: 'Check connection' }).click();
+  await app.locator('#check-result.ok').waitFor();
+  assert.match(await app.locator('#check-result').textContent(), /Token OK, users readable/);
+  await shot(page, 'journey-02-check-ok');
+
+  // Saving without a destination marks each missing field with its fix.
+  await app.getByLabel('Import source ID').fill('');
+  await app.getByRole('button', { name: 'Save' }).click();
+  await app.locator('#importSourceId[aria-invalid="true"]').waitFor();
+  assert.match(await app.locator('#importSourceId-error').textContent(), /Create import/);
+  await app.getByLabel('Share of objects (%)').fill('150');
+  await app.getByRole('button', { name: 'Save' }).click();
+  await app.locator('#percent[aria-invalid="true"]').waitFor();
+  assert.match(await app.locator('#percent-error').textContent(), /from 1 to 100/);
+  await shot(page, 'journey-03-save-errors');
+
+  await fillDestination(app, stack.sim);
+  await app.getByLabel('Share of objects (%)').fill('5');
+  await app.getByRole('switch', { name: 'Sync on a schedule' }).uncheck();
+  await app.getByRole('button', { name: 'Save' }).click();
+  await app.locator('#result.ok').waitFor();
+  assert.equal(await app.locator('[aria-invalid="true"]').count(), 0);
+  await shot(page, 'journey-04-saved');
+
+  await app.getByRole('button', { name: 'Sync now' }).click();
+  await app.locator('#run').waitFor();
+  await app.getByRole('button', { name: 'Cancel sync' }).waitFor();
+  await shot(page, 'journey-05-progress');
+  await app.locator('#sync-result.ok').waitFor({ timeout: 120_000 });
+  // Users come with their licence assignments: every object read is created on the first run.
+  const [, read, created] = (await app.locator('#sync-result').textContent()).match(/Sync finished\. (\d+) objects read: (\d+) created/) ?? [];
+  assert.ok(Number(read) >= 300 && read === created, `${read} read, ${created} created`);
+  assert.equal(await app.getByRole('progressbar').getAttribute('aria-valuenow'), '100');
+  const row = historyRows(app).first();
+  assert.equal(await cell(row, 1), 'manual');
+  assert.match(await cell(row, 2), /Succeeded/i);
+  assert.equal(await cell(row, 4), read);
+  assert.match(await cell(row, 3), /\d+ (s|min)/);
+  await app.locator('#log').getByText('No warnings or errors.').waitFor();
+  await shot(page, 'journey-06-done');
+
+  const users = await graphAll(stack.sim, '/v1.0/users?$select=id&$top=999');
+  assert.equal((await assetsObjects(stack.sim, 'Entra User')).length, users.length, 'Assets holds every user');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('Sync now during a run says so; a mass deletion waits for confirmation, can be cancelled, and proceeds only after it', async () => {
+  const { page, app } = await openAdminPage(browser, stack);
+  await ready(app);
+  // A strict guard: more than 1 % or 2 users gone asks first.
+  await app.getByLabel('Share of objects (%)').fill('1');
+  await app.getByLabel('Minimum count').fill('2');
+  await app.getByRole('button', { name: 'Save' }).click();
+  await app.locator('#result.ok').waitFor();
+
+  // Churn deletes a few users at a time (and creates and updates others): churn until enough are gone.
+  let removed = 0;
+  for (let seed = 7; removed < 8 && seed < 30; seed += 1) removed += (await sim('POST', '/churn', { percent: 60, seed })).users.removed.length;
+  assert.ok(removed >= 8, `churn removed ${removed} users`);
+
+  await app.getByRole('button', { name: 'Sync now' }).click();
+  const dialog = app.getByRole('dialog', { name: 'Remove many objects?' });
+  await dialog.waitFor({ timeout: 60_000 });
+  const waiting = (await stack.resolve('runStatus', {})).active;
+  assert.equal(waiting.status, 'awaitingConfirmation');
+  assert.equal(waiting.threshold, 3, 'max(1 % of 300, 2)');
+  const retire = waiting.retire;
+  // The guard names the largest retire count of any type: users, or their licence assignments.
+  assert.ok(retire > 3, `${retire} to retire of ${removed} removed users`);
+  assert.match(await dialog.textContent(), new RegExp(`remove ${retire} objects`));
+  await shot(page, 'journey-07-confirm-dialog');
+
+  const again = await stack.resolve('syncNow', {});
+  assert.equal(again.started, false);
+  assert.match(again.reason, /already running/);
+
+  // Keyboard: focus starts inside, Tab stays inside, Esc closes without confirming.
+  const focused = () => app.locator(':focus').getAttribute('id');
+  assert.equal(await focused(), 'confirm-cancel');
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('Tab');
+  assert.equal(await focused(), 'confirm-ok');
+  await page.keyboard.press('Tab');
+  assert.equal(await focused(), 'confirm-cancel', 'Tab wraps inside the dialog');
+  await page.keyboard.press('Shift+Tab');
+  assert.equal(await focused(), 'confirm-ok');
+  await page.keyboard.press('Escape');
+  await dialog.waitFor({ state: 'hidden' });
+  let status = await stack.resolve('runStatus', {});
+  assert.equal(status.active.status, 'awaitingConfirmation', 'Esc confirms nothing');
+  await shot(page, 'journey-08-awaiting');
+
+  // Cancel from the dialog: the run ends as cancelled and nothing is retired.
+  await app.getByRole('button', { name: 'Review the removals' }).click();
+  await dialog.getByRole('button', { name: 'Cancel the sync' }).click();
+  await app.locator('#sync-result.fail').filter({ hasText: /cancelled/ }).waitFor({ timeout: 60_000 });
+  assert.match(await cell(historyRows(app).first(), 2), /Cancelled/i);
+  assert.equal((await assetsObjects(stack.sim, 'Entra User')).filter((o) => JSON.stringify(o).includes('Deleted in Entra')).length, 0);
+  await shot(page, 'journey-09-cancelled');
+
+  // Again, and this time confirm.
+  await app.getByRole('button', { name: 'Sync now' }).click();
+  await dialog.waitFor({ timeout: 60_000 });
+  await dialog.getByRole('button', { name: 'Remove them' }).click();
+  await app.locator('#sync-result.ok').filter({ hasText: 'Sync finished' }).waitFor({ timeout: 120_000 });
+  const row = historyRows(app).first();
+  assert.match(await cell(row, 2), /Succeeded/i);
+  status = await stack.resolve('runStatus', {});
+  assert.equal(status.active, null);
+  const counts = status.last.datasets.flatMap((d) => Object.values(d.objects));
+  assert.equal(await cell(row, 7), String(counts.reduce((n, c) => n + c.retired, 0)));
+  assert.equal(Math.max(...counts.map((c) => c.retired)), retire, 'the guard named the largest count');
+  const usersRetired = status.last.datasets.find((d) => d.dataset === 'users').objects.user.retired;
+  const retired = (await assetsObjects(stack.sim, 'Entra User')).filter((o) => JSON.stringify(o).includes('Deleted in Entra'));
+  assert.equal(retired.length, usersRetired, 'exactly the users gone from Entra are retired');
+  assert.ok(usersRetired > 0 && usersRetired <= removed);
+  await shot(page, 'journey-10-confirmed');
+  await page.close();
+});
+
+test('the page works in the dark theme and by keyboard', async () => {
+  const { page, app } = await openAdminPage(browser, stack, { theme: 'dark' });
+  await ready(app);
+  const mode = await app.locator('html').getAttribute('data-color-mode');
+  assert.equal(mode, 'dark');
+  // Focus order follows the sections: the first Tab stops are the connection fields.
+  await app.getByLabel('Directory (tenant) ID').focus();
+  await page.keyboard.press('Tab');
+  assert.equal(await app.locator(':focus').getAttribute('id'), 'clientId');
+  await page.keyboard.press('Tab');
+  assert.equal(await app.locator(':focus').getAttribute('id'), 'clientSecret');
+  await page.keyboard.press('Tab');
+  assert.equal(await app.locator(':focus').getAttribute('id'), 'check');
+  const outline = await app.locator('#check').evaluate((b) => getComputedStyle(b).outlineStyle);
+  assert.equal(outline, 'solid', 'focus is visible');
+  await shot(page, 'journey-11-dark');
+  await page.close();
+});

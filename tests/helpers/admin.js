@@ -1,0 +1,52 @@
+// The admin page in the runtime's Jira frame, and the simulator's control API, for the journey tests.
+import assert from 'node:assert/strict';
+
+export async function openAdminPage(browser, stack, { accountId, theme, before, params = {} } = {}) {
+  const page = await browser.newPage({ viewport: { width: 1100, height: 2200 } });
+  const errors = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  page.on('console', (message) => message.type() === 'error' && errors.push(message.text()));
+  if (before) await before(page);
+  const query = new URLSearchParams({ ...(accountId ? { accountId } : {}), ...(theme ? { theme } : {}), ...params });
+  await page.goto(`${stack.runtime.url}/?${query}`);
+  const app = page.frameLocator('#app');
+  return { page, app, errors };
+}
+
+/** Waits until the page loaded settings, workspaces, history and run status. */
+export async function ready(app) {
+  await app.locator('#app[data-ready="true"]').waitFor();
+}
+
+export async function fillConnection(app, { tenantId, clientId, clientSecret }) {
+  await app.getByLabel('Directory (tenant) ID').fill(tenantId);
+  await app.getByLabel('Application (client) ID').fill(clientId);
+  await app.getByLabel('Client secret value').fill(clientSecret);
+}
+
+export async function fillDestination(app, sim) {
+  await app.getByLabel('Assets workspace').selectOption(sim.assetsWorkspaceId);
+  const schema = app.getByLabel('Object schema');
+  await schema.locator('option:not([value=""])').first().waitFor({ state: 'attached' });
+  if (!(await schema.inputValue())) await schema.selectOption({ index: 1 });
+  await app.getByLabel('Import source ID').fill(sim.assetsImportSourceId);
+}
+
+export function control(sim) {
+  return async (method, path, body) => {
+    const response = await fetch(`${sim.url}/_sim${path}`, { method, headers: { 'content-type': 'application/json' }, body: body && JSON.stringify(body) });
+    assert.ok(response.ok, `${path}: ${response.status} ${await response.clone().text()}`);
+    return response.json().catch(() => null);
+  };
+}
+
+/** Every setting the page has, filled in for the simulator, for tests that save through the resolver. */
+export const fullSettings = (sim, overrides = {}) => ({
+  tenantId: sim.tenantId,
+  clientId: sim.clientId,
+  clientSecret: sim.clientSecret,
+  destination: { workspaceId: sim.assetsWorkspaceId, schemaId: overrides.schemaId ?? '1', importSourceId: sim.assetsImportSourceId },
+  datasets: { users: true },
+  schedule: { interval: 'hour', enabled: true, ...overrides.schedule },
+  deletion: { policy: 'retire', percent: 5, minimum: 500, ...overrides.deletion },
+});
