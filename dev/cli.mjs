@@ -28,6 +28,9 @@ Demo tenant credentials for the Connection section:
 
 Simulated JSM Assets: workspace ${sim.assetsWorkspaceId}, import source ${sim.assetsImportSourceId}
 
+Also: ${runtime.url}/?theme=dark (Jira's dark mode), ${runtime.url}/?accountId=someone-else (not a Jira admin),
+      ${runtime.url}/?page=entra-assets-import&importId=${sim.assetsImportSourceId}&workspaceId=${sim.assetsWorkspaceId} (Assets' "Configure app")
+
 Ctrl-C stops everything. Settings and KVS persist in .forge-local/data.
 `);
 

@@ -45,7 +45,9 @@ export async function startRun({ trigger, dryRun = false, fullResync = false }) 
     await kvs.delete(LEASE_KEY);
     return { started: false, reason: error.message };
   }
-  await kvs.set(ACTIVE_KEY, { runId, seq: 0, trigger, dryRun, status: 'running', checkpoint, progress: null, startedMs: Date.now() });
+  // The run writes where the settings pointed when it started, whatever is saved meanwhile.
+  const destination = { workspaceId: config.destination.workspaceId, importSourceId: config.destination.importSourceId };
+  await kvs.set(ACTIVE_KEY, { runId, seq: 0, trigger, dryRun, status: 'running', checkpoint, progress: null, startedMs: Date.now(), destination });
   await queue.push([{ body: { runId, seq: 0 } }]);
   return { started: true, runId };
 }
@@ -71,7 +73,7 @@ export async function runStep(event) {
   if (!active || active.runId !== runId || active.seq !== seq || active.status !== 'running') return;
 
   const settings = { ...(await loadConnection()), clientSecret: await loadSecret() };
-  const destination = await loadDestination();
+  const destination = active.destination ?? (await loadDestination());
   const remaining = getAppContext().invocationRemainingTimeInMillis();
   const budget = {
     deadlineMs: Date.now() + Math.max(0, remaining - SAFETY_MS),

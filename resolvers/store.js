@@ -2,6 +2,7 @@
 // ever read back inside the backend.
 import { createHash } from 'node:crypto';
 import { kvs } from '@forge/kvs';
+import { datasetOptions } from './core.js';
 
 const SETTINGS_KEY = 'settings:connection';
 const SECRET_KEY = 'secret:client';
@@ -71,7 +72,8 @@ export async function loadRunConfig() {
   if (!destination) return null;
   return {
     destination: { schemaId: '', ...destination },
-    datasets: { users: true },
+    // As before settings existed: every data set the core offers.
+    datasets: Object.fromEntries(datasetOptions().map(({ key }) => [key, true])),
     schedule: { interval: 'day', enabled: false },
     deletion: { policy: 'retire', percent: 5, minimum: 500 },
   };
