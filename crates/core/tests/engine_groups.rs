@@ -9,11 +9,8 @@ use std::collections::BTreeMap;
 use entra_sync_core::sync::{Budget, Checkpoint, Outcome, RunReport, StepStatus};
 use entra_sync_sim::Preset;
 use entra_sync_sim::tenant::{GroupKind, MemberRef, TENANT_DOMAIN, Tenant};
-use serde_json::Value;
 use support::World;
-
-/// Objects by identity, each as attribute name → value.
-type Rows = BTreeMap<String, BTreeMap<&'static str, Option<String>>>;
+use support::rows::*;
 
 const GROUP_ATTRIBUTES: [&str; 6] = [
     "Name",
@@ -31,10 +28,6 @@ const MEMBERSHIP_ATTRIBUTES: [&str; 6] = [
     "Member ID",
     "Status",
 ];
-
-fn some(text: &str) -> Option<String> {
-    Some(text.to_string())
-}
 
 fn expected_groups(tenant: &Tenant) -> Rows {
     tenant
@@ -89,66 +82,6 @@ fn expected_memberships(tenant: &Tenant) -> Rows {
         }
     }
     rows
-}
-
-fn text(value: Option<&Value>) -> Option<String> {
-    match value? {
-        Value::String(s) if s.is_empty() => None,
-        Value::String(s) => Some(s.clone()),
-        // References come back as the referenced object's external id (= its Entra id).
-        Value::Object(reference) => reference
-            .get("externalId")
-            .and_then(Value::as_str)
-            .map(str::to_string),
-        Value::Array(items) => items.first().and_then(|v| text(Some(v))),
-        other => Some(other.to_string()),
-    }
-}
-
-/// Live objects of a type in Assets, and the identities of those marked deleted.
-fn actual(
-    world: &World,
-    type_name: &str,
-    identity: &str,
-    names: &[&'static str],
-) -> (Rows, Vec<String>) {
-    let mut live = BTreeMap::new();
-    let mut deleted = Vec::new();
-    for object in world.server.state().assets().objects_of_type(type_name) {
-        let attributes = &object["attributes"];
-        let id = text(attributes.get(identity)).expect("every object has its identity");
-        if text(attributes.get("Status")).as_deref() == Some("Deleted in Entra") {
-            deleted.push(id);
-            continue;
-        }
-        let row = names
-            .iter()
-            .map(|name| (*name, text(attributes.get(*name))))
-            .collect();
-        assert!(
-            live.insert(id.clone(), row).is_none(),
-            "{id} is in Assets twice"
-        );
-    }
-    (live, deleted)
-}
-
-fn assert_rows_equal(what: &str, actual: &Rows, expected: &Rows) {
-    let missing: Vec<&String> = expected
-        .keys()
-        .filter(|k| !actual.contains_key(*k))
-        .collect();
-    let extra: Vec<&String> = actual
-        .keys()
-        .filter(|k| !expected.contains_key(*k))
-        .collect();
-    assert!(
-        missing.is_empty() && extra.is_empty(),
-        "{what}: missing from Assets {missing:?}, live in Assets but not in the tenant {extra:?}"
-    );
-    for (id, want) in expected {
-        assert_eq!(&actual[id], want, "{what} {id}");
-    }
 }
 
 /// Asserts equality and returns the deleted group and membership identities.

@@ -11,11 +11,8 @@ use entra_sync_core::model::licence_name;
 use entra_sync_core::sync::{Budget, Checkpoint, Outcome, RunReport, StepStatus};
 use entra_sync_sim::Preset;
 use entra_sync_sim::tenant::Tenant;
-use serde_json::Value;
 use support::World;
-
-/// Objects by identity, each as attribute name → value.
-type Rows = BTreeMap<String, BTreeMap<&'static str, Option<String>>>;
+use support::rows::*;
 
 fn expected_licences(tenant: &Tenant) -> Rows {
     tenant
@@ -68,47 +65,6 @@ fn expected_assignments(tenant: &Tenant) -> Rows {
     rows
 }
 
-fn text(value: Option<&Value>) -> Option<String> {
-    match value? {
-        Value::String(s) if s.is_empty() => None,
-        Value::String(s) => Some(s.clone()),
-        Value::Object(reference) => reference
-            .get("externalId")
-            .and_then(Value::as_str)
-            .map(str::to_string),
-        Value::Array(items) => items.first().and_then(|v| text(Some(v))),
-        other => Some(other.to_string()),
-    }
-}
-
-/// Assets' live objects of a type (by identity), and the identities of those marked deleted.
-fn actual(
-    world: &World,
-    type_name: &str,
-    identity: &str,
-    names: &[&'static str],
-) -> (Rows, Vec<String>) {
-    let mut live = BTreeMap::new();
-    let mut deleted = Vec::new();
-    for object in world.server.state().assets().objects_of_type(type_name) {
-        let attributes = &object["attributes"];
-        let id = text(attributes.get(identity)).expect("every object has its identity");
-        if text(attributes.get("Status")).as_deref() == Some("Deleted in Entra") {
-            deleted.push(id);
-            continue;
-        }
-        let row = names
-            .iter()
-            .map(|name| (*name, text(attributes.get(*name))))
-            .collect();
-        assert!(
-            live.insert(id.clone(), row).is_none(),
-            "{id} is in Assets twice"
-        );
-    }
-    (live, deleted)
-}
-
 const LICENCE: &[&str] = &[
     "Name",
     "Part Number",
@@ -128,21 +84,6 @@ fn actual_licences(world: &World) -> (Rows, Vec<String>) {
 
 fn actual_assignments(world: &World) -> (Rows, Vec<String>) {
     actual(world, "Licence Assignment", "Assignment ID", ASSIGNMENT)
-}
-
-fn assert_rows_equal(what: &str, actual: &Rows, expected: &Rows) {
-    for (id, want) in expected {
-        let got = actual
-            .get(id)
-            .unwrap_or_else(|| panic!("{what} {id} missing from Assets"));
-        assert_eq!(got, want, "{what} {id}");
-    }
-    for id in actual.keys() {
-        assert!(
-            expected.contains_key(id),
-            "{what} {id} is live in Assets but not in the tenant"
-        );
-    }
 }
 
 fn assert_assets_equal_tenant(world: &World) {

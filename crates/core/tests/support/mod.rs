@@ -3,6 +3,8 @@
 //! X-Forwarded-Host; Assets paths sent as the app).
 #![allow(dead_code)]
 
+pub mod rows;
+
 use std::cell::Cell;
 use std::rc::Rc;
 use std::time::Duration;
