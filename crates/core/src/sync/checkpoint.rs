@@ -66,6 +66,10 @@ pub struct DatasetRun {
     /// The deltaLink that ends this round; committed only after Assets is DONE.
     pub pending_delta_link: Option<String>,
     pub finished: bool,
+    /// First staged chunk of this data set: data sets are read one after another, so each one's
+    /// chunks are `first_chunk` up to the next data set's.
+    #[serde(default)]
+    pub first_chunk: u32,
     /// The admin's `$filter` for this data set, evaluated on every item read.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filter: Option<String>,
@@ -168,6 +172,7 @@ impl Checkpoint {
                     next_url: delta_link.clone(),
                     pending_delta_link: None,
                     finished: false,
+                    first_chunk: 0,
                     filter: filter.clone(),
                     counts: dataset
                         .object_types()
@@ -195,11 +200,47 @@ impl Checkpoint {
         }
     }
 
+    /// The staged chunks of data set `at` (valid once its reading has ended).
+    pub fn chunks_of(&self, at: usize) -> std::ops::Range<u32> {
+        let start = self.datasets.get(at).map_or(0, |d| d.first_chunk);
+        let end = self
+            .datasets
+            .get(at + 1)
+            .map_or(self.chunks, |d| d.first_chunk.max(start));
+        start..end.min(self.chunks).max(start)
+    }
+
     pub fn chunk_key(&self, n: u32) -> String {
         format!("run:{}:chunk:{n}", self.run_id)
     }
 
     pub fn retire_key(&self, n: u32) -> String {
         format!("run:{}:retire:{n}", self.run_id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_data_set_owns_the_chunks_staged_while_it_was_read() {
+        let mut cp = Checkpoint::new(
+            "run".into(),
+            "test".into(),
+            false,
+            0,
+            &[
+                (Dataset::Users, None, None),
+                (Dataset::Groups, None, None),
+                (Dataset::Devices, None, None),
+            ],
+        );
+        cp.chunks = 10;
+        cp.datasets[1].first_chunk = 4;
+        cp.datasets[2].first_chunk = 4;
+        assert_eq!(cp.chunks_of(0), 0..4);
+        assert_eq!(cp.chunks_of(1), 4..4, "a data set that staged nothing");
+        assert_eq!(cp.chunks_of(2), 4..10);
     }
 }

@@ -325,6 +325,7 @@ where
                         return Ok(StepStatus::Continue);
                     }
                     cp.phase = if dataset + 1 < cp.datasets.len() {
+                        cp.datasets[dataset + 1].first_chunk = cp.chunks;
                         Phase::Read {
                             dataset: dataset + 1,
                         }
@@ -709,7 +710,7 @@ where
         let key = object_type.key();
         let mut best: HashMap<String, String> = HashMap::new();
         let mut sightings = 0u64;
-        for n in 0..cp.chunks {
+        for n in cp.chunks_of(at) {
             let mut chunk = self.load_chunk(&cp.chunk_key(n)).await?;
             let Some(part) = chunk.types.remove(key) else {
                 continue;
@@ -737,7 +738,7 @@ where
             .map_or(identity, |a| a.locator);
         // The first staged record holding the best rank wins (a replayed page may repeat it).
         let mut kept: HashSet<String> = HashSet::new();
-        for n in 0..cp.chunks {
+        for n in cp.chunks_of(at) {
             let chunk_key = cp.chunk_key(n);
             let Some(mut value) = self.host.store.get(&chunk_key).await? else {
                 return Err(SyncError::Staged {
@@ -812,7 +813,14 @@ where
         object_type: ObjectType,
     ) -> Result<Staged, SyncError> {
         let mut staged = Staged::default();
-        for n in 0..cp.chunks {
+        let Some(at) = cp
+            .datasets
+            .iter()
+            .position(|d| d.dataset.object_types().contains(&object_type))
+        else {
+            return Ok(staged);
+        };
+        for n in cp.chunks_of(at) {
             let key = cp.chunk_key(n);
             let mut chunk = self.load_chunk(&key).await?;
             let Some(part) = chunk.types.remove(object_type.key()) else {
