@@ -46,7 +46,8 @@ pub struct AttributeSpec {
     pub label: bool,
 }
 
-const fn attr(
+/// An attribute spec with neither identity nor label; the data set files build on it.
+pub(crate) const fn attr(
     locator: &'static str,
     name: &'static str,
     description: &'static str,

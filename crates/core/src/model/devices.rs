@@ -15,7 +15,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::assets::{
-    AssetsObject, AttrKind, AttributeSpec, IDENTITY_NAME, LAST_SYNCED, ObjectType, Status,
+    AssetsObject, AttrKind, AttributeSpec, IDENTITY_NAME, LAST_SYNCED, ObjectType, Status, attr,
 };
 
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -98,22 +98,6 @@ pub struct ManagedDevice {
 
 impl ManagedDevice {
     pub const SELECT: &'static str = "id,deviceName,userId,azureADDeviceId,operatingSystem,osVersion,manufacturer,model,serialNumber,imei,wiFiMacAddress,complianceState,managementAgent,managedDeviceOwnerType,enrolledDateTime,lastSyncDateTime,isEncrypted";
-}
-
-const fn attr(
-    locator: &'static str,
-    name: &'static str,
-    description: &'static str,
-    kind: AttrKind,
-) -> AttributeSpec {
-    AttributeSpec {
-        locator,
-        name,
-        description,
-        kind,
-        identity: false,
-        label: false,
-    }
 }
 
 /// Name of the Entra Device attribute holding `deviceId`; Intune records reference devices by it.

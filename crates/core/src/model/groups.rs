@@ -8,7 +8,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::assets::{
-    AssetsObject, AttrKind, AttributeSpec, IDENTITY_NAME, LAST_SYNCED, ObjectType, Status,
+    AssetsObject, AttrKind, AttributeSpec, IDENTITY_NAME, LAST_SYNCED, ObjectType, Status, attr,
 };
 use super::records::DirectoryRef;
 
@@ -51,22 +51,6 @@ impl Group {
         } else {
             "Distribution"
         }
-    }
-}
-
-const fn attr(
-    locator: &'static str,
-    name: &'static str,
-    description: &'static str,
-    kind: AttrKind,
-) -> AttributeSpec {
-    AttributeSpec {
-        locator,
-        name,
-        description,
-        kind,
-        identity: false,
-        label: false,
     }
 }
 

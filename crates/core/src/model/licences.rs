@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::assets::{AssetsObject, AttrKind, AttributeSpec, LAST_SYNCED, ObjectType, Status};
+use super::assets::{AssetsObject, AttrKind, AttributeSpec, LAST_SYNCED, ObjectType, Status, attr};
 
 /// One entry of `/subscribedSkus` (subscribedSku resource), with what Entra Sync maps.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -98,22 +98,6 @@ pub fn assignment_id(user_id: &str, sku_id: &str) -> String {
         user_id.to_ascii_lowercase(),
         sku_id.to_ascii_lowercase()
     )
-}
-
-const fn attr(
-    locator: &'static str,
-    name: &'static str,
-    description: &'static str,
-    kind: AttrKind,
-) -> AttributeSpec {
-    AttributeSpec {
-        locator,
-        name,
-        description,
-        kind,
-        identity: false,
-        label: false,
-    }
 }
 
 const STATUS: AttributeSpec = attr(
