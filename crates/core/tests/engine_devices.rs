@@ -11,11 +11,8 @@ use entra_sync_core::model::usable_serial;
 use entra_sync_core::sync::{Budget, Outcome, RunReport, StepStatus};
 use entra_sync_sim::Preset;
 use entra_sync_sim::tenant::{ManagedDevice, Tenant};
-use serde_json::Value;
 use support::World;
-
-/// Objects by identity, each as attribute name → value.
-type Rows = BTreeMap<String, BTreeMap<&'static str, Option<String>>>;
+use support::rows::{Rows, actual, assert_rows_equal};
 
 const DEVICE_ATTRIBUTES: &[&str] = &[
     "Name",
@@ -137,67 +134,6 @@ fn expected_managed(tenant: &Tenant) -> (Rows, usize) {
         })
         .collect();
     (rows, skipped)
-}
-
-fn text(value: Option<&Value>) -> Option<String> {
-    match value? {
-        Value::String(s) if s.is_empty() => None,
-        Value::String(s) => Some(s.clone()),
-        Value::Object(reference) => reference
-            .get("externalId")
-            .and_then(Value::as_str)
-            .map(str::to_string),
-        Value::Array(items) => items.first().and_then(|v| text(Some(v))),
-        Value::Null => None,
-        other => Some(other.to_string()),
-    }
-}
-
-/// Live objects of a type keyed by their identity attribute, and the identities marked deleted.
-/// Panics when an identity is in Assets twice.
-fn actual(
-    world: &World,
-    type_name: &str,
-    identity: &str,
-    names: &[&'static str],
-) -> (Rows, Vec<String>) {
-    let mut live = BTreeMap::new();
-    let mut deleted = Vec::new();
-    for object in world.server.state().assets().objects_of_type(type_name) {
-        let attributes = &object["attributes"];
-        let id = text(attributes.get(identity)).expect("every object has its identity");
-        if text(attributes.get("Status")).as_deref() == Some("Deleted in Entra") {
-            deleted.push(id);
-            continue;
-        }
-        let row: BTreeMap<&'static str, Option<String>> = names
-            .iter()
-            .map(|name| (*name, text(attributes.get(*name))))
-            .collect();
-        assert!(
-            live.insert(id.clone(), row).is_none(),
-            "{id} is in Assets twice"
-        );
-    }
-    (live, deleted)
-}
-
-fn assert_rows_equal(what: &str, actual: &Rows, expected: &Rows) {
-    let missing: Vec<&String> = expected
-        .keys()
-        .filter(|k| !actual.contains_key(*k))
-        .collect();
-    let extra: Vec<&String> = actual
-        .keys()
-        .filter(|k| !expected.contains_key(*k))
-        .collect();
-    assert!(
-        missing.is_empty() && extra.is_empty(),
-        "{what}: missing {missing:?}, not in the tenant {extra:?}"
-    );
-    for (id, want) in expected {
-        assert_eq!(&actual[id], want, "{what} {id}");
-    }
 }
 
 /// Assets equals the tenant for both device types; returns the expected skip count.

@@ -16,6 +16,7 @@ pub fn some(text: &str) -> Option<String> {
 
 pub fn text(value: Option<&Value>) -> Option<String> {
     match value? {
+        Value::Null => None,
         Value::String(s) if s.is_empty() => None,
         Value::String(s) => Some(s.clone()),
         // References come back as the referenced object's external id (= its Entra id).
