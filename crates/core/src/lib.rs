@@ -4,6 +4,7 @@
 pub mod auth;
 pub mod check;
 pub mod clock;
+pub mod concurrency;
 pub mod config;
 pub mod graph;
 pub mod http;

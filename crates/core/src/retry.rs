@@ -60,16 +60,35 @@ impl RetryPolicy {
     }
 }
 
-/// What a series of requests cost: sent requests (retries included) and time spent waiting as told.
+/// What a series of requests to one service cost (sent requests, retries included, and time spent
+/// waiting as told), and until when that service asked us to hold off.
 #[derive(Debug, Default)]
 pub struct Meter {
     pub requests: Cell<u32>,
     pub throttled: Cell<u32>,
     pub waited_ms: Cell<u64>,
+    /// Clock time before which no request to this service is sent: a wait one request was told
+    /// applies to every request in flight beside it.
+    pub paused_until_ms: Cell<u64>,
+}
+
+impl Meter {
+    /// Waits out a pause another request was told to take.
+    async fn hold<C: Clock>(&self, clock: &C) {
+        loop {
+            let now = clock.now_ms();
+            let until = self.paused_until_ms.get();
+            if until <= now {
+                return;
+            }
+            clock.sleep(Duration::from_millis(until - now)).await;
+        }
+    }
 }
 
 /// Sends `request`, waiting and resending while the answer is transient, as `policy` says. Nothing
-/// is sent while a wait is pending.
+/// is sent to the service while a wait it asked for is pending, by this request or any other
+/// sharing `meter`.
 pub async fn send_with_retry<T: HttpTransport, C: Clock>(
     transport: &T,
     clock: &C,
@@ -79,6 +98,7 @@ pub async fn send_with_retry<T: HttpTransport, C: Clock>(
 ) -> Result<HttpResponse, TransportError> {
     let mut attempt = 1;
     loop {
+        meter.hold(clock).await;
         meter.requests.set(meter.requests.get() + 1);
         let response = transport.send(request.clone()).await?;
         match policy.decide(attempt, &response) {
@@ -88,7 +108,10 @@ pub async fn send_with_retry<T: HttpTransport, C: Clock>(
                 meter
                     .waited_ms
                     .set(meter.waited_ms.get() + wait.as_millis() as u64);
-                clock.sleep(wait).await;
+                let until = clock.now_ms() + wait.as_millis() as u64;
+                if until > meter.paused_until_ms.get() {
+                    meter.paused_until_ms.set(until);
+                }
                 attempt += 1;
             }
         }
@@ -104,6 +127,8 @@ pub fn parse_retry_after(value: &str) -> Option<Duration> {
 
 #[cfg(test)]
 mod tests {
+    use std::future::Future;
+
     use super::*;
 
     fn answer(status: u16, retry_after: Option<&str>) -> HttpResponse {
@@ -139,6 +164,102 @@ mod tests {
         assert_eq!(policy.decide(6, &answer(429, Some("1"))), Decision::GiveUp);
         assert_eq!(policy.decide(1, &answer(403, None)), Decision::Accept);
         assert_eq!(policy.decide(1, &answer(200, None)), Decision::Accept);
+    }
+
+    /// A clock on which sleepers wake in time order: when every request is waiting, time jumps to
+    /// the earliest wake-up, so concurrent requests see one shared timeline.
+    #[derive(Default)]
+    struct SharedTimeline {
+        now: Cell<u64>,
+        wakes: std::cell::RefCell<Vec<u64>>,
+    }
+
+    impl Clock for SharedTimeline {
+        fn now_ms(&self) -> u64 {
+            self.now.get()
+        }
+
+        fn sleep(&self, duration: Duration) -> impl Future<Output = ()> {
+            let wake = self.now.get() + duration.as_millis() as u64;
+            self.wakes.borrow_mut().push(wake);
+            std::future::poll_fn(move |_| {
+                if self.now.get() >= wake {
+                    std::task::Poll::Ready(())
+                } else {
+                    std::task::Poll::Pending
+                }
+            })
+        }
+    }
+
+    #[test]
+    fn a_wait_one_request_is_told_holds_every_request_beside_it() {
+        let clock = SharedTimeline::default();
+        let sent = std::cell::RefCell::new(Vec::new());
+        let transport = |request: HttpRequest| {
+            let at = clock.now_ms();
+            let first = !sent.borrow().iter().any(|(_, url)| *url == request.url);
+            sent.borrow_mut().push((at, request.url.clone()));
+            let wait = if request.url.ends_with("/a") {
+                "5"
+            } else {
+                "1"
+            };
+            async move {
+                Ok(if first {
+                    answer(429, Some(wait))
+                } else {
+                    answer(200, None)
+                })
+            }
+        };
+        let meter = Meter::default();
+        let policy = RetryPolicy::default();
+        let both = futures_util::future::join(
+            send_with_retry(
+                &transport,
+                &clock,
+                &policy,
+                &meter,
+                HttpRequest::get("https://x/a"),
+            ),
+            send_with_retry(
+                &transport,
+                &clock,
+                &policy,
+                &meter,
+                HttpRequest::get("https://x/b"),
+            ),
+        );
+        let mut both = std::pin::pin!(both);
+        let mut context = std::task::Context::from_waker(std::task::Waker::noop());
+        let (a, b) = loop {
+            if let std::task::Poll::Ready(done) = both.as_mut().poll(&mut context) {
+                break done;
+            }
+            let now = clock.now.get();
+            let next = clock
+                .wakes
+                .borrow()
+                .iter()
+                .copied()
+                .filter(|w| *w > now)
+                .min();
+            clock.now.set(next.expect("someone is waiting"));
+        };
+        assert_eq!(
+            (a.map(|r| r.status), b.map(|r| r.status)),
+            (Ok(200), Ok(200))
+        );
+        let sent = sent.borrow().clone();
+        // a went first and was told to wait 5 s: b holds too, and its own shorter wait (1 s) does
+        // not let it out earlier.
+        assert_eq!(sent[0], (0, "https://x/a".to_string()));
+        assert!(
+            sent[1..].iter().all(|(at, _)| *at >= 5_000),
+            "nothing goes out before 5 s: {sent:?}"
+        );
+        assert_eq!(meter.throttled.get(), 2);
     }
 
     #[test]

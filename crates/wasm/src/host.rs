@@ -49,9 +49,15 @@ impl KvStore for JsStore {
         if value.is_undefined() || value.is_null() {
             return Ok(None);
         }
-        bridge::from_js::<Value>(value, "a stored value")
+        // Through JSON text: staged chunks and index shards are up to 200 KB, and the engines'
+        // own JSON codecs move that far faster than converting value by value across the boundary.
+        let text = js_sys::JSON::stringify(&value)
+            .map_err(|e| failed(js_message(&e)))?
+            .as_string()
+            .ok_or_else(|| failed("the stored value has no JSON form".into()))?;
+        serde_json::from_str(&text)
             .map(Some)
-            .map_err(|e| failed(e.to_string()))
+            .map_err(|e| failed(format!("the stored value is not valid JSON: {e}")))
     }
 
     async fn set(&self, key: &str, value: Value) -> Result<(), StoreError> {
@@ -60,7 +66,8 @@ impl KvStore for JsStore {
             key: key.to_string(),
             message,
         };
-        let js = bridge::to_js(&value).map_err(|e| failed(e.to_string()))?;
+        let text = serde_json::to_string(&value).map_err(|e| failed(e.to_string()))?;
+        let js = js_sys::JSON::parse(&text).map_err(|e| failed(js_message(&e)))?;
         call(&self.0, "set", &[JsValue::from_str(key), js])
             .await
             .map(|_| ())

@@ -70,6 +70,9 @@ pub struct DatasetRun {
     /// chunks are `first_chunk` up to the next data set's.
     #[serde(default)]
     pub first_chunk: u32,
+    /// Of the run's `record_chunks`, those staged by this data set.
+    #[serde(default)]
+    pub record_chunks: u32,
     /// The admin's `$filter` for this data set, evaluated on every item read.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filter: Option<String>,
@@ -173,6 +176,7 @@ impl Checkpoint {
                     pending_delta_link: None,
                     finished: false,
                     first_chunk: 0,
+                    record_chunks: 0,
                     filter: filter.clone(),
                     counts: dataset
                         .object_types()

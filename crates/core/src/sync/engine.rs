@@ -5,6 +5,7 @@
 use std::collections::hash_map::Entry;
 use std::collections::{HashMap, HashSet};
 
+use futures_util::future::join_all;
 use serde_json::{Map, Value, json};
 
 use super::assets::{AssetsClient, AssetsError, Destination, ExecutionStatus, TypeCounters};
@@ -18,6 +19,7 @@ use super::report::{Outcome, Progress, RunError, RunReport};
 use super::store::{KvStore, MAX_VALUE_BYTES, StoreError};
 use crate::auth::{AccessToken, TokenError, request_token};
 use crate::clock::Clock;
+use crate::concurrency::Concurrency;
 use crate::graph::{GraphClient, GraphError};
 use crate::http::HttpTransport;
 use crate::model::{AssetsObject, Fingerprint, LAST_SYNCED, ObjectType, Status};
@@ -27,7 +29,10 @@ use crate::time::iso_utc;
 
 /// Time one Graph page or Assets call may take, for budget checks.
 const UNIT_MS: u64 = 10_000;
-const RETIRE_IDS_PER_CHUNK: usize = 4_000;
+/// Membership ids are 73 characters: 2,000 of them stay well under the KVS value limit.
+const RETIRE_IDS_PER_CHUNK: usize = 2_000;
+/// Staged chunks (about 100 KB each) from which plan and commit get a step of their own.
+const HEAVY_CHUNKS: u32 = 64;
 /// Ids looked up with one AQL query when retiring.
 const RETIRE_BATCH: usize = 50;
 /// First wait between execution status polls; doubles up to the maximum. Small imports finish in
@@ -189,6 +194,8 @@ struct Step<'a, 'h, G, A, S, C> {
     budget: Budget,
     graph_meter: Meter,
     assets_meter: Meter,
+    /// Retirements in flight at once.
+    assets_concurrency: Concurrency,
     token: Option<AccessToken>,
     counters: Vec<TypeCounters>,
     /// Units of work done in this step; the first is always allowed, so every step progresses.
@@ -218,6 +225,7 @@ where
         budget,
         graph_meter: Meter::default(),
         assets_meter: Meter::default(),
+        assets_concurrency: Concurrency::default(),
         token: None,
         counters: Vec::new(),
         units: 0,
@@ -287,6 +295,12 @@ where
                 .allows(self.now(), self.egress_used(), UNIT_MS, requests)
     }
 
+    /// Plan and commit go over every staged chunk and a whole index without a pause; on a large
+    /// tenant that takes a while, so they start at the beginning of a step, with all its budget.
+    fn needs_fresh_step(&self, cp: &Checkpoint) -> bool {
+        self.units > 0 && cp.chunks >= HEAVY_CHUNKS
+    }
+
     fn account(&self, checkpoint: &mut Checkpoint) {
         let tally = &mut checkpoint.tally;
         tally.graph_requests += u64::from(self.graph_meter.requests.take());
@@ -334,6 +348,9 @@ where
                     };
                 }
                 Phase::Plan => {
+                    if self.needs_fresh_step(cp) {
+                        return Ok(StepStatus::Continue);
+                    }
                     if let Some((retire, threshold)) = self.plan(cp).await? {
                         if !cp.confirmed && !cp.dry_run {
                             cp.phase = Phase::AwaitingConfirmation { retire, threshold };
@@ -387,6 +404,9 @@ where
                     cp.phase = Phase::Commit;
                 }
                 Phase::Commit => {
+                    if self.needs_fresh_step(cp) {
+                        return Ok(StepStatus::Continue);
+                    }
                     self.commit(cp).await?;
                     cp.phase = Phase::Done;
                 }
@@ -509,9 +529,6 @@ where
                                 .and_then(|i| i.entries.get(&object.id));
                             let counts = run.counts_of(object_type);
                             counts.read += 1;
-                            if context.full {
-                                buffer.of(object_type).seen.push(object.id.clone());
-                            }
                             if datasets::ranked(object_type) {
                                 // Another record may claim this object on a later page or step:
                                 // stage by rank, decide (and count) in `resolve_ranked`.
@@ -525,7 +542,15 @@ where
                                 continue;
                             }
                             match known {
-                                Some(old) if *old == entry && !cp.rewrite => counts.unchanged += 1,
+                                // A full round must list what it saw so the rest counts as gone;
+                                // staged index entries list themselves, so only unchanged ids are
+                                // noted here (ranked ids are in the chunk's ranks).
+                                Some(old) if *old == entry && !cp.rewrite => {
+                                    counts.unchanged += 1;
+                                    if context.full {
+                                        buffer.of(object_type).seen.push(object.id);
+                                    }
+                                }
                                 // Only the carry changed (a user's licences): nothing to write to
                                 // Assets, but the index must learn the new carry.
                                 Some(old)
@@ -589,6 +614,9 @@ where
         cp.chunks += 1;
         if has_records {
             cp.record_chunks += 1;
+            if let Some(run) = cp.datasets.iter_mut().find(|d| d.dataset == buffer.dataset) {
+                run.record_chunks += 1;
+            }
         }
         Ok(())
     }
@@ -611,39 +639,44 @@ where
 
     /// Works out what is gone and stages the retire lists. Returns the largest retire count and its
     /// threshold when the mass-deletion guard must stop the run.
+    ///
+    /// Memory: the committed index of one object type and one staged chunk at a time. Every id the
+    /// run touched (staged, or seen unchanged in a full round) is struck from the loaded index;
+    /// what remains is what a full round did not see, and what a delta round's removals still hit.
     async fn plan(&mut self, cp: &mut Checkpoint) -> Result<Option<(u64, u64)>, SyncError> {
         let mut trip: Option<(u64, u64)> = None;
-        let mut resolved = false;
         cp.retire_chunks = 0;
         for at in 0..cp.datasets.len() {
             let dataset = cp.datasets[at].dataset;
             for object_type in dataset.object_types() {
-                let index = Index::load(self.host.store, object_type.key()).await?;
+                let mut index = Index::load(self.host.store, object_type.key()).await?;
+                let committed = index.entries.len() as u64;
                 if datasets::ranked(*object_type) {
-                    self.resolve_ranked(cp, at, *object_type, &index).await?;
-                    resolved = true;
+                    let records = self.resolve_ranked(cp, at, *object_type, &index).await?;
+                    let run = &mut cp.datasets[at];
+                    cp.record_chunks =
+                        cp.record_chunks - run.record_chunks.min(cp.record_chunks) + records;
+                    run.record_chunks = records;
                 }
-                let staged = self.staged_of(cp, *object_type).await?;
-                let mut gone: Vec<String> = staged
-                    .removed
+                let mut removed = Vec::new();
+                for n in cp.chunks_of(at) {
+                    let mut chunk = self.load_chunk(&cp.chunk_key(n)).await?;
+                    let Some(part) = chunk.types.remove(object_type.key()) else {
+                        continue;
+                    };
+                    for id in part.index.keys().chain(&part.seen).chain(part.ranks.keys()) {
+                        index.entries.remove(id);
+                    }
+                    removed.extend(part.removed);
+                }
+                let mut gone: Vec<String> = removed
                     .into_iter()
-                    .filter(|id| {
-                        index.entries.contains_key(id)
-                            && !staged.seen.contains(id)
-                            && !staged.updates.contains_key(id)
-                    })
+                    .filter(|id| index.entries.remove(id).is_some())
                     .collect();
                 if cp.datasets[at].full {
-                    gone.extend(
-                        index
-                            .entries
-                            .keys()
-                            .filter(|id| !staged.seen.contains(*id))
-                            .cloned(),
-                    );
+                    gone.extend(index.entries.into_keys());
                 }
-                gone.sort();
-                gone.dedup();
+                gone.sort_unstable();
                 cp.datasets[at].counts_of(*object_type).retired = gone.len() as u64;
                 for id in gone
                     .iter()
@@ -653,7 +686,7 @@ where
                         .retired
                         .push(format!("{}: {id}", object_type.name()));
                 }
-                let threshold = cp.guard.threshold(index.entries.len() as u64);
+                let threshold = cp.guard.threshold(committed);
                 if gone.len() as u64 > threshold && trip.is_none_or(|(n, _)| gone.len() as u64 > n)
                 {
                     trip = Some((gone.len() as u64, threshold));
@@ -667,18 +700,6 @@ where
                     cp.retire_chunks += 1;
                 }
             }
-        }
-        if resolved {
-            // Resolving may have emptied chunks: count again, so a run whose only staged records
-            // lost writes nothing.
-            let mut record_chunks = 0;
-            for n in 0..cp.chunks {
-                let chunk = self.load_chunk(&cp.chunk_key(n)).await?;
-                if chunk.types.values().any(|part| !part.records.is_empty()) {
-                    record_chunks += 1;
-                }
-            }
-            cp.record_chunks = record_chunks;
         }
         if cp.dry_run {
             self.cleanup(cp).await;
@@ -706,7 +727,7 @@ where
         at: usize,
         object_type: ObjectType,
         index: &Index,
-    ) -> Result<(), SyncError> {
+    ) -> Result<u32, SyncError> {
         let key = object_type.key();
         let mut best: HashMap<String, String> = HashMap::new();
         let mut sightings = 0u64;
@@ -738,6 +759,7 @@ where
             .map_or(identity, |a| a.locator);
         // The first staged record holding the best rank wins (a replayed page may repeat it).
         let mut kept: HashSet<String> = HashSet::new();
+        let mut with_records = 0;
         for n in cp.chunks_of(at) {
             let chunk_key = cp.chunk_key(n);
             let Some(mut value) = self.host.store.get(&chunk_key).await? else {
@@ -784,6 +806,9 @@ where
                 }
                 wins
             });
+            if !records.is_empty() {
+                with_records += 1;
+            }
             if dropped.is_empty() {
                 continue;
             }
@@ -803,40 +828,7 @@ where
         counts.updated = known;
         counts.unchanged = (best.len() - kept.len()) as u64;
         counts.skipped = sightings.saturating_sub(best.len() as u64);
-        Ok(())
-    }
-
-    /// Everything staged for one object type across the run's chunks.
-    async fn staged_of(
-        &self,
-        cp: &Checkpoint,
-        object_type: ObjectType,
-    ) -> Result<Staged, SyncError> {
-        let mut staged = Staged::default();
-        let Some(at) = cp
-            .datasets
-            .iter()
-            .position(|d| d.dataset.object_types().contains(&object_type))
-        else {
-            return Ok(staged);
-        };
-        for n in cp.chunks_of(at) {
-            let key = cp.chunk_key(n);
-            let mut chunk = self.load_chunk(&key).await?;
-            let Some(part) = chunk.types.remove(object_type.key()) else {
-                continue;
-            };
-            staged.seen.extend(part.seen);
-            staged.removed.extend(part.removed);
-            for (id, entry) in part.index {
-                let entry = IndexEntry::decode_stored(&entry).ok_or_else(|| SyncError::Staged {
-                    key: key.clone(),
-                    detail: format!("index entry of {id}"),
-                })?;
-                staged.updates.insert(id, entry);
-            }
-        }
-        Ok(staged)
+        Ok(with_records)
     }
 
     async fn submit(&mut self, cp: &mut Checkpoint, from: u32) -> Result<bool, SyncError> {
@@ -947,21 +939,7 @@ where
     ) -> Result<bool, SyncError> {
         let mut targets: HashMap<ObjectType, Option<(String, String)>> = HashMap::new();
         for n in from_chunk..cp.retire_chunks {
-            let key = cp.retire_key(n);
-            let value = self
-                .host
-                .store
-                .get(&key)
-                .await?
-                .ok_or_else(|| SyncError::Staged {
-                    key: key.clone(),
-                    detail: "missing".into(),
-                })?;
-            let list: RetireList =
-                serde_json::from_value(value).map_err(|e| SyncError::Staged {
-                    key: key.clone(),
-                    detail: e.to_string(),
-                })?;
+            let list = self.load_retire_list(cp, n).await?;
             let object_type = list.object_type;
             let start = if n == from_chunk {
                 from_offset as usize
@@ -988,9 +966,8 @@ where
                     continue;
                 };
                 if cp.guard.policy == crate::config::DeletionPolicy::Delete {
-                    for (_, object_id, _) in &found {
-                        client.delete_object(object_id).await?;
-                    }
+                    self.in_rounds(&found, |object_id| client.delete_object(object_id))
+                        .await?;
                     continue;
                 }
                 if let Entry::Vacant(slot) = targets.entry(object_type) {
@@ -999,11 +976,15 @@ where
                 }
                 match targets.get(&object_type).and_then(Option::as_ref) {
                     Some((type_id, attribute)) => {
-                        for (_, object_id, _) in &found {
-                            client
-                                .set_attribute(object_id, type_id, attribute, Status::Deleted.label())
-                                .await?;
-                        }
+                        self.in_rounds(&found, |object_id| {
+                            client.set_attribute(
+                                object_id,
+                                type_id,
+                                attribute,
+                                Status::Deleted.label(),
+                            )
+                        })
+                        .await?;
                     }
                     None => cp.warn(format!(
                         "\"{}\" has no Status attribute in Assets; objects gone from Entra were left as they are.",
@@ -1015,21 +996,61 @@ where
         Ok(true)
     }
 
+    /// The new index of each object type is the committed one without what the plan found gone
+    /// (its retire lists) and with every staged entry; one index and one chunk in memory at a time.
+    /// One Assets call per found object, as many at once as [`Concurrency`] allows; it learns from
+    /// each round whether Assets throttled it.
+    async fn in_rounds<'f, F, Fut>(
+        &self,
+        found: &'f [(String, String, String)],
+        call: F,
+    ) -> Result<(), SyncError>
+    where
+        F: Fn(&'f str) -> Fut,
+        Fut: std::future::Future<Output = Result<(), AssetsError>>,
+    {
+        let mut rest = found;
+        while !rest.is_empty() {
+            let (round, later) = rest.split_at(self.assets_concurrency.current().min(rest.len()));
+            let throttled = self.assets_meter.throttled.get();
+            let results = join_all(round.iter().map(|(_, object_id, _)| call(object_id))).await;
+            self.assets_concurrency
+                .record(self.assets_meter.throttled.get() > throttled);
+            results.into_iter().collect::<Result<(), _>>()?;
+            rest = later;
+        }
+        Ok(())
+    }
+
     async fn commit(&mut self, cp: &mut Checkpoint) -> Result<(), SyncError> {
         for at in 0..cp.datasets.len() {
             let run: DatasetRun = cp.datasets[at].clone();
             for object_type in run.dataset.object_types() {
                 let mut index = Index::load(self.host.store, object_type.key()).await?;
-                let staged = self.staged_of(cp, *object_type).await?;
-                if run.full {
-                    index.entries.retain(|id, _| staged.seen.contains(id));
-                }
-                for id in staged.removed {
-                    if !staged.updates.contains_key(&id) {
-                        index.entries.remove(&id);
+                for n in 0..cp.retire_chunks {
+                    let list = self.load_retire_list(cp, n).await?;
+                    if list.object_type == *object_type {
+                        for id in &list.ids {
+                            index.entries.remove(id);
+                        }
                     }
                 }
-                index.entries.extend(staged.updates);
+                for n in cp.chunks_of(at) {
+                    let key = cp.chunk_key(n);
+                    let mut chunk = self.load_chunk(&key).await?;
+                    let Some(part) = chunk.types.remove(object_type.key()) else {
+                        continue;
+                    };
+                    index.entries.reserve(part.index.len());
+                    for (id, entry) in part.index {
+                        let entry =
+                            IndexEntry::decode_stored(&entry).ok_or_else(|| SyncError::Staged {
+                                key: key.clone(),
+                                detail: format!("index entry of {id}"),
+                            })?;
+                        index.entries.insert(id, entry);
+                    }
+                }
                 index.save(self.host.store, object_type.key()).await?;
             }
             if let Some(link) = run.pending_delta_link {
@@ -1047,6 +1068,23 @@ where
         Ok(())
     }
 
+    async fn load_retire_list(&self, cp: &Checkpoint, n: u32) -> Result<RetireList, SyncError> {
+        let key = cp.retire_key(n);
+        let value = self
+            .host
+            .store
+            .get(&key)
+            .await?
+            .ok_or_else(|| SyncError::Staged {
+                key: key.clone(),
+                detail: "missing".into(),
+            })?;
+        serde_json::from_value(value).map_err(|e| SyncError::Staged {
+            key,
+            detail: e.to_string(),
+        })
+    }
+
     /// Removes the run's staged data. Best effort: leftovers are overwritten by the next run's
     /// keys or ignored, never read as committed state.
     async fn cleanup(&self, cp: &mut Checkpoint) {
@@ -1060,6 +1098,9 @@ where
             cp.chunks = 0;
             cp.record_chunks = 0;
             cp.retire_chunks = 0;
+            for run in &mut cp.datasets {
+                run.record_chunks = 0;
+            }
         }
         if cp.dry_run {
             cp.phase = Phase::Done;
@@ -1155,14 +1196,6 @@ struct StagedPart {
 struct StagedChunk {
     #[serde(default)]
     types: HashMap<String, StagedPart>,
-}
-
-/// One object type's staged data over the whole run.
-#[derive(Default)]
-struct Staged {
-    seen: HashSet<String>,
-    removed: Vec<String>,
-    updates: HashMap<String, IndexEntry>,
 }
 
 #[derive(Default)]

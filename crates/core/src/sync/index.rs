@@ -35,6 +35,11 @@ impl IndexEntry {
         }
     }
 
+    /// Length of [`IndexEntry::encode`]'s text, without building it.
+    fn encoded_len(&self) -> usize {
+        16 + self.carry.as_ref().map_or(0, |carry| carry.len() + 1)
+    }
+
     fn decode(text: &str) -> Option<Self> {
         let (fp, carry) = match text.split_once(' ') {
             Some((fp, carry)) => (fp, Some(carry.to_string())),
@@ -109,21 +114,34 @@ impl Index {
     }
 
     /// Writes every shard. Idempotent: a redone commit writes the same values again.
+    ///
+    /// Shards are built one at a time from a list of references, so saving needs little memory
+    /// beyond the index itself (a million memberships would otherwise be copied whole).
     pub async fn save(&self, store: &impl KvStore, dataset: &str) -> Result<(), IndexError> {
         let previous = shard_count(store, dataset).await?.unwrap_or(0);
         let mut shards = previous.max(INITIAL_SHARDS);
-        let encoded = loop {
-            let encoded = self.encode(shards);
-            if encoded
-                .iter()
-                .all(|s| s.to_string().len() <= MAX_VALUE_BYTES)
-            {
-                break encoded;
+        let groups = loop {
+            let mut groups: Vec<Vec<(&String, &IndexEntry)>> = vec![Vec::new(); shards as usize];
+            let mut bytes = vec![2usize; shards as usize];
+            for (id, entry) in &self.entries {
+                let shard = shard_of(id, shards) as usize;
+                // "id":"fingerprint carry", with room for escapes.
+                bytes[shard] += id.len() + entry.encoded_len() + 8;
+                groups[shard].push((id, entry));
+            }
+            if bytes.iter().all(|&b| b <= MAX_VALUE_BYTES) {
+                break groups;
             }
             shards *= 2;
         };
-        for (shard, value) in encoded.into_iter().enumerate() {
-            store.set(&shard_key(dataset, shard as u32), value).await?;
+        for (shard, group) in groups.into_iter().enumerate() {
+            let map: Map<String, Value> = group
+                .into_iter()
+                .map(|(id, entry)| (id.clone(), Value::String(entry.encode())))
+                .collect();
+            store
+                .set(&shard_key(dataset, shard as u32), Value::Object(map))
+                .await?;
         }
         for stale in shards..previous {
             store.delete(&shard_key(dataset, stale)).await?;
@@ -132,14 +150,6 @@ impl Index {
             .set(&meta_key(dataset), serde_json::json!({ "shards": shards }))
             .await?;
         Ok(())
-    }
-
-    fn encode(&self, shards: u32) -> Vec<Value> {
-        let mut maps = vec![Map::new(); shards as usize];
-        for (id, entry) in &self.entries {
-            maps[shard_of(id, shards) as usize].insert(id.clone(), Value::String(entry.encode()));
-        }
-        maps.into_iter().map(Value::Object).collect()
     }
 }
 
