@@ -29,6 +29,17 @@ impl Default for RetryPolicy {
     }
 }
 
+impl RetryPolicy {
+    /// JSM Assets counts requests per minute and may answer 429 without `Retry-After`
+    /// (JSDCLOUD-11605): back off long enough (1 + 2 + … + 60 s) to outlast a whole window.
+    pub fn assets() -> Self {
+        Self {
+            max_attempts: 8,
+            ..Self::default()
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum Decision {
     /// The answer is final (success or a permanent error).
@@ -260,6 +271,18 @@ mod tests {
             "nothing goes out before 5 s: {sent:?}"
         );
         assert_eq!(meter.throttled.get(), 2);
+    }
+
+    #[test]
+    fn the_assets_policy_outlasts_a_minute_long_window_without_retry_after() {
+        let policy = RetryPolicy::assets();
+        let mut waited = Duration::ZERO;
+        let mut attempt = 1;
+        while let Decision::RetryAfter(wait) = policy.decide(attempt, &answer(429, None)) {
+            waited += wait;
+            attempt += 1;
+        }
+        assert!(waited >= Duration::from_secs(60), "{waited:?}");
     }
 
     #[test]

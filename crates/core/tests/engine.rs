@@ -389,3 +389,60 @@ fn a_filter_keeps_only_matching_users_and_changing_it_rereads_everything() {
     .expect_err("officeLocation is not read");
     assert!(error.to_string().contains("does not read"), "{error}");
 }
+
+#[test]
+fn retirements_under_assets_throttling_complete_and_hold_while_told_to_wait() {
+    use entra_sync_sim::assets::RateLimit;
+    let world = World::new(Preset::Demo, 42);
+    let (report, _) = finished(&world, world.begin(false, false), World::big_budget);
+    assert_eq!(report.outcome, Outcome::Succeeded, "{report:?}");
+    let churn = world.server.state().churn(20.0, 11);
+    assert!(
+        !churn.users.removed.is_empty(),
+        "churn removes users to retire"
+    );
+    for send_retry_after in [true, false] {
+        world
+            .server
+            .state()
+            .assets()
+            .set_rate_limit(Some(RateLimit {
+                per_minute: 20,
+                send_retry_after,
+            }));
+        let (report, _) = finished(&world, world.begin(false, false), World::big_budget);
+        assert_eq!(report.outcome, Outcome::Succeeded, "{report:?}");
+        world.server.state().assets().set_rate_limit(None);
+        assert_assets_equal_tenant(&world);
+        if send_retry_after {
+            assert!(
+                report.tally.throttled > 0,
+                "20 Assets calls a minute must bite"
+            );
+            let (_, deleted) = actual_users(&world);
+            for (id, _) in &churn.users.removed {
+                assert!(deleted.contains(&id.to_string()), "{id} is retired");
+            }
+        }
+        let assets: Vec<_> = world
+            .net
+            .sent
+            .borrow()
+            .iter()
+            .filter(|s| !s.url.starts_with("https://graph.microsoft.com"))
+            .filter(|s| !s.url.starts_with("https://login.microsoftonline.com"))
+            .cloned()
+            .collect();
+        for pair in assets.windows(2) {
+            if let (429, Some(wait)) = (pair[0].status, pair[0].retry_after_ms) {
+                assert!(
+                    pair[1].at_ms >= pair[0].at_ms + wait,
+                    "sent to Assets {} ms after a 429 that asked for {wait} ms",
+                    pair[1].at_ms - pair[0].at_ms
+                );
+            }
+        }
+        world.net.sent.borrow_mut().clear();
+        world.server.state().churn(5.0, 13);
+    }
+}

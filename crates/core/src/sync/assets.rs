@@ -99,7 +99,7 @@ impl<'a, T: HttpTransport, C: Clock> AssetsClient<'a, T, C> {
         Self {
             transport,
             clock,
-            policy: RetryPolicy::default(),
+            policy: RetryPolicy::assets(),
             meter,
             destination,
         }

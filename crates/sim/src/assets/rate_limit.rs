@@ -2,8 +2,6 @@
 //! per minute, and JSDCLOUD-11605 reports them *without* `Retry-After`; clients must cope with both,
 //! so whether the header is sent is part of the configuration.
 
-use std::time::{Duration, Instant};
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RateLimit {
     /// Requests allowed per window; the next ones get 429 until the window ends.
@@ -15,7 +13,9 @@ pub struct RateLimit {
 #[derive(Debug, Default)]
 pub(crate) struct RateLimiter {
     limit: Option<RateLimit>,
-    window_start: Option<Instant>,
+    /// Sim clock milliseconds: the window moves with the sim's clock, so tests that advance it see
+    /// the budget come back.
+    window_start: Option<u64>,
     used: u32,
 }
 
@@ -27,7 +27,7 @@ pub enum Admission {
     Limited(Option<u64>),
 }
 
-const WINDOW: Duration = Duration::from_secs(60);
+const WINDOW_MS: u64 = 60_000;
 
 impl RateLimiter {
     pub fn configure(&mut self, limit: Option<RateLimit>) {
@@ -36,26 +36,29 @@ impl RateLimiter {
         self.used = 0;
     }
 
-    pub fn admit(&mut self, now: Instant) -> Admission {
+    pub fn admit(&mut self, now_ms: u64) -> Admission {
         let Some(limit) = self.limit else {
             return Admission::Allowed;
         };
         let start = match self.window_start {
-            Some(start) if now.duration_since(start) < WINDOW => start,
+            Some(start) if now_ms.saturating_sub(start) < WINDOW_MS && now_ms >= start => start,
             _ => {
                 self.used = 0;
-                self.window_start = Some(now);
-                now
+                self.window_start = Some(now_ms);
+                now_ms
             }
         };
         if self.used < limit.per_minute {
             self.used += 1;
             return Admission::Allowed;
         }
-        let left = WINDOW.saturating_sub(now.duration_since(start));
+        let left_ms = WINDOW_MS - (now_ms - start);
         // Rounded up: a client waiting exactly this long must find the new window open.
-        let secs = left.as_secs() + u64::from(left.subsec_nanos() > 0);
-        Admission::Limited(limit.send_retry_after.then_some(secs.max(1)))
+        Admission::Limited(
+            limit
+                .send_retry_after
+                .then_some(left_ms.div_ceil(1000).max(1)),
+        )
     }
 }
 
@@ -66,7 +69,7 @@ mod tests {
     #[test]
     fn budget_resets_with_the_window() {
         let mut limiter = RateLimiter::default();
-        let t0 = Instant::now();
+        let t0 = 1_000_000;
         assert_eq!(limiter.admit(t0), Admission::Allowed);
         limiter.configure(Some(RateLimit {
             per_minute: 1,
@@ -74,6 +77,6 @@ mod tests {
         }));
         assert_eq!(limiter.admit(t0), Admission::Allowed);
         assert_eq!(limiter.admit(t0), Admission::Limited(Some(60)));
-        assert_eq!(limiter.admit(t0 + WINDOW), Admission::Allowed);
+        assert_eq!(limiter.admit(t0 + WINDOW_MS), Admission::Allowed);
     }
 }

@@ -2,8 +2,6 @@
 //! `x-forge-provider` (and `x-forge-account-id` for `asUser`); token mode sends a container token as
 //! `Authorization: Bearer`. Every route takes a [`Caller`], so the rate limit is applied here too.
 
-use std::time::Instant;
-
 use axum::extract::FromRequestParts;
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
@@ -42,7 +40,7 @@ impl FromRequestParts<SimState> for Caller {
 
     async fn from_request_parts(parts: &mut Parts, state: &SimState) -> Result<Self, AssetsError> {
         let mut store = state.assets().lock();
-        if let Admission::Limited(retry_after) = store.rate.admit(Instant::now()) {
+        if let Admission::Limited(retry_after) = store.rate.admit(state.clock().now_millis()) {
             return Err(AssetsError::RateLimited(retry_after));
         }
         let header = |name: &str| {
