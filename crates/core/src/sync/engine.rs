@@ -13,7 +13,7 @@ use super::budget::Budget;
 use super::checkpoint::{Checkpoint, DatasetRun, Phase, SAMPLE_SIZE};
 use super::datasets::{self, Dataset, Item, ItemError, ParseContext};
 use super::filter::Filter;
-use super::index::{Index, IndexEntry, IndexError};
+use super::index::{Index, IndexEntry, IndexError, shard_of};
 use super::mapping_doc::mapping_document;
 use super::report::{Outcome, Progress, RunError, RunReport};
 use super::store::{KvStore, MAX_VALUE_BYTES, StoreError};
@@ -1027,10 +1027,18 @@ where
             let run: DatasetRun = cp.datasets[at].clone();
             for object_type in run.dataset.object_types() {
                 let mut index = Index::load(self.host.store, object_type.key()).await?;
+                let shards = Index::shards(self.host.store, object_type.key()).await?;
+                let mut changed = HashSet::new();
+                let mut touch = |id: &str| {
+                    if shards > 0 {
+                        changed.insert(shard_of(id, shards));
+                    }
+                };
                 for n in 0..cp.retire_chunks {
                     let list = self.load_retire_list(cp, n).await?;
                     if list.object_type == *object_type {
                         for id in &list.ids {
+                            touch(id);
                             index.entries.remove(id);
                         }
                     }
@@ -1048,10 +1056,13 @@ where
                                 key: key.clone(),
                                 detail: format!("index entry of {id}"),
                             })?;
+                        touch(&id);
                         index.entries.insert(id, entry);
                     }
                 }
-                index.save(self.host.store, object_type.key()).await?;
+                index
+                    .save_changed(self.host.store, object_type.key(), Some(&changed))
+                    .await?;
             }
             if let Some(link) = run.pending_delta_link {
                 self.host

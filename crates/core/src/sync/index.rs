@@ -2,7 +2,7 @@
 //! which Graph's delta repeats only when it changes). Kept in KVS as hash shards, each well under
 //! Forge's value limit; the shard count doubles when a shard would grow past it.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use serde_json::{Map, Value};
 
@@ -70,7 +70,8 @@ fn shard_key(dataset: &str, shard: u32) -> String {
     format!("index:{dataset}:{shard}")
 }
 
-fn shard_of(id: &str, shards: u32) -> u32 {
+/// The shard an id lands in while the index keeps `shards` shards.
+pub fn shard_of(id: &str, shards: u32) -> u32 {
     (xxhash_rust::xxh3::xxh3_64(id.as_bytes()) % u64::from(shards)) as u32
 }
 
@@ -108,6 +109,11 @@ impl Index {
         Ok(Index { entries })
     }
 
+    /// How many shards the committed index of this name has (0 when there is none).
+    pub async fn shards(store: &impl KvStore, dataset: &str) -> Result<u32, IndexError> {
+        Ok(shard_count(store, dataset).await?.unwrap_or(0))
+    }
+
     /// Whether an index of this name was ever committed (even an empty one).
     pub async fn exists(store: &impl KvStore, dataset: &str) -> Result<bool, IndexError> {
         Ok(shard_count(store, dataset).await?.is_some())
@@ -118,6 +124,18 @@ impl Index {
     /// Shards are built one at a time from a list of references, so saving needs little memory
     /// beyond the index itself (a million memberships would otherwise be copied whole).
     pub async fn save(&self, store: &impl KvStore, dataset: &str) -> Result<(), IndexError> {
+        self.save_changed(store, dataset, None).await
+    }
+
+    /// Like [`Index::save`], but when the shard count stays the same only the shards holding one
+    /// of `changed` (ids inserted, updated or removed since loading) are written: an incremental
+    /// run touches a handful of a million-entry index's hundreds of shards.
+    pub async fn save_changed(
+        &self,
+        store: &impl KvStore,
+        dataset: &str,
+        changed: Option<&HashSet<u32>>,
+    ) -> Result<(), IndexError> {
         let previous = shard_count(store, dataset).await?.unwrap_or(0);
         let mut shards = previous.max(INITIAL_SHARDS);
         let groups = loop {
@@ -134,7 +152,11 @@ impl Index {
             }
             shards *= 2;
         };
+        let only = changed.filter(|_| shards == previous);
         for (shard, group) in groups.into_iter().enumerate() {
+            if only.is_some_and(|changed| !changed.contains(&(shard as u32))) {
+                continue;
+            }
             let map: Map<String, Value> = group
                 .into_iter()
                 .map(|(id, entry)| (id.clone(), Value::String(entry.encode())))
@@ -205,6 +227,38 @@ mod tests {
         );
         let loaded = pollster::block_on(Index::load(&store, "users")).expect("loaded");
         assert_eq!(loaded, index);
+    }
+
+    #[test]
+    fn saving_changes_writes_only_the_shards_they_touch() {
+        let store = MemoryStore::default();
+        let mut index = Index::default();
+        for n in 0..1_000u64 {
+            index.entries.insert(format!("id-{n}"), entry(n, None));
+        }
+        pollster::block_on(index.save(&store, "devices")).expect("saved");
+        let shards = INITIAL_SHARDS;
+        let changed_id = "id-7";
+        let dirty = shard_of(changed_id, shards);
+        let untouched = (dirty + 1) % shards;
+        let marker = serde_json::json!({"marker": "0000000000000001"});
+        store
+            .values
+            .borrow_mut()
+            .insert(shard_key("devices", untouched), marker.clone());
+        index.entries.insert(changed_id.into(), entry(99, None));
+        let changed = HashSet::from([dirty]);
+        pollster::block_on(index.save_changed(&store, "devices", Some(&changed))).expect("saved");
+        let values = store.values.borrow();
+        assert_eq!(
+            values[&shard_key("devices", untouched)],
+            marker,
+            "not rewritten"
+        );
+        assert_eq!(
+            values[&shard_key("devices", dirty)][changed_id],
+            entry(99, None).encode()
+        );
     }
 
     #[test]
