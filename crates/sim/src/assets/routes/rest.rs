@@ -166,13 +166,7 @@ fn matching(store: &Store, body: &Bytes) -> Result<Vec<u64>, AssetsError> {
         .get("qlQuery")
         .and_then(Value::as_str)
         .ok_or_else(|| AssetsError::BadRequest("\"qlQuery\" is required".into()))?;
-    let query = aql::parse(text)?;
-    Ok(store
-        .objects
-        .values()
-        .filter(|o| query.matches(store, o))
-        .map(|o| o.id)
-        .collect())
+    Ok(aql::parse(text)?.select(store))
 }
 
 /// `POST object/aql`: objects in id order; `isLast` is a boolean here (SPEC's example has a string).
