@@ -248,20 +248,22 @@ impl Query {
     fn named_types(&self, store: &Store) -> Option<HashSet<u64>> {
         match self {
             Query::And(a, b) => a.named_types(store).or_else(|| b.named_types(store)),
-            Query::Term { field, op, values } if matches!(op, Op::Eq | Op::In) => {
-                match field.to_ascii_lowercase().as_str() {
-                    "objecttype" => Some(
-                        store
-                            .types
-                            .values()
-                            .filter(|t| values.iter().any(|v| t.name.eq_ignore_ascii_case(v)))
-                            .map(|t| t.id)
-                            .collect(),
-                    ),
-                    "objecttypeid" => Some(values.iter().filter_map(|v| v.parse().ok()).collect()),
-                    _ => None,
-                }
-            }
+            Query::Term {
+                field,
+                op: Op::Eq | Op::In,
+                values,
+            } => match field.to_ascii_lowercase().as_str() {
+                "objecttype" => Some(
+                    store
+                        .types
+                        .values()
+                        .filter(|t| values.iter().any(|v| t.name.eq_ignore_ascii_case(v)))
+                        .map(|t| t.id)
+                        .collect(),
+                ),
+                "objecttypeid" => Some(values.iter().filter_map(|v| v.parse().ok()).collect()),
+                _ => None,
+            },
             _ => None,
         }
     }
