@@ -242,17 +242,14 @@ fn upsert(
     let id = store.next_id();
     existing.insert(external_id.to_string(), id);
     let now = now_iso();
-    store.objects.insert(
+    store.insert_object(Object {
         id,
-        Object {
-            id,
-            object_type_id: type_id,
-            external_id: Some(external_id.to_string()),
-            values: BTreeMap::new(),
-            created: now.clone(),
-            updated: now,
-        },
-    );
+        object_type_id: type_id,
+        external_id: Some(external_id.to_string()),
+        values: BTreeMap::new(),
+        created: now.clone(),
+        updated: now,
+    });
     (id, true)
 }
 

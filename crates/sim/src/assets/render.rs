@@ -27,7 +27,7 @@ fn default_type(name: &str) -> (i64, &'static str) {
 pub fn schema(store: &Store, s: &ObjectSchema) -> Value {
     let ws = &store.workspace_id;
     let types = store.types_of(s.id);
-    let object_count: usize = types.iter().map(|t| store.objects_of(t.id).count()).sum();
+    let object_count: usize = types.iter().map(|t| store.object_count(t.id)).sum();
     json!({
         "workspaceId": ws, "globalId": format!("{ws}:{}", s.id), "id": s.id.to_string(),
         "name": s.name, "objectSchemaKey": s.key, "description": s.description, "status": "Ok",
@@ -47,7 +47,7 @@ pub fn object_type(store: &Store, t: &ObjectType, base: &str) -> Value {
         "name": t.name, "type": 0, "description": t.description,
         "icon": {"id": "1", "name": "Sim", "url16": format!("{icon}?size=16"), "url48": format!("{icon}?size=48")},
         "position": t.position, "created": t.created, "updated": t.created,
-        "objectCount": store.objects_of(t.id).count(), "objectSchemaId": t.schema_id.to_string(),
+        "objectCount": store.object_count(t.id), "objectSchemaId": t.schema_id.to_string(),
         "inherited": false, "abstractObjectType": false, "parentObjectTypeInherited": false,
     });
     if let Some(parent) = t.parent {

@@ -40,6 +40,10 @@ pub(crate) struct Store {
     pub processing_reads: u32,
     /// One counter for every numeric id, so ids never collide across kinds (as in Assets' global ids).
     next_id: u64,
+    /// Objects per type, kept as objects come and go: every rendered object type carries its
+    /// `objectCount`, and counting a million objects for each rendered object would make the sim,
+    /// not the client, the slow part of a large run.
+    type_counts: BTreeMap<u64, usize>,
 }
 
 impl Store {
@@ -57,6 +61,7 @@ impl Store {
             rate: RateLimiter::default(),
             processing_reads: 1,
             next_id: DEMO_SCHEMA_ID,
+            type_counts: BTreeMap::new(),
         };
         store.add_schema_with_source(
             "Entra ID",
@@ -167,11 +172,30 @@ impl Store {
         }
     }
 
+    /// Adds (or replaces) an object; the only way objects come in, so the per-type counts hold.
+    pub fn insert_object(&mut self, object: Object) {
+        *self.type_counts.entry(object.object_type_id).or_default() += 1;
+        if let Some(old) = self.objects.insert(object.id, object) {
+            self.uncount(old.object_type_id);
+        }
+    }
+
+    pub fn object_count(&self, type_id: u64) -> usize {
+        self.type_counts.get(&type_id).copied().unwrap_or(0)
+    }
+
+    fn uncount(&mut self, type_id: u64) {
+        if let Some(n) = self.type_counts.get_mut(&type_id) {
+            *n = n.saturating_sub(1);
+        }
+    }
+
     /// Deletes an object and every reference to it, so no attribute points at a deleted object.
     pub fn delete_object(&mut self, id: u64) -> bool {
-        if self.objects.remove(&id).is_none() {
+        let Some(old) = self.objects.remove(&id) else {
             return false;
-        }
+        };
+        self.uncount(old.object_type_id);
         for object in self.objects.values_mut() {
             for values in object.values.values_mut() {
                 values.retain(|v| v != &Value::Ref(id));

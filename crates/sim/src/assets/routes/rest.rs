@@ -304,17 +304,14 @@ pub async fn create_object(
     let values = attribute_values(&store, type_id, &request)?;
     let id = store.next_id();
     let now = now_iso();
-    store.objects.insert(
+    store.insert_object(Object {
         id,
-        Object {
-            id,
-            object_type_id: type_id,
-            external_id: None,
-            values: values.into_iter().filter(|(_, v)| !v.is_empty()).collect(),
-            created: now.clone(),
-            updated: now,
-        },
-    );
+        object_type_id: type_id,
+        external_id: None,
+        values: values.into_iter().filter(|(_, v)| !v.is_empty()).collect(),
+        created: now.clone(),
+        updated: now,
+    });
     let object = find_object(&store, &id.to_string())?;
     Ok((
         StatusCode::CREATED,
