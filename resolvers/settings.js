@@ -33,6 +33,7 @@ async function publicSettings() {
 const configOf = (payload) => ({
   destination: payload?.destination,
   datasets: payload?.datasets,
+  filters: payload?.filters,
   schedule: payload?.schedule,
   deletion: payload?.deletion,
 });
@@ -55,7 +56,7 @@ export const settingsResolvers = {
     const { secretTyped, ...settings } = await withSecret(payload);
     const connection = validateSettings(settings);
     // The page sends every section; a caller that sends only the connection saves only that.
-    const withConfig = ['destination', 'datasets', 'schedule', 'deletion'].some((k) => payload?.[k] !== undefined);
+    const withConfig = ['destination', 'datasets', 'filters', 'schedule', 'deletion'].some((k) => payload?.[k] !== undefined);
     const config = withConfig ? validateConfig(configOf(payload)) : { errors: [] };
     const errors = [...connection.errors, ...config.errors];
     if (errors.length) return { ok: false, errors };

@@ -21,6 +21,9 @@ pub struct ConfigInput {
     pub destination: Option<DestinationInput>,
     #[serde(default)]
     pub datasets: Option<BTreeMap<String, Value>>,
+    /// Per data set, a Graph `$filter` expression; empty or absent means everything.
+    #[serde(default)]
+    pub filters: Option<BTreeMap<String, Value>>,
     #[serde(default)]
     pub schedule: Option<ScheduleInput>,
     #[serde(default)]
@@ -64,6 +67,9 @@ pub struct DeletionInput {
 pub struct AppConfig {
     pub destination: DestinationConfig,
     pub datasets: BTreeMap<String, bool>,
+    /// Data set key → `$filter`; only non-empty, valid filters are kept.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub filters: BTreeMap<String, String>,
     pub schedule: Schedule,
     pub deletion: Guard,
 }
@@ -314,6 +320,8 @@ impl ConfigInput {
             }
         }
 
+        let filters = filters_of(self.filters.as_ref(), &mut problems);
+
         let schedule_in = self.schedule.clone().unwrap_or_default();
         let interval = match text(schedule_in.interval.as_ref()).as_str() {
             "hour" => Some(Interval::Hour),
@@ -403,6 +411,7 @@ impl ConfigInput {
                 Ok(AppConfig {
                     destination,
                     datasets,
+                    filters,
                     schedule: Schedule { interval, enabled },
                     deletion: Guard {
                         policy,
@@ -429,7 +438,7 @@ pub async fn begin_configured_run(
         .filter(|d| config.datasets.get(d.key()).copied().unwrap_or(false))
         .map(|d| crate::sync::Selection {
             dataset: *d,
-            filter: None,
+            filter: config.filters.get(d.key()).cloned(),
         })
         .collect();
     if selection.is_empty() {
@@ -450,6 +459,52 @@ pub async fn begin_configured_run(
     .map_err(|e| e.to_string())?;
     checkpoint.guard = config.deletion;
     Ok(checkpoint)
+}
+
+/// The admin's filters, each checked the way a run will use it: it must parse as Graph `$filter`
+/// and may only name properties the data set reads (Graph returns nothing else to compare).
+fn filters_of(
+    given: Option<&BTreeMap<String, Value>>,
+    problems: &mut Vec<ConfigProblem>,
+) -> BTreeMap<String, String> {
+    let mut filters = BTreeMap::new();
+    for (key, value) in given.into_iter().flatten() {
+        let field = format!("filters.{key}");
+        let Some(dataset) = crate::sync::datasets::Dataset::ALL
+            .into_iter()
+            .find(|d| d.key() == key)
+        else {
+            problems.push(problem(
+                &field,
+                format!(
+                    "Unknown data set \"{key}\". Known: {}.",
+                    dataset_keys().collect::<Vec<_>>().join(", ")
+                ),
+            ));
+            continue;
+        };
+        let text = match value {
+            Value::Null => continue,
+            Value::String(text) => text.trim(),
+            _ => {
+                problems.push(problem(
+                    &field,
+                    "A filter is text in Microsoft Graph $filter syntax, for example: department eq 'Sales'.",
+                ));
+                continue;
+            }
+        };
+        if text.is_empty() {
+            continue;
+        }
+        match crate::sync::check_filter(dataset, text) {
+            Ok(_) => {
+                filters.insert(key.clone(), text.to_string());
+            }
+            Err(error) => problems.push(problem(&field, error.to_string())),
+        }
+    }
+    filters
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -473,6 +528,44 @@ mod tests {
 
     fn input(value: Value) -> ConfigInput {
         serde_json::from_value(value).expect("input")
+    }
+
+    #[test]
+    fn filters_are_kept_trimmed_checked_like_a_run_and_empty_ones_dropped() {
+        let mut value = good();
+        value["filters"] = json!({
+            "users": "  accountEnabled eq true ",
+            "groups": "",
+            "devices": null,
+        });
+        let config = input(value.clone()).validate().expect("valid");
+        assert_eq!(
+            config.filters,
+            BTreeMap::from([("users".to_string(), "accountEnabled eq true".to_string())])
+        );
+
+        value["filters"] = json!({
+            "users": "officeLocation eq 'x'",
+            "groups": "displayName eq",
+            "printers": "x eq 1",
+            "devices": 5,
+        });
+        let problems = input(value).validate().expect_err("invalid filters");
+        let on = |field: &str| {
+            problems
+                .iter()
+                .find(|p| p.field == field)
+                .map(|p| p.message.clone())
+                .unwrap_or_else(|| panic!("no problem on {field}: {problems:?}"))
+        };
+        assert!(on("filters.users").contains("does not read"));
+        assert!(
+            on("filters.users").contains("accountEnabled"),
+            "names what can be filtered"
+        );
+        assert!(!on("filters.groups").is_empty());
+        assert!(on("filters.printers").contains("Unknown data set"));
+        assert!(on("filters.devices").contains("$filter syntax"));
     }
 
     fn good() -> Value {

@@ -24,6 +24,7 @@ fn config(world: &World, deletion: Guard, datasets: &[(&str, bool)]) -> AppConfi
             .iter()
             .map(|(k, on)| (k.to_string(), *on))
             .collect::<BTreeMap<_, _>>(),
+        filters: BTreeMap::new(),
         schedule: Schedule {
             interval: Interval::Day,
             enabled: true,
@@ -167,4 +168,22 @@ fn a_run_needs_a_data_set_switched_on() {
     let settings = config(&world, Guard::default(), &[("users", false)]);
     let error = begin(&world, &settings).unwrap_err();
     assert!(error.contains("Turn on Users"), "{error}");
+}
+
+#[test]
+fn a_saved_filter_limits_what_the_run_syncs() {
+    let world = World::new(Preset::Demo, 42);
+    let mut config = config(&world, Guard::default(), &[("users", true)]);
+    config
+        .filters
+        .insert("users".into(), "accountEnabled eq false".into());
+    let report = finish(&world, begin(&world, &config).expect("begins"));
+    assert_eq!(report.outcome, Outcome::Succeeded, "{report:?}");
+    let tenant = world.server.state().tenant();
+    let disabled = tenant.users.iter().filter(|u| !u.account_enabled).count();
+    assert!(disabled > 0, "the demo tenant has disabled users");
+    assert_eq!(
+        report.datasets[0].objects["user"].created as usize, disabled,
+        "only the users the filter keeps are written"
+    );
 }

@@ -4,6 +4,8 @@
 use entra_sync_core::check::PROBES;
 use entra_sync_core::clock::Clock;
 use entra_sync_core::config::{AppConfig, ConfigInput, RunStart, Schedule, begin_configured_run};
+use entra_sync_core::sync::datasets::Dataset;
+use entra_sync_core::sync::filterable;
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 
@@ -45,6 +47,8 @@ struct DatasetOption {
     key: &'static str,
     label: &'static str,
     permission: &'static str,
+    /// Properties a filter on this data set may name.
+    filterable: Vec<String>,
 }
 
 /// The data sets the settings may switch, with their labels and least-privileged permission.
@@ -56,6 +60,11 @@ pub fn dataset_options() -> Result<JsValue, BridgeError> {
             key: p.dataset,
             label: p.label,
             permission: p.permissions.first().copied().unwrap_or_default(),
+            filterable: Dataset::ALL
+                .into_iter()
+                .find(|d| d.key() == p.dataset)
+                .map(filterable)
+                .unwrap_or_default(),
         })
         .collect();
     bridge::to_js(&options)

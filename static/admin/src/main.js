@@ -50,7 +50,14 @@ function showFieldErrors(errors = []) {
     control?.setAttribute('aria-invalid', messages.length ? 'true' : 'false');
     $(`${id}-error`).textContent = messages.join(' ');
   }
-  const first = errors.map((e) => FIELD_IDS[e.field]).find(Boolean);
+  // Filter problems come per data set (field "filters.<key>") and sit under that data set's filter.
+  for (const { key } of datasetOptions) {
+    const messages = errors.filter((e) => e.field === `filters.${key}`).map((e) => e.message);
+    $(`filter-${key}`)?.setAttribute('aria-invalid', messages.length ? 'true' : 'false');
+    const slot = $(`filter-${key}-error`);
+    if (slot) slot.textContent = messages.join(' ');
+  }
+  const first = errors.map((e) => FIELD_IDS[e.field] ?? (e.field.startsWith('filters.') ? `filter-${e.field.slice(8)}` : null)).find(Boolean);
   if (first) (first === 'policy' ? $('policy-retire') : first === 'datasets' ? $('datasets').querySelector('input') : $(first))?.focus();
 }
 
@@ -89,19 +96,38 @@ const capital = (s) => s.charAt(0).toUpperCase() + s.slice(1);
 
 // ---- settings ------------------------------------------------------------------------------
 
-function renderDatasets(enabled = {}) {
+// Each data set: its switch, and an optional filter in Graph's $filter syntax that the core checks.
+function renderDatasets(enabled = {}, filters = {}) {
   const group = $('datasets');
   group.replaceChildren(
-    ...datasetOptions.map(({ key, label: name, permission }) =>
+    ...datasetOptions.map(({ key, label: name, permission, filterable = [] }) =>
       el(
         'div',
-        { className: 'inline' },
-        el('input', { type: 'checkbox', id: `dataset-${key}`, name: 'dataset', value: key, checked: enabled[key] ?? key === 'users', role: 'switch' }),
-        el('label', { htmlFor: `dataset-${key}`, textContent: capital(name) }),
-        el('span', { className: 'hint', textContent: ` needs ${permission}` }),
+        { className: 'dataset' },
+        el(
+          'div',
+          { className: 'inline' },
+          el('input', { type: 'checkbox', id: `dataset-${key}`, name: 'dataset', value: key, checked: enabled[key] ?? key === 'users', role: 'switch' }),
+          el('label', { htmlFor: `dataset-${key}`, textContent: capital(name) }),
+          el('span', { className: 'hint', textContent: ` needs ${permission}` }),
+        ),
+        el('label', { htmlFor: `filter-${key}`, className: 'filter-label', textContent: `Only ${name} matching (optional)` }),
+        el('input', {
+          type: 'text',
+          id: `filter-${key}`,
+          name: `filter-${key}`,
+          className: 'filter',
+          value: filters[key] ?? '',
+          placeholder: filterable.includes('accountEnabled') ? 'accountEnabled eq true' : `${filterable[1] ?? 'id'} eq '…'`,
+          spellcheck: false,
+          autocomplete: 'off',
+        }),
+        el('p', { className: 'hint', id: `filter-${key}-hint`, textContent: filterable.length ? `Graph $filter (eq, ne, startswith, and, or, not) on: ${filterable.filter((p) => p !== 'members').join(', ')}` : '' }),
+        el('p', { className: 'error', id: `filter-${key}-error` }),
       ),
     ),
   );
+  for (const { key } of datasetOptions) $(`filter-${key}`).setAttribute('aria-describedby', `filter-${key}-hint filter-${key}-error`);
 }
 
 function banner(expiresAt) {
@@ -131,7 +157,7 @@ function showSettings(settings) {
     : 'Not set.';
   banner(settings.secretExpiresAt);
   const config = settings.config;
-  renderDatasets(config?.datasets);
+  renderDatasets(config?.datasets, config?.filters);
   form.elements.importSourceId.value = config?.destination.importSourceId ?? contextDestination?.importSourceId ?? '';
   form.elements.scheduleEnabled.checked = config?.schedule.enabled ?? true;
   form.elements.interval.value = config?.schedule.interval ?? 'day';
@@ -177,6 +203,7 @@ function values() {
     clientSecret: f.clientSecret.value,
     destination: { workspaceId: f.workspaceId.value, schemaId: f.schemaId.value, importSourceId: f.importSourceId.value },
     datasets: Object.fromEntries(datasetOptions.map(({ key }) => [key, $(`dataset-${key}`).checked])),
+    filters: Object.fromEntries(datasetOptions.map(({ key }) => [key, $(`filter-${key}`).value])),
     schedule: { interval: f.interval.value, enabled: f.scheduleEnabled.checked },
     deletion: { policy: form.querySelector('input[name="policy"]:checked')?.value ?? '', percent: f.percent.value, minimum: f.minimum.value },
   };

@@ -1122,21 +1122,11 @@ where
 /// A filter must parse, and may only read properties the data set selects (Graph returns nothing else).
 pub fn check_filter(dataset: Dataset, text: &str) -> Result<Filter, SyncError> {
     let filter = Filter::parse(text).map_err(|e| SyncError::Settings(e.to_string()))?;
-    let url = dataset.initial_url();
-    let selected: Vec<&str> = url
-        .split_once("$select=")
-        .map(|(_, rest)| {
-            rest.split('&')
-                .next()
-                .unwrap_or_default()
-                .split(',')
-                .collect()
-        })
-        .unwrap_or_default();
+    let selected = filterable(dataset);
     if let Some(missing) = filter
         .properties()
         .into_iter()
-        .find(|p| !selected.contains(p))
+        .find(|p| !selected.iter().any(|s| s == p))
     {
         return Err(SyncError::Settings(format!(
             "The {} filter uses \"{missing}\", which Entra Sync does not read. Filter on one of: {}.",
@@ -1145,6 +1135,22 @@ pub fn check_filter(dataset: Dataset, text: &str) -> Result<Filter, SyncError> {
         )));
     }
     Ok(filter)
+}
+
+/// The properties a filter on `dataset` may name: those its first request selects.
+pub fn filterable(dataset: Dataset) -> Vec<String> {
+    dataset
+        .initial_url()
+        .split_once("$select=")
+        .map(|(_, rest)| {
+            rest.split('&')
+                .next()
+                .unwrap_or_default()
+                .split(',')
+                .map(str::to_string)
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 fn after_plan(cp: &Checkpoint) -> Phase {

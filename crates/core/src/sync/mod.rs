@@ -16,7 +16,7 @@ pub use assets::Destination;
 pub use budget::Budget;
 pub use checkpoint::{Checkpoint, Phase};
 pub use engine::{
-    Host, Selection, StepResult, StepStatus, SyncError, begin_run, check_filter, step,
+    Host, Selection, StepResult, StepStatus, SyncError, begin_run, check_filter, filterable, step,
 };
 pub use report::{Outcome, Progress, RunReport};
 pub use store::{KvStore, MemoryStore, StoreError};
