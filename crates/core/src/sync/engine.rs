@@ -649,34 +649,11 @@ where
         for at in 0..cp.datasets.len() {
             let dataset = cp.datasets[at].dataset;
             for object_type in dataset.object_types() {
-                let mut index = Index::load(self.host.store, object_type.key()).await?;
-                let committed = index.entries.len() as u64;
-                if datasets::ranked(*object_type) {
-                    let records = self.resolve_ranked(cp, at, *object_type, &index).await?;
-                    let run = &mut cp.datasets[at];
-                    cp.record_chunks =
-                        cp.record_chunks - run.record_chunks.min(cp.record_chunks) + records;
-                    run.record_chunks = records;
-                }
-                let mut removed = Vec::new();
-                for n in cp.chunks_of(at) {
-                    let mut chunk = self.load_chunk(&cp.chunk_key(n)).await?;
-                    let Some(part) = chunk.types.remove(object_type.key()) else {
-                        continue;
-                    };
-                    for id in part.index.keys().chain(&part.seen).chain(part.ranks.keys()) {
-                        index.entries.remove(id);
-                    }
-                    removed.extend(part.removed);
-                }
-                let mut gone: Vec<String> = removed
-                    .into_iter()
-                    .filter(|id| index.entries.remove(id).is_some())
-                    .collect();
-                if cp.datasets[at].full {
-                    gone.extend(index.entries.into_keys());
-                }
-                gone.sort_unstable();
+                let (gone, committed) = if cp.datasets[at].full || datasets::ranked(*object_type) {
+                    self.gone_in_full_round(cp, at, *object_type).await?
+                } else {
+                    self.gone_in_delta_round(cp, at, *object_type).await?
+                };
                 cp.datasets[at].counts_of(*object_type).retired = gone.len() as u64;
                 for id in gone
                     .iter()
@@ -705,6 +682,79 @@ where
             self.cleanup(cp).await;
         }
         Ok(trip)
+    }
+
+    /// What a full round did not see, or a removal hit: the whole index is loaded and every id the
+    /// run touched is struck from it. Also the number of committed objects of the type.
+    async fn gone_in_full_round(
+        &mut self,
+        cp: &mut Checkpoint,
+        at: usize,
+        object_type: ObjectType,
+    ) -> Result<(Vec<String>, u64), SyncError> {
+        let mut index = Index::load(self.host.store, object_type.key()).await?;
+        let committed = index.entries.len() as u64;
+        if datasets::ranked(object_type) {
+            let records = self.resolve_ranked(cp, at, object_type, &index).await?;
+            let run = &mut cp.datasets[at];
+            cp.record_chunks = cp.record_chunks - run.record_chunks.min(cp.record_chunks) + records;
+            run.record_chunks = records;
+        }
+        let mut removed = Vec::new();
+        for n in cp.chunks_of(at) {
+            let mut chunk = self.load_chunk(&cp.chunk_key(n)).await?;
+            let Some(part) = chunk.types.remove(object_type.key()) else {
+                continue;
+            };
+            for id in part.index.keys().chain(&part.seen).chain(part.ranks.keys()) {
+                index.entries.remove(id);
+            }
+            removed.extend(part.removed);
+        }
+        let mut gone: Vec<String> = removed
+            .into_iter()
+            .filter(|id| index.entries.remove(id).is_some())
+            .collect();
+        if cp.datasets[at].full {
+            gone.extend(index.entries.into_keys());
+        }
+        gone.sort_unstable();
+        Ok((gone, committed))
+    }
+
+    /// A delta round's removals that hit a committed object the round did not also write: only
+    /// the index shards holding the removed ids are loaded.
+    async fn gone_in_delta_round(
+        &self,
+        cp: &Checkpoint,
+        at: usize,
+        object_type: ObjectType,
+    ) -> Result<(Vec<String>, u64), SyncError> {
+        let mut touched = HashSet::new();
+        let mut removed = Vec::new();
+        for n in cp.chunks_of(at) {
+            let mut chunk = self.load_chunk(&cp.chunk_key(n)).await?;
+            let Some(part) = chunk.types.remove(object_type.key()) else {
+                continue;
+            };
+            touched.extend(part.index.into_keys());
+            touched.extend(part.seen);
+            touched.extend(part.ranks.into_keys());
+            removed.extend(part.removed);
+        }
+        let index = Index::load_for(
+            self.host.store,
+            object_type.key(),
+            removed.iter().map(String::as_str),
+        )
+        .await?;
+        let mut gone: Vec<String> = removed
+            .into_iter()
+            .filter(|id| !touched.contains(id) && index.entries.contains_key(id))
+            .collect();
+        gone.sort_unstable();
+        gone.dedup();
+        Ok((gone, index.total()))
     }
 
     /// Keeps, for each object of a ranked type ([`datasets::ranked`]), only the record with the
@@ -1026,6 +1076,9 @@ where
         for at in 0..cp.datasets.len() {
             let run: DatasetRun = cp.datasets[at].clone();
             for object_type in run.dataset.object_types() {
+                if !run.full && self.commit_delta(cp, at, *object_type).await? {
+                    continue;
+                }
                 let mut index = Index::load(self.host.store, object_type.key()).await?;
                 let shards = Index::shards(self.host.store, object_type.key()).await?;
                 let mut changed = HashSet::new();
@@ -1077,6 +1130,62 @@ where
             .await?;
         self.cleanup(cp).await;
         Ok(())
+    }
+
+    /// A delta round's few changes to one object type's index, applied to just the shards they
+    /// fall in. `false` when that cannot be done (the index predates entry counts, or a shard
+    /// outgrew its limit) and the caller must apply them to the whole index.
+    async fn commit_delta(
+        &self,
+        cp: &Checkpoint,
+        at: usize,
+        object_type: ObjectType,
+    ) -> Result<bool, SyncError> {
+        let key = object_type.key();
+        let mut retired = Vec::new();
+        for n in 0..cp.retire_chunks {
+            let list = self.load_retire_list(cp, n).await?;
+            if list.object_type == object_type {
+                retired.extend(list.ids);
+            }
+        }
+        let mut staged = Vec::new();
+        for n in cp.chunks_of(at) {
+            let chunk_key = cp.chunk_key(n);
+            let mut chunk = self.load_chunk(&chunk_key).await?;
+            let Some(part) = chunk.types.remove(key) else {
+                continue;
+            };
+            for (id, entry) in part.index {
+                let entry = IndexEntry::decode_stored(&entry).ok_or_else(|| SyncError::Staged {
+                    key: chunk_key.clone(),
+                    detail: format!("index entry of {id}"),
+                })?;
+                staged.push((id, entry));
+            }
+        }
+        let ids = || retired.iter().chain(staged.iter().map(|(id, _)| id));
+        let mut index = Index::load_for(self.host.store, key, ids().map(String::as_str)).await?;
+        let shards = Index::shards(self.host.store, key).await?;
+        let changed: HashSet<u32> = if shards == 0 {
+            HashSet::new()
+        } else {
+            ids().map(|id| shard_of(id, shards)).collect()
+        };
+        for id in &retired {
+            index.entries.remove(id);
+        }
+        for (id, entry) in staged {
+            index.entries.insert(id, entry);
+        }
+        match index
+            .save_changed(self.host.store, key, Some(&changed))
+            .await
+        {
+            Ok(()) => Ok(true),
+            Err(IndexError::NeedsWhole { .. }) => Ok(false),
+            Err(error) => Err(error.into()),
+        }
     }
 
     async fn load_retire_list(&self, cp: &Checkpoint, n: u32) -> Result<RetireList, SyncError> {

@@ -60,6 +60,9 @@ pub enum IndexError {
         "stored index \"{key}\" is damaged ({detail}); run a full resync from the admin page to rebuild it"
     )]
     Damaged { key: String, detail: String },
+    /// Internal: a partly loaded index cannot be saved this way; the caller loads it whole.
+    #[error("the index \"{key}\" must be loaded whole to be saved")]
+    NeedsWhole { key: String },
 }
 
 fn meta_key(dataset: &str) -> String {
@@ -75,48 +78,92 @@ pub fn shard_of(id: &str, shards: u32) -> u32 {
     (xxhash_rust::xxh3::xxh3_64(id.as_bytes()) % u64::from(shards)) as u32
 }
 
-/// The whole index of a data set, in memory for the duration of a step.
+/// The index of one object type, in memory for the duration of a step: whole, or (for a delta
+/// round's few changes) only the shards holding the ids that matter.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Index {
     pub entries: HashMap<String, IndexEntry>,
+    /// `Some` when only these shards were loaded: `entries` is then a part of the index.
+    part: Option<Part>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+struct Part {
+    shards: HashSet<u32>,
+    /// Entries in the whole committed index, and in the loaded shards, when loaded.
+    total: u64,
+    loaded: u64,
 }
 
 impl Index {
     pub async fn load(store: &impl KvStore, dataset: &str) -> Result<Self, IndexError> {
-        let Some(shards) = shard_count(store, dataset).await? else {
+        let Some(meta) = meta(store, dataset).await? else {
             return Ok(Index::default());
         };
         let mut entries = HashMap::new();
-        for shard in 0..shards {
-            let key = shard_key(dataset, shard);
-            let Some(value) = store.get(&key).await? else {
-                continue;
-            };
-            let object = value.as_object().ok_or_else(|| IndexError::Damaged {
-                key: key.clone(),
-                detail: "not an object".into(),
-            })?;
-            for (id, entry) in object {
-                let entry = entry.as_str().and_then(IndexEntry::decode).ok_or_else(|| {
-                    IndexError::Damaged {
-                        key: key.clone(),
-                        detail: format!("entry for {id} unreadable"),
-                    }
-                })?;
-                entries.insert(id.clone(), entry);
+        for shard in 0..meta.shards {
+            load_shard(store, dataset, shard, &mut entries).await?;
+            if shard == 0 {
+                // Hash sharding spreads ids evenly: one shard tells the size, so the map is
+                // allocated once instead of doubling (and briefly holding both) as it grows.
+                entries.reserve(entries.len() * meta.shards as usize * 9 / 8);
             }
         }
-        Ok(Index { entries })
+        Ok(Index {
+            entries,
+            part: None,
+        })
+    }
+
+    /// Only the shards holding `ids`, when the stored index says how many entries it has in all
+    /// (indexes committed before it did are loaded whole). Enough to look those ids up, remove
+    /// them, insert them and save, at the cost of a few shards instead of the whole index.
+    pub async fn load_for<'a>(
+        store: &impl KvStore,
+        dataset: &str,
+        ids: impl IntoIterator<Item = &'a str>,
+    ) -> Result<Self, IndexError> {
+        let Some(meta) = meta(store, dataset).await? else {
+            return Ok(Index::default());
+        };
+        let Some(total) = meta.entries else {
+            return Index::load(store, dataset).await;
+        };
+        let shards: HashSet<u32> = ids
+            .into_iter()
+            .map(|id| shard_of(id, meta.shards))
+            .collect();
+        let mut entries = HashMap::new();
+        for shard in &shards {
+            load_shard(store, dataset, *shard, &mut entries).await?;
+        }
+        let loaded = entries.len() as u64;
+        Ok(Index {
+            entries,
+            part: Some(Part {
+                shards,
+                total,
+                loaded,
+            }),
+        })
+    }
+
+    /// Entries in the whole index (also when only a part is loaded).
+    pub fn total(&self) -> u64 {
+        match &self.part {
+            Some(part) => part.total - part.loaded + self.entries.len() as u64,
+            None => self.entries.len() as u64,
+        }
     }
 
     /// How many shards the committed index of this name has (0 when there is none).
     pub async fn shards(store: &impl KvStore, dataset: &str) -> Result<u32, IndexError> {
-        Ok(shard_count(store, dataset).await?.unwrap_or(0))
+        Ok(meta(store, dataset).await?.map_or(0, |m| m.shards))
     }
 
     /// Whether an index of this name was ever committed (even an empty one).
     pub async fn exists(store: &impl KvStore, dataset: &str) -> Result<bool, IndexError> {
-        Ok(shard_count(store, dataset).await?.is_some())
+        Ok(meta(store, dataset).await?.is_some())
     }
 
     /// Writes every shard. Idempotent: a redone commit writes the same values again.
@@ -129,14 +176,15 @@ impl Index {
 
     /// Like [`Index::save`], but when the shard count stays the same only the shards holding one
     /// of `changed` (ids inserted, updated or removed since loading) are written: an incremental
-    /// run touches a handful of a million-entry index's hundreds of shards.
+    /// run touches a handful of a million-entry index's hundreds of shards. A partly loaded index
+    /// that would need more shards answers [`IndexError::NeedsWhole`]: load it whole and save that.
     pub async fn save_changed(
         &self,
         store: &impl KvStore,
         dataset: &str,
         changed: Option<&HashSet<u32>>,
     ) -> Result<(), IndexError> {
-        let previous = shard_count(store, dataset).await?.unwrap_or(0);
+        let previous = meta(store, dataset).await?.map_or(0, |m| m.shards);
         let mut shards = previous.max(INITIAL_SHARDS);
         let groups = loop {
             let mut groups: Vec<Vec<(&String, &IndexEntry)>> = vec![Vec::new(); shards as usize];
@@ -152,6 +200,19 @@ impl Index {
             }
             shards *= 2;
         };
+        if let Some(part) = &self.part {
+            if shards != previous {
+                return Err(IndexError::NeedsWhole {
+                    key: meta_key(dataset),
+                });
+            }
+            // Only loaded shards may be written: the others are not in memory.
+            if changed.is_none_or(|c| !c.is_subset(&part.shards)) {
+                return Err(IndexError::NeedsWhole {
+                    key: meta_key(dataset),
+                });
+            }
+        }
         let only = changed.filter(|_| shards == previous);
         for (shard, group) in groups.into_iter().enumerate() {
             if only.is_some_and(|changed| !changed.contains(&(shard as u32))) {
@@ -169,25 +230,68 @@ impl Index {
             store.delete(&shard_key(dataset, stale)).await?;
         }
         store
-            .set(&meta_key(dataset), serde_json::json!({ "shards": shards }))
+            .set(
+                &meta_key(dataset),
+                serde_json::json!({ "shards": shards, "entries": self.total() }),
+            )
             .await?;
         Ok(())
     }
 }
 
-async fn shard_count(store: &impl KvStore, dataset: &str) -> Result<Option<u32>, IndexError> {
+async fn load_shard(
+    store: &impl KvStore,
+    dataset: &str,
+    shard: u32,
+    entries: &mut HashMap<String, IndexEntry>,
+) -> Result<(), IndexError> {
+    let key = shard_key(dataset, shard);
+    let Some(value) = store.get(&key).await? else {
+        return Ok(());
+    };
+    let Value::Object(object) = value else {
+        return Err(IndexError::Damaged {
+            key,
+            detail: "not an object".into(),
+        });
+    };
+    for (id, entry) in object {
+        let entry =
+            entry
+                .as_str()
+                .and_then(IndexEntry::decode)
+                .ok_or_else(|| IndexError::Damaged {
+                    key: key.clone(),
+                    detail: format!("entry for {id} unreadable"),
+                })?;
+        entries.insert(id, entry);
+    }
+    Ok(())
+}
+
+struct Meta {
+    shards: u32,
+    /// Absent in indexes committed by versions that did not count.
+    entries: Option<u64>,
+}
+
+async fn meta(store: &impl KvStore, dataset: &str) -> Result<Option<Meta>, IndexError> {
     let key = meta_key(dataset);
     let Some(meta) = store.get(&key).await? else {
         return Ok(None);
     };
-    meta.get("shards")
+    let shards = meta
+        .get("shards")
         .and_then(Value::as_u64)
         .filter(|n| (1..=65_536).contains(n))
-        .map(|n| Some(n as u32))
         .ok_or_else(|| IndexError::Damaged {
             key,
             detail: "no valid shard count".into(),
-        })
+        })?;
+    Ok(Some(Meta {
+        shards: shards as u32,
+        entries: meta.get("entries").and_then(Value::as_u64),
+    }))
 }
 
 #[cfg(test)]
@@ -259,6 +363,43 @@ mod tests {
             values[&shard_key("devices", dirty)][changed_id],
             entry(99, None).encode()
         );
+    }
+
+    #[test]
+    fn a_part_loads_only_the_shards_of_its_ids_and_saves_back_into_the_whole() {
+        let store = MemoryStore::default();
+        let mut whole = Index::default();
+        for n in 0..2_000u64 {
+            whole.entries.insert(format!("id-{n}"), entry(n, None));
+        }
+        pollster::block_on(whole.save(&store, "users")).expect("saved");
+        let mut part =
+            pollster::block_on(Index::load_for(&store, "users", ["id-3", "id-4"])).expect("part");
+        assert!(part.entries.len() < 2_000 / 4, "{} loaded", part.entries.len());
+        assert_eq!(part.entries.get("id-3"), Some(&entry(3, None)));
+        assert_eq!(part.total(), 2_000);
+        part.entries.remove("id-3");
+        part.entries.insert("id-4".into(), entry(44, None));
+        let changed = HashSet::from([
+            shard_of("id-3", INITIAL_SHARDS),
+            shard_of("id-4", INITIAL_SHARDS),
+        ]);
+        pollster::block_on(part.save_changed(&store, "users", Some(&changed))).expect("saved");
+        whole.entries.remove("id-3");
+        whole.entries.insert("id-4".into(), entry(44, None));
+        let loaded = pollster::block_on(Index::load(&store, "users")).expect("loaded");
+        assert_eq!(loaded.entries, whole.entries);
+        assert_eq!(loaded.total(), 1_999);
+        let again = pollster::block_on(Index::load_for(&store, "users", ["id-9"])).expect("part");
+        assert_eq!(again.total(), 1_999, "the count is kept in the meta");
+
+        // A part may not write shards it did not load, nor grow the shard count.
+        let elsewhere = HashSet::from([(0..INITIAL_SHARDS)
+            .find(|s| !changed.contains(s))
+            .expect("another shard")]);
+        let error = pollster::block_on(part.save_changed(&store, "users", Some(&elsewhere)))
+            .expect_err("not loaded");
+        assert!(matches!(error, IndexError::NeedsWhole { .. }), "{error}");
     }
 
     #[test]
