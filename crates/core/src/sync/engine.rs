@@ -435,12 +435,17 @@ where
     /// Reads pages of one data set until it ends (true) or the budget is spent (false).
     async fn read(&mut self, cp: &mut Checkpoint, at: usize) -> Result<bool, SyncError> {
         let dataset = cp.datasets[at].dataset;
+        // A delta round reads a few changes: their shards of the index are loaded as they come.
+        let lazy = !cp.datasets[at].full;
         let mut indexes = HashMap::new();
         for object_type in dataset.object_types() {
-            indexes.insert(
-                *object_type,
-                Index::load(self.host.store, object_type.key()).await?,
-            );
+            let key = object_type.key();
+            let index = if lazy {
+                Index::load_for(self.host.store, key, std::iter::empty()).await?
+            } else {
+                Index::load(self.host.store, key).await?
+            };
+            indexes.insert(*object_type, index);
         }
         let synced = Value::String(iso_utc(cp.started_ms));
         let filter = match &cp.datasets[at].filter {
@@ -486,11 +491,15 @@ where
                 }
                 Err(error) => return Err(SyncError::Graph { dataset, error }),
             };
-            let context = ParseContext {
-                full: run.full,
-                indexes: &indexes,
-            };
+            let full = run.full;
             for item in page.value {
+                if lazy {
+                    self.load_index_for(dataset, &item, &mut indexes).await?;
+                }
+                let context = ParseContext {
+                    full,
+                    indexes: &indexes,
+                };
                 let items = match &filter {
                     // Out of scope: unseen in a full round (so retired if it was synced before),
                     // removed in an incremental one (it may have just left the scope).
@@ -505,6 +514,16 @@ where
                     }
                     _ => dataset.parse(item, &context)?,
                 };
+                if lazy {
+                    for item in &items {
+                        if let Item::Upsert { object, .. } = item {
+                            if let Some(index) = indexes.get_mut(&object.object_type) {
+                                let key = object.object_type.key();
+                                index.ensure(self.host.store, key, &object.id).await?;
+                            }
+                        }
+                    }
+                }
                 for item in items {
                     let run = &mut cp.datasets[at];
                     match item {
@@ -547,7 +566,7 @@ where
                                 // noted here (ranked ids are in the chunk's ranks).
                                 Some(old) if *old == entry && !cp.rewrite => {
                                     counts.unchanged += 1;
-                                    if context.full {
+                                    if full {
                                         buffer.of(object_type).seen.push(object.id);
                                     }
                                 }
@@ -602,6 +621,34 @@ where
         };
         self.flush(cp, &mut buffer).await?;
         Ok(finished)
+    }
+
+    /// What parsing one Graph item of a delta round may look up: the shard of the item's own id
+    /// (a user's committed manager and licences), and, for a removed group, every membership.
+    async fn load_index_for(
+        &self,
+        dataset: Dataset,
+        item: &Value,
+        indexes: &mut HashMap<ObjectType, Index>,
+    ) -> Result<(), SyncError> {
+        let Some(id) = item.get("id").and_then(Value::as_str) else {
+            return Ok(());
+        };
+        let own = dataset.object_types()[0];
+        if let Some(index) = indexes.get_mut(&own) {
+            index
+                .ensure(self.host.store, own.key(), &id.to_ascii_lowercase())
+                .await?;
+        }
+        if dataset == Dataset::Groups && item.get("@removed").is_some() {
+            let memberships = ObjectType::GroupMembership;
+            if let Some(index) = indexes.get_mut(&memberships) {
+                index
+                    .ensure_whole(self.host.store, memberships.key())
+                    .await?;
+            }
+        }
+        Ok(())
     }
 
     async fn flush(&self, cp: &mut Checkpoint, buffer: &mut ChunkBuffer) -> Result<(), SyncError> {

@@ -90,6 +90,8 @@ pub struct Index {
 #[derive(Debug, Clone, PartialEq)]
 struct Part {
     shards: HashSet<u32>,
+    /// The committed index's shard count.
+    of: u32,
     /// Entries in the whole committed index, and in the loaded shards, when loaded.
     total: u64,
     loaded: u64,
@@ -142,10 +144,42 @@ impl Index {
             entries,
             part: Some(Part {
                 shards,
+                of: meta.shards,
                 total,
                 loaded,
             }),
         })
+    }
+
+    /// Makes sure a partly loaded index holds the shard `id` falls in (a whole index always does).
+    pub async fn ensure(
+        &mut self,
+        store: &impl KvStore,
+        dataset: &str,
+        id: &str,
+    ) -> Result<(), IndexError> {
+        let Some(part) = &mut self.part else {
+            return Ok(());
+        };
+        let shard = shard_of(id, part.of);
+        if part.shards.insert(shard) {
+            let before = self.entries.len();
+            load_shard(store, dataset, shard, &mut self.entries).await?;
+            part.loaded += (self.entries.len() - before) as u64;
+        }
+        Ok(())
+    }
+
+    /// Loads the rest of a partly loaded index, for a question about all of it.
+    pub async fn ensure_whole(
+        &mut self,
+        store: &impl KvStore,
+        dataset: &str,
+    ) -> Result<(), IndexError> {
+        if self.part.is_some() {
+            *self = Index::load(store, dataset).await?;
+        }
+        Ok(())
     }
 
     /// Entries in the whole index (also when only a part is loaded).
@@ -375,7 +409,11 @@ mod tests {
         pollster::block_on(whole.save(&store, "users")).expect("saved");
         let mut part =
             pollster::block_on(Index::load_for(&store, "users", ["id-3", "id-4"])).expect("part");
-        assert!(part.entries.len() < 2_000 / 4, "{} loaded", part.entries.len());
+        assert!(
+            part.entries.len() < 2_000 / 4,
+            "{} loaded",
+            part.entries.len()
+        );
         assert_eq!(part.entries.get("id-3"), Some(&entry(3, None)));
         assert_eq!(part.total(), 2_000);
         part.entries.remove("id-3");
