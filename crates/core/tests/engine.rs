@@ -328,15 +328,7 @@ fn throttled_runs_wait_as_told_and_never_send_while_told_to_wait() {
         .filter(|s| s.url.starts_with("https://graph.microsoft.com"))
         .cloned()
         .collect();
-    for pair in graph.windows(2) {
-        if let (429, Some(wait)) = (pair[0].status, pair[0].retry_after_ms) {
-            assert!(
-                pair[1].at_ms >= pair[0].at_ms + wait,
-                "sent {} ms after a 429 that asked for {wait} ms",
-                pair[1].at_ms - pair[0].at_ms
-            );
-        }
-    }
+    assert_waited_as_told(&graph);
 }
 
 #[test]
@@ -433,16 +425,22 @@ fn retirements_under_assets_throttling_complete_and_hold_while_told_to_wait() {
             .filter(|s| !s.url.starts_with("https://login.microsoftonline.com"))
             .cloned()
             .collect();
-        for pair in assets.windows(2) {
-            if let (429, Some(wait)) = (pair[0].status, pair[0].retry_after_ms) {
-                assert!(
-                    pair[1].at_ms >= pair[0].at_ms + wait,
-                    "sent to Assets {} ms after a 429 that asked for {wait} ms",
-                    pair[1].at_ms - pair[0].at_ms
-                );
-            }
-        }
+        assert_waited_as_told(&assets);
         world.net.sent.borrow_mut().clear();
         world.server.state().churn(5.0, 13);
+    }
+}
+
+/// After a 429 that named a wait, the next request to that service went out no sooner.
+fn assert_waited_as_told(sent: &[support::Sent]) {
+    for pair in sent.windows(2) {
+        if let (429, Some(wait)) = (pair[0].status, pair[0].retry_after_ms) {
+            assert!(
+                pair[1].at_ms >= pair[0].at_ms + wait,
+                "sent {} ms after a 429 ({}) that asked for {wait} ms",
+                pair[1].at_ms - pair[0].at_ms,
+                pair[0].url
+            );
+        }
     }
 }

@@ -669,6 +669,11 @@ where
     }
 
     async fn load_chunk(&self, key: &str) -> Result<StagedChunk, SyncError> {
+        self.load_staged(key).await
+    }
+
+    /// A value this run staged: missing or unreadable means the run cannot go on.
+    async fn load_staged<T: serde::de::DeserializeOwned>(&self, key: &str) -> Result<T, SyncError> {
         let value = self
             .host
             .store
@@ -1236,20 +1241,7 @@ where
     }
 
     async fn load_retire_list(&self, cp: &Checkpoint, n: u32) -> Result<RetireList, SyncError> {
-        let key = cp.retire_key(n);
-        let value = self
-            .host
-            .store
-            .get(&key)
-            .await?
-            .ok_or_else(|| SyncError::Staged {
-                key: key.clone(),
-                detail: "missing".into(),
-            })?;
-        serde_json::from_value(value).map_err(|e| SyncError::Staged {
-            key,
-            detail: e.to_string(),
-        })
+        self.load_staged(&cp.retire_key(n)).await
     }
 
     /// Removes the run's staged data. Best effort: leftovers are overwritten by the next run's
