@@ -317,23 +317,57 @@ impl<'q> Prepared<'q> {
                 let own = attributes
                     .get(&object.object_type_id)
                     .and_then(|list| list.iter().find(|a| a.name.eq_ignore_ascii_case(field)));
-                let actual = field_values_of(store, object, field, own.copied());
+                let listed = |have: &str| {
+                    // Ids are lower case already: look them up without allocating.
+                    if have.bytes().any(|b| b.is_ascii_uppercase()) {
+                        lowered.contains(&have.to_ascii_lowercase())
+                    } else {
+                        lowered.contains(have)
+                    }
+                };
                 match op {
                     Op::Like => values.iter().any(|wanted| {
                         let wanted = wanted.to_lowercase();
-                        actual
-                            .iter()
-                            .any(|have| have.to_lowercase().contains(&wanted))
+                        any_value(store, object, field, own.copied(), |have| {
+                            have.to_lowercase().contains(&wanted)
+                        })
                     }),
-                    Op::NotEq => !actual
-                        .iter()
-                        .any(|have| lowered.contains(&have.to_ascii_lowercase())),
-                    Op::Eq | Op::In => actual
-                        .iter()
-                        .any(|have| lowered.contains(&have.to_ascii_lowercase())),
+                    Op::NotEq => !any_value(store, object, field, own.copied(), listed),
+                    Op::Eq | Op::In => any_value(store, object, field, own.copied(), listed),
                 }
             }
         }
+    }
+}
+
+/// Whether any string the field compares as passes `test`: [`field_values_of`] without building
+/// the strings where they are stored as they compare (text attributes, the object type's name).
+fn any_value(
+    store: &Store,
+    object: &Object,
+    field: &str,
+    attribute: Option<&Attribute>,
+    test: impl Fn(&str) -> bool,
+) -> bool {
+    match attribute {
+        Some(attribute) => object
+            .values
+            .get(&attribute.id)
+            .into_iter()
+            .flatten()
+            .any(|value| match value {
+                Value::Text(text) => test(text),
+                Value::Ref(_) => field_values_of(store, object, field, Some(attribute))
+                    .iter()
+                    .any(|have| test(have)),
+            }),
+        None if field.eq_ignore_ascii_case("objectType") => store
+            .types
+            .get(&object.object_type_id)
+            .is_some_and(|t| test(&t.name)),
+        None => field_values_of(store, object, field, None)
+            .iter()
+            .any(|have| test(have)),
     }
 }
 
