@@ -233,13 +233,13 @@ impl Query {
             .keys()
             .map(|t| (*t, store.attributes_of(*t)))
             .collect();
-        let prepared = Prepared::of(self);
+        let prepared = Prepared::of(self, store, &attributes);
         let types = self.named_types(store);
         store
             .objects
             .values()
             .filter(|o| types.as_ref().is_none_or(|t| t.contains(&o.object_type_id)))
-            .filter(|o| prepared.matches(store, &attributes, o))
+            .filter(|o| prepared.matches(store, o))
             .map(|o| o.id)
             .collect()
     }
@@ -278,45 +278,73 @@ enum Prepared<'q> {
         values: &'q [String],
         /// `=`/`IN`/`!=` values in ASCII lower case (AQL compares text case-insensitively).
         lowered: HashSet<String>,
+        /// Per object type, the attribute the field names, if it names one of that type's.
+        own: HashMap<u64, Option<&'q Attribute>>,
+        /// For `objectType =`/`IN`/`!=`: the object types the names pick, decided once.
+        types: Option<HashSet<u64>>,
     },
 }
 
 impl<'q> Prepared<'q> {
-    fn of(query: &'q Query) -> Self {
+    fn of(query: &'q Query, store: &Store, attributes: &HashMap<u64, Vec<&'q Attribute>>) -> Self {
         match query {
-            Query::And(a, b) => Prepared::And(Box::new(Self::of(a)), Box::new(Self::of(b))),
-            Query::Or(a, b) => Prepared::Or(Box::new(Self::of(a)), Box::new(Self::of(b))),
-            Query::Term { field, op, values } => Prepared::Term {
-                field,
-                op: *op,
-                values,
-                lowered: values.iter().map(|v| v.to_ascii_lowercase()).collect(),
-            },
+            Query::And(a, b) => Prepared::And(
+                Box::new(Self::of(a, store, attributes)),
+                Box::new(Self::of(b, store, attributes)),
+            ),
+            Query::Or(a, b) => Prepared::Or(
+                Box::new(Self::of(a, store, attributes)),
+                Box::new(Self::of(b, store, attributes)),
+            ),
+            Query::Term { field, op, values } => {
+                let own: HashMap<u64, Option<&Attribute>> = attributes
+                    .iter()
+                    .map(|(t, list)| {
+                        let own = list.iter().find(|a| a.name.eq_ignore_ascii_case(field));
+                        (*t, own.copied())
+                    })
+                    .collect();
+                // An attribute of that name would win over the built-in field.
+                let builtin = own.values().all(Option::is_none);
+                let types = (builtin
+                    && field.eq_ignore_ascii_case("objectType")
+                    && *op != Op::Like)
+                    .then(|| {
+                        store
+                            .types
+                            .values()
+                            .filter(|t| values.iter().any(|v| t.name.eq_ignore_ascii_case(v)))
+                            .map(|t| t.id)
+                            .collect()
+                    });
+                Prepared::Term {
+                    field,
+                    op: *op,
+                    values,
+                    lowered: values.iter().map(|v| v.to_ascii_lowercase()).collect(),
+                    own,
+                    types,
+                }
+            }
         }
     }
 
-    fn matches(
-        &self,
-        store: &Store,
-        attributes: &HashMap<u64, Vec<&Attribute>>,
-        object: &Object,
-    ) -> bool {
+    fn matches(&self, store: &Store, object: &Object) -> bool {
         match self {
-            Prepared::And(a, b) => {
-                a.matches(store, attributes, object) && b.matches(store, attributes, object)
-            }
-            Prepared::Or(a, b) => {
-                a.matches(store, attributes, object) || b.matches(store, attributes, object)
-            }
+            Prepared::And(a, b) => a.matches(store, object) && b.matches(store, object),
+            Prepared::Or(a, b) => a.matches(store, object) || b.matches(store, object),
             Prepared::Term {
                 field,
                 op,
                 values,
                 lowered,
+                own,
+                types,
             } => {
-                let own = attributes
-                    .get(&object.object_type_id)
-                    .and_then(|list| list.iter().find(|a| a.name.eq_ignore_ascii_case(field)));
+                if let Some(types) = types {
+                    return types.contains(&object.object_type_id) != (*op == Op::NotEq);
+                }
+                let own = own.get(&object.object_type_id).copied().flatten();
                 let listed = |have: &str| {
                     // Ids are lower case already: look them up without allocating.
                     if have.bytes().any(|b| b.is_ascii_uppercase()) {
@@ -328,12 +356,12 @@ impl<'q> Prepared<'q> {
                 match op {
                     Op::Like => values.iter().any(|wanted| {
                         let wanted = wanted.to_lowercase();
-                        any_value(store, object, field, own.copied(), |have| {
+                        any_value(store, object, field, own, |have| {
                             have.to_lowercase().contains(&wanted)
                         })
                     }),
-                    Op::NotEq => !any_value(store, object, field, own.copied(), listed),
-                    Op::Eq | Op::In => any_value(store, object, field, own.copied(), listed),
+                    Op::NotEq => !any_value(store, object, field, own, listed),
+                    Op::Eq | Op::In => any_value(store, object, field, own, listed),
                 }
             }
         }
