@@ -4,120 +4,11 @@
 
 mod support;
 
-use std::collections::BTreeMap;
-
 use entra_sync_core::sync::datasets::Dataset;
 use entra_sync_core::sync::{Budget, Outcome, Phase, StepStatus};
 use entra_sync_sim::Preset;
-use entra_sync_sim::tenant::Tenant;
-use serde_json::Value;
+use support::expect::{actual_users, assert_users_equal_tenant};
 use support::{NowValue, World};
-
-/// Users by Entra id, each as attribute name → value.
-type UserRows = BTreeMap<String, BTreeMap<&'static str, Option<String>>>;
-
-/// What Assets must hold for the tenant's users.
-fn expected_users(tenant: &Tenant) -> UserRows {
-    tenant
-        .users
-        .iter()
-        .map(|u| {
-            let manager = u
-                .manager
-                .map(|m| tenant.users[m as usize].id.to_ascii_lowercase());
-            let attributes = BTreeMap::from([
-                ("Name", Some(u.display_name.clone())),
-                ("User Principal Name", Some(u.user_principal_name.clone())),
-                ("Mail", u.mail.clone()),
-                ("Job Title", u.job_title.clone()),
-                ("Department", u.department.clone()),
-                ("Employee ID", u.employee_id.clone()),
-                ("User Type", Some(u.user_type.as_str().to_string())),
-                ("Account Enabled", Some(u.account_enabled.to_string())),
-                (
-                    "Status",
-                    Some(
-                        if u.account_enabled {
-                            "Active"
-                        } else {
-                            "Disabled"
-                        }
-                        .to_string(),
-                    ),
-                ),
-                ("Manager", manager),
-            ]);
-            (u.id.to_ascii_lowercase(), attributes)
-        })
-        .collect()
-}
-
-fn text(value: Option<&Value>) -> Option<String> {
-    match value? {
-        Value::String(s) if s.is_empty() => None,
-        Value::String(s) => Some(s.clone()),
-        Value::Object(reference) => reference
-            .get("externalId")
-            .and_then(Value::as_str)
-            .map(str::to_string),
-        Value::Array(items) => items.first().and_then(|v| text(Some(v))),
-        other => Some(other.to_string()),
-    }
-}
-
-/// Assets' "Entra User" objects in the same shape, plus the ids of those marked deleted.
-fn actual_users(world: &World) -> (UserRows, Vec<String>) {
-    let objects = world.server.state().assets().objects_of_type("Entra User");
-    let mut live = BTreeMap::new();
-    let mut deleted = Vec::new();
-    for object in objects {
-        let attributes = &object["attributes"];
-        let id = text(attributes.get("Entra Object ID")).expect("every object has its Entra id");
-        let status = text(attributes.get("Status"));
-        if status.as_deref() == Some("Deleted in Entra") {
-            deleted.push(id);
-            continue;
-        }
-        let mut row = BTreeMap::new();
-        for name in [
-            "Name",
-            "User Principal Name",
-            "Mail",
-            "Job Title",
-            "Department",
-            "Employee ID",
-            "User Type",
-            "Account Enabled",
-            "Status",
-        ] {
-            row.insert(name, text(attributes.get(name)));
-        }
-        // References come back as the referenced object's external id (= its Entra id).
-        row.insert("Manager", text(attributes.get("Manager")));
-        assert!(
-            live.insert(id.clone(), row).is_none(),
-            "{id} is in Assets twice"
-        );
-    }
-    (live, deleted)
-}
-
-fn assert_assets_equal_tenant(world: &World) {
-    let tenant = world.server.state().tenant();
-    let expected = expected_users(&tenant);
-    let (actual, _deleted) = actual_users(world);
-    assert_eq!(
-        actual.len(),
-        expected.len(),
-        "live users in Assets vs tenant"
-    );
-    for (id, want) in &expected {
-        let got = actual
-            .get(id)
-            .unwrap_or_else(|| panic!("user {id} missing from Assets"));
-        assert_eq!(got, want, "user {id}");
-    }
-}
 
 /// Only the users data set, for the Small-preset scenarios below: they are about users, and
 /// Small's other data sets (12,000 group memberships, Intune, licences) would make each run minutes
@@ -147,7 +38,7 @@ fn full_then_incremental_runs_keep_assets_equal_to_the_tenant() {
     let (report, _) = finished(&world, world.begin(false, false), World::big_budget);
     assert_eq!(report.outcome, Outcome::Succeeded, "{report:?}");
     assert_eq!(report.datasets[0].objects["user"].created, 300);
-    assert_assets_equal_tenant(&world);
+    assert_users_equal_tenant(&world);
     let full_requests = report.datasets[0].graph_requests;
 
     let churn = world.server.state().churn(2.0, 7);
@@ -165,8 +56,7 @@ fn full_then_incremental_runs_keep_assets_equal_to_the_tenant() {
         churn.users.removed.len(),
         "every removed user is retired"
     );
-    assert_assets_equal_tenant(&world);
-    let (_, deleted) = actual_users(&world);
+    let deleted = assert_users_equal_tenant(&world);
     let removed: Vec<String> = churn
         .users
         .removed
@@ -216,14 +106,14 @@ fn a_tiny_budget_ends_in_the_same_state_and_a_killed_step_is_redone_without_dupl
     assert_eq!(report.outcome, Outcome::Succeeded, "{report:?}");
     assert_eq!(report.datasets[0].objects["user"].created, 2_000);
     assert!(steps > 15 && killed > 3, "{steps} steps, {killed} killed");
-    assert_assets_equal_tenant(&world);
+    assert_users_equal_tenant(&world);
 
     world.server.state().churn(10.0, 11);
     let (report, steps, _) = run(world.begin_with(false, false, &users_only()));
     assert_eq!(report.outcome, Outcome::Succeeded, "{report:?}");
     assert!(report.datasets[0].objects["user"].retired > 0);
     assert!(steps > 5, "{steps} steps");
-    assert_assets_equal_tenant(&world);
+    assert_users_equal_tenant(&world);
 }
 
 #[test]
@@ -243,7 +133,7 @@ fn an_expired_delta_token_resyncs_fully_without_duplicates_or_wrong_retirements(
         "{:?}",
         report.warnings
     );
-    assert_assets_equal_tenant(&world);
+    assert_users_equal_tenant(&world);
 }
 
 #[test]
@@ -297,7 +187,7 @@ fn the_mass_deletion_guard_stops_before_any_write_until_confirmed() {
     let (report, _) = finished(&world, confirmed, World::big_budget);
     assert_eq!(report.outcome, Outcome::Succeeded);
     assert_eq!(report.datasets[0].objects["user"].retired, 1000);
-    assert_assets_equal_tenant(&world);
+    assert_users_equal_tenant(&world);
 }
 
 #[test]
@@ -318,7 +208,7 @@ fn throttled_runs_wait_as_told_and_never_send_while_told_to_wait() {
         "the budget of 4 units per 10 s must bite"
     );
     assert!(report.tally.waited_ms > 0);
-    assert_assets_equal_tenant(&world);
+    assert_users_equal_tenant(&world);
 
     let graph: Vec<_> = world
         .net
@@ -363,7 +253,7 @@ fn a_filter_keeps_only_matching_users_and_changing_it_rereads_everything() {
     // Dropping the filter reads everything again and brings the disabled users in.
     let (report, _) = finished(&world, world.begin(false, false), World::big_budget);
     assert!(report.datasets[0].full_round);
-    assert_assets_equal_tenant(&world);
+    assert_users_equal_tenant(&world);
 
     let bad = [Selection {
         dataset: Dataset::Users,

@@ -5,159 +5,21 @@
 
 mod support;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
-use entra_sync_core::model::usable_serial;
 use entra_sync_core::sync::{Budget, Outcome, RunReport, StepStatus};
 use entra_sync_sim::Preset;
-use entra_sync_sim::tenant::{ManagedDevice, Tenant};
 use support::World;
-use support::rows::{Rows, actual, assert_rows_equal};
+use support::expect::{
+    actual_devices, actual_managed, assert_devices_equal_tenant, assert_managed_equal_tenant,
+    superseded_records,
+};
 
-const DEVICE_ATTRIBUTES: &[&str] = &[
-    "Name",
-    "Device ID",
-    "Operating System",
-    "OS Version",
-    "Trust Type",
-    "Account Enabled",
-    "Compliant",
-    "Managed",
-    "Manufacturer",
-    "Model",
-    "Status",
-];
-
-const MANAGED_ATTRIBUTES: &[&str] = &[
-    "Device Name",
-    "Intune Device ID",
-    "Serial Number",
-    "Primary User",
-    "Entra Device",
-    "Operating System",
-    "OS Version",
-    "Compliance State",
-    "Ownership",
-    "Encrypted",
-    "Manufacturer",
-    "Model",
-    "Status",
-];
-
-fn some(text: &str) -> Option<String> {
-    (!text.is_empty()).then(|| text.to_string())
-}
-
-fn expected_devices(tenant: &Tenant) -> Rows {
-    tenant
-        .devices
-        .iter()
-        .map(|d| {
-            let row = BTreeMap::from([
-                ("Name", some(&d.display_name)),
-                ("Device ID", Some(d.device_id.to_string())),
-                ("Operating System", some(d.os.directory_name())),
-                ("OS Version", some(&d.os_version)),
-                ("Trust Type", some(d.trust_type)),
-                ("Account Enabled", Some(d.account_enabled.to_string())),
-                ("Compliant", d.is_compliant.map(|b| b.to_string())),
-                ("Managed", d.is_managed.map(|b| b.to_string())),
-                ("Manufacturer", some(d.manufacturer)),
-                ("Model", some(d.model)),
-                (
-                    "Status",
-                    Some(
-                        if d.account_enabled {
-                            "Active"
-                        } else {
-                            "Disabled"
-                        }
-                        .to_string(),
-                    ),
-                ),
-            ]);
-            (d.id.to_string(), row)
-        })
-        .collect()
-}
-
-/// The machine a record describes, as Entra Sync identifies it.
-fn machine_key(record: &ManagedDevice) -> String {
-    match usable_serial(&record.serial_number) {
-        Some(serial) => format!("serial:{serial}"),
-        None => format!("intune:{}", record.id),
-    }
-}
-
-/// One row per machine: of the records sharing a serial, the latest check-in (then the higher
-/// Intune id) is the one Assets shows. Also returns how many records lost.
-fn expected_managed(tenant: &Tenant) -> (Rows, usize) {
-    let mut winners: BTreeMap<String, &ManagedDevice> = BTreeMap::new();
-    for record in &tenant.managed_devices {
-        let key = machine_key(record);
-        let rank = |r: &ManagedDevice| (r.last_sync, r.id.to_string());
-        match winners.get(&key) {
-            Some(held) if rank(held) >= rank(record) => {}
-            _ => {
-                winners.insert(key, record);
-            }
-        }
-    }
-    let skipped = tenant.managed_devices.len() - winners.len();
-    let rows = winners
-        .into_iter()
-        .map(|(key, d)| {
-            let user = d
-                .user
-                .and_then(|u| tenant.users.get(u as usize))
-                .map(|u| u.id.to_ascii_lowercase());
-            let device = d
-                .directory_device
-                .and_then(|i| tenant.devices.get(i as usize))
-                .map(|dev| dev.id.to_string());
-            let row = BTreeMap::from([
-                ("Device Name", some(&d.device_name)),
-                ("Intune Device ID", Some(d.id.to_string())),
-                ("Serial Number", some(&d.serial_number)),
-                ("Primary User", user),
-                ("Entra Device", device),
-                ("Operating System", some(d.os.intune_name())),
-                ("OS Version", some(&d.os_version)),
-                ("Compliance State", some(d.compliance_state)),
-                ("Ownership", some(d.owner_type)),
-                ("Encrypted", Some(d.is_encrypted.to_string())),
-                ("Manufacturer", some(d.manufacturer)),
-                ("Model", some(d.model)),
-                ("Status", Some("Active".to_string())),
-            ]);
-            (key, row)
-        })
-        .collect();
-    (rows, skipped)
-}
-
-/// Assets equals the tenant for both device types; returns the expected skip count.
-fn assert_devices_equal_tenant(world: &World) -> usize {
-    let tenant = world.server.state().tenant();
-    let (devices, _) = actual(world, "Entra Device", "Entra Object ID", DEVICE_ATTRIBUTES);
-    assert_rows_equal("Entra Device", &devices, &expected_devices(&tenant));
-    let (managed, _) = actual(
-        world,
-        "Intune Managed Device",
-        "Machine Key",
-        MANAGED_ATTRIBUTES,
-    );
-    let (expected, skipped) = expected_managed(&tenant);
-    assert_rows_equal("Intune Managed Device", &managed, &expected);
-    // No machine twice, whatever its identity: live serials are unique.
-    let serials: Vec<&String> = managed
-        .values()
-        .filter_map(|row| row["Serial Number"].as_ref())
-        .filter(|s| usable_serial(s).is_some())
-        .collect();
-    let unique: BTreeSet<String> = serials.iter().filter_map(|s| usable_serial(s)).collect();
-    assert_eq!(serials.len(), unique.len(), "a machine appears twice");
-    skipped
+/// Both device types equal the tenant; returns how many Intune records the run must skip.
+fn assert_device_types_equal_tenant(world: &World) -> usize {
+    assert_devices_equal_tenant(world);
+    assert_managed_equal_tenant(world);
+    skipped_now(world)
 }
 
 fn finished(world: &World, budget: impl Fn(&World) -> Budget) -> RunReport {
@@ -180,13 +42,15 @@ fn counts<'a>(report: &'a RunReport, key: &str) -> &'a entra_sync_core::sync::ch
 fn devices_and_managed_devices_equal_the_tenant_one_object_per_machine() {
     let world = World::new(Preset::Demo, 42);
     let tenant = world.server.state().tenant();
-    let duplicates = tenant.managed_devices.len() - expected_managed(&tenant).0.len();
-    assert!(duplicates > 0, "the demo tenant has re-enrolled machines");
+    assert!(
+        superseded_records(&tenant) > 0,
+        "the demo tenant has re-enrolled machines"
+    );
     drop(tenant);
 
     let report = finished(&world, World::big_budget);
     assert_eq!(report.outcome, Outcome::Succeeded, "{report:?}");
-    let skipped = assert_devices_equal_tenant(&world);
+    let skipped = assert_device_types_equal_tenant(&world);
     let managed = counts(&report, "managedDevice");
     assert_eq!(managed.skipped as usize, skipped, "{managed:?}");
     assert_eq!(
@@ -212,14 +76,9 @@ fn devices_and_managed_devices_equal_the_tenant_one_object_per_machine() {
     assert!(!re_enrolled.is_empty(), "churn re-enrols machines");
     let report = finished(&world, World::big_budget);
     assert_eq!(report.outcome, Outcome::Succeeded, "{report:?}");
-    assert_devices_equal_tenant(&world);
+    assert_device_types_equal_tenant(&world);
     // A re-enrolled machine now shows its new record, on the same object.
-    let (managed, _) = actual(
-        &world,
-        "Intune Managed Device",
-        "Machine Key",
-        MANAGED_ATTRIBUTES,
-    );
+    let (managed, _) = actual_managed(&world);
     let shown: BTreeSet<String> = managed
         .values()
         .filter_map(|row| row["Intune Device ID"].clone())
@@ -235,7 +94,7 @@ fn devices_and_managed_devices_equal_the_tenant_one_object_per_machine() {
             "old record {old} not shown"
         );
     }
-    let (_, deleted) = actual(&world, "Entra Device", "Entra Object ID", DEVICE_ATTRIBUTES);
+    let (_, deleted) = actual_devices(&world);
     for id in &removed_devices {
         assert!(deleted.contains(&id.to_string()), "{id} marked deleted");
     }
@@ -253,7 +112,7 @@ fn devices_and_managed_devices_equal_the_tenant_one_object_per_machine() {
 }
 
 fn skipped_now(world: &World) -> usize {
-    expected_managed(&world.server.state().tenant()).1
+    superseded_records(&world.server.state().tenant())
 }
 
 #[test]
@@ -267,11 +126,11 @@ fn a_tiny_budget_picks_the_same_winners_across_pages_and_steps() {
     let report = finished(&world, tiny);
     assert_eq!(report.outcome, Outcome::Succeeded, "{report:?}");
     assert!(report.tally.steps > 10, "{} steps", report.tally.steps);
-    assert_devices_equal_tenant(&world);
+    assert_device_types_equal_tenant(&world);
     world.server.state().churn(3.0, 4);
     let report = finished(&world, tiny);
     assert_eq!(report.outcome, Outcome::Succeeded, "{report:?}");
-    assert_devices_equal_tenant(&world);
+    assert_device_types_equal_tenant(&world);
 }
 
 /// Over two Intune pages read in different steps: a page-2 record outranks a page-1 record of the
@@ -321,11 +180,11 @@ fn winners_are_the_same_when_a_machine_s_records_are_on_different_pages_and_step
         .find(|d| d.objects.contains_key("managedDevice"))
         .expect("managed devices");
     assert!(managed.graph_requests >= 2, "two pages");
-    let skipped = assert_devices_equal_tenant(&world);
+    let skipped = assert_device_types_equal_tenant(&world);
     assert_eq!(counts(&report, "managedDevice").skipped as usize, skipped);
 
     let report = finished(&world, tiny);
     assert_eq!(report.outcome, Outcome::Succeeded, "{report:?}");
     assert_eq!(report.tally.assets_requests, 0, "{report:?}");
-    assert_devices_equal_tenant(&world);
+    assert_device_types_equal_tenant(&world);
 }

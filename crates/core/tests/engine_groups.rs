@@ -4,100 +4,18 @@
 
 mod support;
 
-use std::collections::BTreeMap;
-
 use entra_sync_core::sync::{Budget, Checkpoint, Outcome, RunReport, StepStatus};
 use entra_sync_sim::Preset;
-use entra_sync_sim::tenant::{GroupKind, MemberRef, TENANT_DOMAIN, Tenant};
+use entra_sync_sim::tenant::MemberRef;
 use support::World;
-use support::rows::*;
+use support::expect::{assert_groups_equal_tenant, assert_memberships_equal_tenant};
 
-const GROUP_ATTRIBUTES: [&str; 6] = [
-    "Name",
-    "Description",
-    "Mail",
-    "Group Type",
-    "Membership Rule",
-    "Status",
-];
-const MEMBERSHIP_ATTRIBUTES: [&str; 6] = [
-    "Group",
-    "Member User",
-    "Member Group",
-    "Member Type",
-    "Member ID",
-    "Status",
-];
-
-fn expected_groups(tenant: &Tenant) -> Rows {
-    tenant
-        .groups
-        .iter()
-        .map(|g| {
-            let row = BTreeMap::from([
-                ("Name", some(&g.display_name)),
-                ("Description", g.description.clone()),
-                (
-                    "Mail",
-                    g.mail_enabled()
-                        .then(|| format!("{}@{TENANT_DOMAIN}", g.mail_nickname)),
-                ),
-                (
-                    "Group Type",
-                    some(match g.kind {
-                        GroupKind::Unified => "Microsoft 365",
-                        GroupKind::Security => "Security",
-                    }),
-                ),
-                ("Membership Rule", g.membership_rule.clone()),
-                ("Status", some("Active")),
-            ]);
-            (g.id.to_string(), row)
-        })
-        .collect()
-}
-
-fn expected_memberships(tenant: &Tenant) -> Rows {
-    let mut rows = BTreeMap::new();
-    for group in &tenant.groups {
-        let group_id = group.id.to_string();
-        for member in &group.members {
-            let (kind, id) = match *member {
-                MemberRef::User(u) => ("user", tenant.users[u as usize].id.to_ascii_lowercase()),
-                MemberRef::Group(g) => ("group", tenant.groups[g as usize].id.to_string()),
-                MemberRef::Device(d) => ("device", tenant.devices[d as usize].id.to_string()),
-            };
-            let row = BTreeMap::from([
-                ("Group", Some(group_id.clone())),
-                ("Member User", (kind == "user").then(|| id.clone())),
-                ("Member Group", (kind == "group").then(|| id.clone())),
-                ("Member Type", some(kind)),
-                ("Member ID", Some(id.clone())),
-                ("Status", some("Active")),
-            ]);
-            assert!(
-                rows.insert(format!("{group_id}:{id}"), row).is_none(),
-                "the tenant lists {id} twice in {group_id}"
-            );
-        }
-    }
-    rows
-}
-
-/// Asserts equality and returns the deleted group and membership identities.
-fn assert_groups_equal_tenant(world: &World) -> (Vec<String>, Vec<String>) {
-    let tenant = world.server.state().tenant();
-    let (groups, deleted_groups) =
-        actual(world, "Entra Group", "Entra Object ID", &GROUP_ATTRIBUTES);
-    assert_rows_equal("group", &groups, &expected_groups(&tenant));
-    let (memberships, deleted_memberships) = actual(
-        world,
-        "Entra Group Membership",
-        "Membership ID",
-        &MEMBERSHIP_ATTRIBUTES,
-    );
-    assert_rows_equal("membership", &memberships, &expected_memberships(&tenant));
-    (deleted_groups, deleted_memberships)
+/// Both types of the data set; returns the deleted group and membership identities.
+fn assert_groups_and_memberships_equal_tenant(world: &World) -> (Vec<String>, Vec<String>) {
+    (
+        assert_groups_equal_tenant(world),
+        assert_memberships_equal_tenant(world),
+    )
 }
 
 fn finished(world: &World, checkpoint: Checkpoint, budget: impl Fn(&World) -> Budget) -> RunReport {
@@ -153,7 +71,7 @@ fn groups_and_memberships_follow_the_tenant_through_full_incremental_and_idle_ru
             .any(|m| matches!(m, MemberRef::Group(_))),
         "nested groups are covered"
     );
-    assert_groups_equal_tenant(&world);
+    assert_groups_and_memberships_equal_tenant(&world);
     drop(tenant);
 
     // Churn until a group was deleted (its members are not listed by delta) and memberships left.
@@ -188,7 +106,7 @@ fn groups_and_memberships_follow_the_tenant_through_full_incremental_and_idle_ru
             groups.objects["group"].updated as usize <= churn.groups.updated.len(),
             "membership changes alone do not rewrite a group"
         );
-        let (deleted_groups, _) = assert_groups_equal_tenant(&world);
+        let (deleted_groups, _) = assert_groups_and_memberships_equal_tenant(&world);
         for (id, _) in &churn.groups.removed {
             assert!(deleted_groups.contains(&id.to_string()), "{id} is retired");
             removed_groups.push(id.to_string());
@@ -204,7 +122,7 @@ fn groups_and_memberships_follow_the_tenant_through_full_incremental_and_idle_ru
         !removed_groups.is_empty() && left > 0,
         "the churn covered group deletes and membership removals"
     );
-    let (_, deleted_memberships) = assert_groups_equal_tenant(&world);
+    let (_, deleted_memberships) = assert_groups_and_memberships_equal_tenant(&world);
     for group in &removed_groups {
         assert!(
             deleted_memberships
@@ -220,7 +138,7 @@ fn groups_and_memberships_follow_the_tenant_through_full_incremental_and_idle_ru
         report.tally.assets_requests, 0,
         "a no-change run writes nothing"
     );
-    assert_groups_equal_tenant(&world);
+    assert_groups_and_memberships_equal_tenant(&world);
 }
 
 #[test]
@@ -240,7 +158,7 @@ fn a_full_resync_of_an_unchanged_tenant_rewrites_no_group_or_membership() {
         );
     }
     assert_eq!(report.tally.assets_requests, 0);
-    assert_groups_equal_tenant(&world);
+    assert_groups_and_memberships_equal_tenant(&world);
 }
 
 #[test]
@@ -271,6 +189,6 @@ fn tiny_steps_end_with_the_same_groups_and_memberships() {
             }
         };
         assert_eq!(report.outcome, Outcome::Succeeded, "{report:?}");
-        assert_groups_equal_tenant(&world);
+        assert_groups_and_memberships_equal_tenant(&world);
     }
 }

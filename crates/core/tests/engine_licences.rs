@@ -5,99 +5,18 @@
 
 mod support;
 
-use std::collections::BTreeMap;
-
-use entra_sync_core::model::licence_name;
 use entra_sync_core::sync::{Budget, Checkpoint, Outcome, RunReport, StepStatus};
 use entra_sync_sim::Preset;
-use entra_sync_sim::tenant::Tenant;
 use support::World;
-use support::rows::*;
+use support::expect::{
+    actual_assignments, actual_licences, assert_assignments_equal_tenant,
+    assert_licences_equal_tenant, expected_assignments,
+};
+use support::rows::text;
 
-fn expected_licences(tenant: &Tenant) -> Rows {
-    tenant
-        .skus
-        .iter()
-        .map(|sku| {
-            let row = BTreeMap::from([
-                ("Name", Some(licence_name(sku.part_number).to_string())),
-                ("Part Number", Some(sku.part_number.to_string())),
-                ("Capability Status", Some(sku.capability_status.to_string())),
-                ("Consumed Units", Some(sku.consumed_units.to_string())),
-                ("Enabled Units", Some(sku.prepaid.enabled.to_string())),
-                ("Suspended Units", Some(sku.prepaid.suspended.to_string())),
-                ("Warning Units", Some(sku.prepaid.warning.to_string())),
-                ("Applies To", Some(sku.applies_to.to_string())),
-                ("Status", Some("Active".to_string())),
-            ]);
-            (sku.sku_id.to_string(), row)
-        })
-        .collect()
-}
-
-fn expected_assignments(tenant: &Tenant) -> Rows {
-    let mut rows = BTreeMap::new();
-    for user in &tenant.users {
-        let user_id = user.id.to_ascii_lowercase();
-        for licence in &user.assigned_licenses {
-            let Some(sku) = tenant.skus.get(usize::from(licence.sku)) else {
-                continue;
-            };
-            let mut disabled: Vec<String> = licence
-                .disabled_plans
-                .iter()
-                .filter_map(|p| tenant.service_plans.get(usize::from(*p)))
-                .map(|p| p.id.to_string())
-                .collect();
-            disabled.sort();
-            let row = BTreeMap::from([
-                ("User", Some(user_id.clone())),
-                ("Licence", Some(sku.sku_id.to_string())),
-                (
-                    "Disabled Plans",
-                    Some(disabled.join(",")).filter(|d| !d.is_empty()),
-                ),
-                ("Status", Some("Active".to_string())),
-            ]);
-            rows.insert(format!("{user_id}:{}", sku.sku_id), row);
-        }
-    }
-    rows
-}
-
-const LICENCE: &[&str] = &[
-    "Name",
-    "Part Number",
-    "Capability Status",
-    "Consumed Units",
-    "Enabled Units",
-    "Suspended Units",
-    "Warning Units",
-    "Applies To",
-    "Status",
-];
-const ASSIGNMENT: &[&str] = &["User", "Licence", "Disabled Plans", "Status"];
-
-fn actual_licences(world: &World) -> (Rows, Vec<String>) {
-    actual(world, "Licence", "SKU ID", LICENCE)
-}
-
-fn actual_assignments(world: &World) -> (Rows, Vec<String>) {
-    actual(world, "Licence Assignment", "Assignment ID", ASSIGNMENT)
-}
-
-fn assert_assets_equal_tenant(world: &World) {
-    let tenant = world.server.state().tenant();
-    assert_rows_equal(
-        "licence",
-        &actual_licences(world).0,
-        &expected_licences(&tenant),
-    );
-    assert_rows_equal(
-        "assignment",
-        &actual_assignments(world).0,
-        &expected_assignments(&tenant),
-    );
+fn assert_licences_and_assignments_equal_tenant(world: &World) {
+    assert_licences_equal_tenant(world);
+    assert_assignments_equal_tenant(world);
 }
 
 fn finished(world: &World, checkpoint: Checkpoint, budget: impl Fn(&World) -> Budget) -> RunReport {
@@ -137,7 +56,7 @@ fn licences_and_assignments_follow_the_tenant_through_churn() {
         assigned
     );
     drop(tenant);
-    assert_assets_equal_tenant(&world);
+    assert_licences_and_assignments_equal_tenant(&world);
 
     // Churn adds and removes licences and deletes users; the users' delta carries both. A 2% churn
     // of the demo tenant is a handful of operations: churn again until both kinds happened.
@@ -160,7 +79,7 @@ fn licences_and_assignments_follow_the_tenant_through_churn() {
     let report = finished(&world, world.begin(false, false), World::big_budget);
     assert_eq!(report.outcome, Outcome::Succeeded, "{report:?}");
     assert!(!report.datasets[0].full_round, "users read incrementally");
-    assert_assets_equal_tenant(&world);
+    assert_licences_and_assignments_equal_tenant(&world);
     let expected = expected_assignments(&world.server.state().tenant());
     let gone: Vec<&String> = before
         .keys()
@@ -218,7 +137,7 @@ fn a_dropped_sku_is_retired_with_its_assignments() {
     let report = finished(&world, world.begin(false, true), World::big_budget);
     assert_eq!(report.outcome, Outcome::Succeeded, "{report:?}");
     assert_eq!(counts!(report, "licence").retired, 1);
-    assert_assets_equal_tenant(&world);
+    assert_licences_and_assignments_equal_tenant(&world);
     let (_, deleted) = actual_licences(&world);
     assert_eq!(deleted, std::slice::from_ref(&dropped));
     let (_, deleted) = actual_assignments(&world);
@@ -243,7 +162,7 @@ fn an_install_from_before_licence_assignments_reads_users_in_full_once() {
     let report = finished(&world, world.begin(false, false), World::big_budget);
     assert_eq!(report.outcome, Outcome::Succeeded, "{report:?}");
     assert!(report.datasets[0].full_round, "users read in full once");
-    assert_assets_equal_tenant(&world);
+    assert_licences_and_assignments_equal_tenant(&world);
     let report = finished(&world, world.begin(false, false), World::big_budget);
     assert!(!report.datasets[0].full_round, "then incrementally again");
     assert_eq!(report.tally.assets_requests, 0);
@@ -303,7 +222,7 @@ fn a_licence_change_alone_rewrites_the_assignment_not_the_user() {
         synced_before,
         "the user was not rewritten"
     );
-    assert_assets_equal_tenant(&world);
+    assert_licences_and_assignments_equal_tenant(&world);
     let (_, deleted) = actual_assignments(&world);
     assert_eq!(deleted, [format!("{user_id}:{sku_id}")]);
 

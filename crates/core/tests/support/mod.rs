@@ -3,6 +3,7 @@
 //! X-Forwarded-Host; Assets paths sent as the app).
 #![allow(dead_code)]
 
+pub mod expect;
 pub mod rows;
 
 use std::cell::Cell;

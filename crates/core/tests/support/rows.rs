@@ -10,8 +10,9 @@ use super::World;
 /// Objects by identity, each as attribute name → value.
 pub type Rows = BTreeMap<String, BTreeMap<&'static str, Option<String>>>;
 
+/// An expected value as Assets gives it back: an empty text reads as no value.
 pub fn some(text: &str) -> Option<String> {
-    Some(text.to_string())
+    (!text.is_empty()).then(|| text.to_string())
 }
 
 pub fn text(value: Option<&Value>) -> Option<String> {
