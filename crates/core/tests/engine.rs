@@ -295,7 +295,7 @@ fn retirements_under_assets_throttling_complete_and_hold_while_told_to_wait() {
         let (report, _) = finished(&world, world.begin(false, false), World::big_budget);
         assert_eq!(report.outcome, Outcome::Succeeded, "{report:?}");
         world.server.state().assets().set_rate_limit(None);
-        assert_assets_equal_tenant(&world);
+        assert_users_equal_tenant(&world);
         if send_retry_after {
             assert!(
                 report.tally.throttled > 0,
