@@ -31,8 +31,9 @@ use crate::time::iso_utc;
 const UNIT_MS: u64 = 10_000;
 /// Membership ids are 73 characters: 2,000 of them stay well under the KVS value limit.
 const RETIRE_IDS_PER_CHUNK: usize = 2_000;
-/// Staged chunks (about 100 KB each) from which plan and commit get a step of their own.
-const HEAVY_CHUNKS: u32 = 64;
+/// What plan and commit may take per staged chunk (about 100 KB each), generously: they start in a
+/// step that has already worked only when that much time is left.
+const HEAVY_MS_PER_CHUNK: u64 = 100;
 /// Ids looked up with one AQL query when retiring.
 const RETIRE_BATCH: usize = 50;
 /// First wait between execution status polls; doubles up to the maximum. Small imports finish in
@@ -200,6 +201,10 @@ struct Step<'a, 'h, G, A, S, C> {
     counters: Vec<TypeCounters>,
     /// Units of work done in this step; the first is always allowed, so every step progresses.
     units: u32,
+    /// Indexes a delta round loaded in this step, as committed (only ever extended by shards
+    /// loaded on demand): plan and commit of the same step use them instead of loading again.
+    /// Full rounds load whole indexes and are not kept, so memory stays one index at a time.
+    indexes: HashMap<ObjectType, Index>,
 }
 
 /// Runs one step. Errors end the run (an execution in flight is cancelled, staged data removed);
@@ -229,6 +234,7 @@ where
         token: None,
         counters: Vec::new(),
         units: 0,
+        indexes: HashMap::new(),
     };
     let result = if checkpoint.cancel_requested {
         Err(SyncError::CancelRequested)
@@ -298,7 +304,22 @@ where
     /// Plan and commit go over every staged chunk and a whole index without a pause; on a large
     /// tenant that takes a while, so they start at the beginning of a step, with all its budget.
     fn needs_fresh_step(&self, cp: &Checkpoint) -> bool {
-        self.units > 0 && cp.chunks >= HEAVY_CHUNKS
+        let work_ms = u64::from(cp.chunks) * HEAVY_MS_PER_CHUNK;
+        self.units > 0
+            && !self
+                .budget
+                .allows(self.now(), self.egress_used(), work_ms, 0)
+    }
+
+    /// This step's committed index of `object_type` if a delta round already loaded it, else an
+    /// empty part of it that loads shards on demand ([`Index::ensure`]).
+    async fn delta_index(&mut self, object_type: ObjectType) -> Result<Index, SyncError> {
+        match self.indexes.remove(&object_type) {
+            Some(index) => Ok(index),
+            None => {
+                Ok(Index::load_for(self.host.store, object_type.key(), std::iter::empty()).await?)
+            }
+        }
     }
 
     fn account(&self, checkpoint: &mut Checkpoint) {
@@ -439,11 +460,10 @@ where
         let lazy = !cp.datasets[at].full;
         let mut indexes = HashMap::new();
         for object_type in dataset.object_types() {
-            let key = object_type.key();
             let index = if lazy {
-                Index::load_for(self.host.store, key, std::iter::empty()).await?
+                self.delta_index(*object_type).await?
             } else {
-                Index::load(self.host.store, key).await?
+                Index::load(self.host.store, object_type.key()).await?
             };
             indexes.insert(*object_type, index);
         }
@@ -620,6 +640,9 @@ where
             }
         };
         self.flush(cp, &mut buffer).await?;
+        if lazy {
+            self.indexes.extend(indexes);
+        }
         Ok(finished)
     }
 
@@ -777,7 +800,7 @@ where
     /// A delta round's removals that hit a committed object the round did not also write: only
     /// the index shards holding the removed ids are loaded.
     async fn gone_in_delta_round(
-        &self,
+        &mut self,
         cp: &Checkpoint,
         at: usize,
         object_type: ObjectType,
@@ -794,19 +817,19 @@ where
             touched.extend(part.ranks.into_keys());
             removed.extend(part.removed);
         }
-        let index = Index::load_for(
-            self.host.store,
-            object_type.key(),
-            removed.iter().map(String::as_str),
-        )
-        .await?;
+        let mut index = self.delta_index(object_type).await?;
+        for id in &removed {
+            index.ensure(self.host.store, object_type.key(), id).await?;
+        }
         let mut gone: Vec<String> = removed
             .into_iter()
             .filter(|id| !touched.contains(id) && index.entries.contains_key(id))
             .collect();
         gone.sort_unstable();
         gone.dedup();
-        Ok((gone, index.total()))
+        let total = index.total();
+        self.indexes.insert(object_type, index);
+        Ok((gone, total))
     }
 
     /// Keeps, for each object of a ranked type ([`datasets::ranked`]), only the record with the
@@ -1188,7 +1211,7 @@ where
     /// fall in. `false` when that cannot be done (the index predates entry counts, or a shard
     /// outgrew its limit) and the caller must apply them to the whole index.
     async fn commit_delta(
-        &self,
+        &mut self,
         cp: &Checkpoint,
         at: usize,
         object_type: ObjectType,
@@ -1217,7 +1240,10 @@ where
             }
         }
         let ids = || retired.iter().chain(staged.iter().map(|(id, _)| id));
-        let mut index = Index::load_for(self.host.store, key, ids().map(String::as_str)).await?;
+        let mut index = self.delta_index(object_type).await?;
+        for id in ids() {
+            index.ensure(self.host.store, key, id).await?;
+        }
         let shards = Index::shards(self.host.store, key).await?;
         let changed: HashSet<u32> = if shards == 0 {
             HashSet::new()
