@@ -8,7 +8,7 @@
 use super::error::AssetsError;
 use std::collections::{HashMap, HashSet};
 
-use super::model::{Attribute, Object, Value};
+use super::model::{AttrKind, Attribute, Object, Value};
 use super::store::Store;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -234,6 +234,17 @@ impl Query {
             .map(|t| (*t, store.attributes_of(*t)))
             .collect();
         let prepared = Prepared::of(self, store, &attributes);
+        if let Some(mut ids) = self.indexed_candidates(store, &attributes) {
+            ids.retain(|id| {
+                store
+                    .objects
+                    .get(id)
+                    .is_some_and(|o| prepared.matches(store, o))
+            });
+            ids.sort_unstable();
+            ids.dedup();
+            return ids;
+        }
         let types = self.named_types(store);
         store
             .objects
@@ -242,6 +253,50 @@ impl Query {
             .filter(|o| prepared.matches(store, o))
             .map(|o| o.id)
             .collect()
+    }
+
+    /// Candidates for `objectType = "T" AND "Text attribute" IN (…)` (either order), from the
+    /// attribute's value index; `None` for any other query.
+    fn indexed_candidates(
+        &self,
+        store: &Store,
+        attributes: &HashMap<u64, Vec<&Attribute>>,
+    ) -> Option<Vec<u64>> {
+        let Query::And(a, b) = self else {
+            return None;
+        };
+        let is_type = |q: &Query| matches!(q, Query::Term { field, op: Op::Eq | Op::In, .. } if field.eq_ignore_ascii_case("objectType"));
+        let other = match (is_type(a), is_type(b)) {
+            (true, false) => b.as_ref(),
+            (false, true) => a.as_ref(),
+            _ => return None,
+        };
+        let Query::Term {
+            field,
+            op: Op::Eq | Op::In,
+            values,
+        } = other
+        else {
+            return None;
+        };
+        let types = self.named_types(store)?;
+        let [type_id] = types.iter().copied().collect::<Vec<_>>()[..] else {
+            return None;
+        };
+        let attribute = attributes
+            .get(&type_id)?
+            .iter()
+            .find(|a| a.name.eq_ignore_ascii_case(field))?;
+        if matches!(attribute.kind, AttrKind::Reference { .. }) {
+            return None;
+        }
+        let wanted: Vec<String> = values.iter().map(|v| v.to_ascii_lowercase()).collect();
+        Some(store.value_indexes.borrow_mut().lookup(
+            store.objects.values(),
+            type_id,
+            attribute.id,
+            wanted.iter(),
+        ))
     }
 
     /// The object types an `objectType`/`objectTypeId` term ANDed at the top level allows.

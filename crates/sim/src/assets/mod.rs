@@ -21,6 +21,7 @@ mod render;
 mod routes;
 mod snapshot;
 mod store;
+mod value_index;
 
 pub use error::AssetsError;
 pub use handle::AssetsState;

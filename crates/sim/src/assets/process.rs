@@ -445,6 +445,10 @@ fn set_values(store: &mut Store, object_id: u64, attribute_id: u64, values: Vec<
     } else {
         object.values.insert(attribute_id, values);
     }
+    store
+        .value_indexes
+        .get_mut()
+        .attribute_changed(attribute_id);
     true
 }
 

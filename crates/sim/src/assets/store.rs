@@ -2,6 +2,7 @@
 //! Handlers and control methods borrow it through [`crate::assets::AssetsState`]; everything here is
 //! synchronous and never blocks, so a `std` mutex is enough.
 
+use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
 
 use uuid::Uuid;
@@ -9,6 +10,7 @@ use uuid::Uuid;
 use super::execution::{Execution, ImportSource};
 use super::model::{Attribute, Object, ObjectSchema, ObjectType, Value};
 use super::rate_limit::RateLimiter;
+use super::value_index::ValueIndexes;
 use crate::time::{UtcTime, now_unix};
 
 /// The workspace every fresh sim has (the id of the IBU `info.json` fixture).
@@ -44,6 +46,8 @@ pub(crate) struct Store {
     /// `objectCount`, and counting a million objects for each rendered object would make the sim,
     /// not the client, the slow part of a large run.
     type_counts: BTreeMap<u64, usize>,
+    /// AQL's value indexes; behind a `RefCell` because searches only read the store.
+    pub value_indexes: RefCell<ValueIndexes>,
 }
 
 impl Store {
@@ -62,6 +66,7 @@ impl Store {
             processing_reads: 1,
             next_id: DEMO_SCHEMA_ID,
             type_counts: BTreeMap::new(),
+            value_indexes: RefCell::default(),
         };
         store.add_schema_with_source(
             "Entra ID",
@@ -174,6 +179,7 @@ impl Store {
 
     /// Adds (or replaces) an object; the only way objects come in, so the per-type counts hold.
     pub fn insert_object(&mut self, object: Object) {
+        self.value_indexes.get_mut().objects_changed();
         *self.type_counts.entry(object.object_type_id).or_default() += 1;
         if let Some(old) = self.objects.insert(object.id, object) {
             self.uncount(old.object_type_id);
@@ -195,6 +201,7 @@ impl Store {
         let Some(old) = self.objects.remove(&id) else {
             return false;
         };
+        self.value_indexes.get_mut().objects_changed();
         self.uncount(old.object_type_id);
         for object in self.objects.values_mut() {
             for values in object.values.values_mut() {

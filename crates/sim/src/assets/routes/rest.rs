@@ -269,6 +269,9 @@ pub async fn put_object(
     let object = find_object(&store, &p.id)?;
     let (id, type_id) = (object.id, object.object_type_id);
     let values = attribute_values(&store, type_id, &request)?;
+    for (attribute, _) in &values {
+        store.value_indexes.get_mut().attribute_changed(*attribute);
+    }
     if let Some(object) = store.objects.get_mut(&id) {
         for (attribute, values) in values {
             if values.is_empty() {
