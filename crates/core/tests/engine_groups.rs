@@ -106,6 +106,11 @@ fn groups_and_memberships_follow_the_tenant_through_full_incremental_and_idle_ru
             groups.objects["group"].updated as usize <= churn.groups.updated.len(),
             "membership changes alone do not rewrite a group"
         );
+        assert_eq!(
+            groups.objects["group"].created as usize,
+            churn.groups.created.len(),
+            "a group already in Assets is known as such (its index shard is loaded), not created again"
+        );
         let (deleted_groups, _) = assert_groups_and_memberships_equal_tenant(&world);
         for (id, _) in &churn.groups.removed {
             assert!(deleted_groups.contains(&id.to_string()), "{id} is retired");

@@ -190,8 +190,8 @@ fn a_licence_change_alone_rewrites_the_assignment_not_the_user() {
         let at = tenant
             .users
             .iter()
-            .position(|u| !u.assigned_licenses.is_empty())
-            .expect("a licensed user");
+            .position(|u| u.assigned_licenses.len() >= 2)
+            .expect("a user with two licences");
         let licence = tenant.users[at].assigned_licenses.pop().expect("a licence");
         let sku = &mut tenant.skus[usize::from(licence.sku)];
         sku.consumed_units -= 1;
@@ -212,6 +212,12 @@ fn a_licence_change_alone_rewrites_the_assignment_not_the_user() {
     let users = counts!(report, "user");
     assert_eq!((users.read, users.updated, users.unchanged), (1, 0, 1));
     assert_eq!(counts!(report, "licenceAssignment").retired, 1);
+    let kept = counts!(report, "licenceAssignment");
+    assert_eq!(
+        (kept.created, kept.updated),
+        (0, 0),
+        "the licences the user keeps are known (their index shard is loaded) and not written again"
+    );
     assert_eq!(
         counts!(report, "licence").updated,
         1,
