@@ -301,8 +301,8 @@ where
                 .allows(self.now(), self.egress_used(), UNIT_MS, requests)
     }
 
-    /// Plan and commit go over every staged chunk and a whole index without a pause; on a large
-    /// tenant that takes a while, so they start at the beginning of a step, with all its budget.
+    /// Plan and commit go over every staged chunk without a pause; on a large tenant that takes a
+    /// while, so they start in a step that already worked only if the chunks fit in what is left.
     fn needs_fresh_step(&self, cp: &Checkpoint) -> bool {
         let work_ms = u64::from(cp.chunks) * HEAVY_MS_PER_CHUNK;
         self.units > 0
@@ -1121,8 +1121,6 @@ where
         Ok(true)
     }
 
-    /// The new index of each object type is the committed one without what the plan found gone
-    /// (its retire lists) and with every staged entry; one index and one chunk in memory at a time.
     /// One Assets call per found object, as many at once as [`Concurrency`] allows; it learns from
     /// each round whether Assets throttled it.
     async fn in_rounds<'f, F, Fut>(
@@ -1147,6 +1145,9 @@ where
         Ok(())
     }
 
+    /// The new index of each object type is the committed one without what the plan found gone
+    /// (its retire lists) and with every staged entry. A full round streams the staged entries into
+    /// the whole index, one chunk at a time; a delta round's few changes go to their shards only.
     async fn commit(&mut self, cp: &mut Checkpoint) -> Result<(), SyncError> {
         for at in 0..cp.datasets.len() {
             let run: DatasetRun = cp.datasets[at].clone();
@@ -1162,28 +1163,14 @@ where
                         changed.insert(shard_of(id, shards));
                     }
                 };
-                for n in 0..cp.retire_chunks {
-                    let list = self.load_retire_list(cp, n).await?;
-                    if list.object_type == *object_type {
-                        for id in &list.ids {
-                            touch(id);
-                            index.entries.remove(id);
-                        }
-                    }
+                for id in self.retired_ids(cp, *object_type).await? {
+                    touch(&id);
+                    index.entries.remove(&id);
                 }
                 for n in cp.chunks_of(at) {
-                    let key = cp.chunk_key(n);
-                    let mut chunk = self.load_chunk(&key).await?;
-                    let Some(part) = chunk.types.remove(object_type.key()) else {
-                        continue;
-                    };
-                    index.entries.reserve(part.index.len());
-                    for (id, entry) in part.index {
-                        let entry =
-                            IndexEntry::decode_stored(&entry).ok_or_else(|| SyncError::Staged {
-                                key: key.clone(),
-                                detail: format!("index entry of {id}"),
-                            })?;
+                    let staged = self.staged_entries(cp, n, *object_type).await?;
+                    index.entries.reserve(staged.len());
+                    for (id, entry) in staged {
                         touch(&id);
                         index.entries.insert(id, entry);
                     }
@@ -1208,8 +1195,8 @@ where
     }
 
     /// A delta round's few changes to one object type's index, applied to just the shards they
-    /// fall in. `false` when that cannot be done (the index predates entry counts, or a shard
-    /// outgrew its limit) and the caller must apply them to the whole index.
+    /// fall in. `false` when a shard would outgrow its limit (the index needs more shards) and the
+    /// caller must apply them to the whole index.
     async fn commit_delta(
         &mut self,
         cp: &Checkpoint,
@@ -1217,27 +1204,10 @@ where
         object_type: ObjectType,
     ) -> Result<bool, SyncError> {
         let key = object_type.key();
-        let mut retired = Vec::new();
-        for n in 0..cp.retire_chunks {
-            let list = self.load_retire_list(cp, n).await?;
-            if list.object_type == object_type {
-                retired.extend(list.ids);
-            }
-        }
+        let retired = self.retired_ids(cp, object_type).await?;
         let mut staged = Vec::new();
         for n in cp.chunks_of(at) {
-            let chunk_key = cp.chunk_key(n);
-            let mut chunk = self.load_chunk(&chunk_key).await?;
-            let Some(part) = chunk.types.remove(key) else {
-                continue;
-            };
-            for (id, entry) in part.index {
-                let entry = IndexEntry::decode_stored(&entry).ok_or_else(|| SyncError::Staged {
-                    key: chunk_key.clone(),
-                    detail: format!("index entry of {id}"),
-                })?;
-                staged.push((id, entry));
-            }
+            staged.extend(self.staged_entries(cp, n, object_type).await?);
         }
         let ids = || retired.iter().chain(staged.iter().map(|(id, _)| id));
         let mut index = self.delta_index(object_type).await?;
@@ -1268,6 +1238,46 @@ where
 
     async fn load_retire_list(&self, cp: &Checkpoint, n: u32) -> Result<RetireList, SyncError> {
         self.load_staged(&cp.retire_key(n)).await
+    }
+
+    /// Every id the plan found gone for `object_type`.
+    async fn retired_ids(
+        &self,
+        cp: &Checkpoint,
+        object_type: ObjectType,
+    ) -> Result<Vec<String>, SyncError> {
+        let mut ids = Vec::new();
+        for n in 0..cp.retire_chunks {
+            let list = self.load_retire_list(cp, n).await?;
+            if list.object_type == object_type {
+                ids.extend(list.ids);
+            }
+        }
+        Ok(ids)
+    }
+
+    /// The index entries staged chunk `n` holds for `object_type`.
+    async fn staged_entries(
+        &self,
+        cp: &Checkpoint,
+        n: u32,
+        object_type: ObjectType,
+    ) -> Result<Vec<(String, IndexEntry)>, SyncError> {
+        let key = cp.chunk_key(n);
+        let mut chunk = self.load_chunk(&key).await?;
+        let Some(part) = chunk.types.remove(object_type.key()) else {
+            return Ok(Vec::new());
+        };
+        part.index
+            .into_iter()
+            .map(|(id, entry)| match IndexEntry::decode_stored(&entry) {
+                Some(entry) => Ok((id, entry)),
+                None => Err(SyncError::Staged {
+                    key: key.clone(),
+                    detail: format!("index entry of {id}"),
+                }),
+            })
+            .collect()
     }
 
     /// Removes the run's staged data. Best effort: leftovers are overwritten by the next run's
