@@ -53,7 +53,18 @@ const runtime = await startRuntime({
     if (m) steps.push({ ms: Number(m[2]), requests: Number(m[3]) });
   },
 });
-const resolve = (functionKey, payload = {}) => runtime.callResolver({ moduleKey: 'entra-sync-admin', functionKey, payload });
+// The bench's own calls (settings, Sync now, status) stand for an admin who tries again once the
+// KVS quota window has refilled; only the engine's own handling of the quota is being measured.
+async function resolve(functionKey, payload = {}) {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await runtime.callResolver({ moduleKey: 'entra-sync-admin', functionKey, payload });
+    } catch (error) {
+      if (error.code !== 'RATE_LIMIT_EXCEEDED' || attempt > 20) throw error;
+      await new Promise((done) => setTimeout(done, 5000));
+    }
+  }
+}
 await resolve('saveSettings', { tenantId: sim.tenantId, clientId: sim.clientId, clientSecret: sim.clientSecret });
 await resolve('saveDestination', { workspaceId: sim.assetsWorkspaceId, importSourceId: sim.assetsImportSourceId });
 const { wasmMemoryBytes } = await import('../resolvers/core.js');
@@ -82,10 +93,12 @@ const floorParts = {
   managedDevices: info.fullReadPages.managedDevices,
   subscribedSkus: 1,
 };
-const floor = Object.values(floorParts).reduce((a, b) => a + b, 0);
+const fullFloor = Object.values(floorParts).reduce((a, b) => a + b, 0);
+// An incremental round needs at least one page of each delta chain, and Intune and SKUs in full.
+const incrementalFloor = 3 + floorParts.managedDevices + floorParts.subscribedSkus;
 
 const QUOTA_UNITS_PER_MINUTE = 4000;
-async function syncRun(label) {
+async function syncRun(label, floor) {
   await control('DELETE', '/requests');
   runtime.resetUsage();
   steps.length = 0;
@@ -102,7 +115,8 @@ async function syncRun(label) {
   const written = last.datasets.flatMap((d) => Object.values(d.objects)).reduce((n, c) => n + c.created + c.updated + c.retired, 0);
   const longest = steps.reduce((a, b) => (b.ms > a.ms ? b : a), { ms: 0, requests: 0 });
   const { kvs, queue, logs } = runtime.usage();
-  console.log(`\n## ${label} (${options.preset}, latency ${latency} ms): ${last.outcome}`);
+  console.log(`\n## ${label} (${options.preset}, latency ${latency} ms, KVS quota ${options.quota}): ${last.outcome}`);
+  if (last.outcome === 'failed') process.exitCode = 1;
   console.log(`wall time            ${(wall / 1000).toFixed(1)} s`);
   console.log(`steps                ${last.steps} (longest ${(longest.ms / 1000).toFixed(1)} s of 900 s, ${longest.requests} of 1,500 external requests)`);
   console.log(`Graph requests: ${total(graph)} (floor ${floor}, ${(total(graph) / floor).toFixed(2)}×)`);
@@ -110,7 +124,7 @@ async function syncRun(label) {
   for (const [endpoint, c] of graph) console.log(`  ${endpoint.padEnd(48)} ${c.total}`);
   console.log(`Assets requests      ${total(assets)}`);
   console.log(`KVS units: read ${kvs.readUnits}, write ${kvs.writeUnits}`);
-  console.log(`  quota minutes      read ${(kvs.readUnits / QUOTA_UNITS_PER_MINUTE).toFixed(1)}, write ${(kvs.writeUnits / QUOTA_UNITS_PER_MINUTE).toFixed(1)} (Forge allows ${QUOTA_UNITS_PER_MINUTE} units a minute each)`);
+  console.log(`  quota minutes      read ${(kvs.readUnits / QUOTA_UNITS_PER_MINUTE).toFixed(1)}, write ${(kvs.writeUnits / QUOTA_UNITS_PER_MINUTE).toFixed(1)} (Forge allows 4,000 units a minute each)`);
   console.log(`  bytes              read ${(kvs.readBytes / 1048576).toFixed(1)} MiB, write ${(kvs.writeBytes / 1048576).toFixed(1)} MiB`);
   console.log(`KVS requests         ${kvs.requests} (${kvs.readRequests} reads, ${kvs.writeRequests} writes, ${kvs.rejected} refused by the quota)`);
   console.log(`queue events         ${queue.events} in ${queue.pushes} pushes${queue.rejected ? `, ${queue.rejected} pushes refused` : ''}`);
@@ -124,15 +138,17 @@ async function syncRun(label) {
 }
 
 console.log(`Entra Sync benchmark: preset ${info.preset}, seed ${info.seed}, node ${process.version}, KVS quota ${options.quota}, latency ${latency} ms (Graph, Assets, KVS)`);
-console.log(`true floor of Graph requests for a full read: ${floor} (${Object.entries(floorParts).map(([k, v]) => `${k} ${v}`).join(', ')})`);
-const full = await syncRun('full sync');
+console.log(`true floor of Graph requests for a full read: ${fullFloor} (${Object.entries(floorParts).map(([k, v]) => `${k} ${v}`).join(', ')}); for an incremental one: ${incrementalFloor}`);
+const full = await syncRun('full sync', fullFloor);
 const churn = Number(options.churn);
-if (churn > 0) {
+if (churn > 0 && full.last.outcome !== 'failed') {
   await control('POST', '/churn', { percent: churn, seed: 7 });
-  const incremental = await syncRun(`incremental sync after ${churn}% churn`);
+  const incremental = await syncRun(`incremental sync after ${churn}% churn`, incrementalFloor);
   // Managed devices have no delta and are read in full every run; the target is about the rest.
   const deltaRead = (run) => run.graphByEndpoint.filter(([k]) => !k.includes('managedDevices') && !k.includes('subscribedSkus')).reduce((n, [, c]) => n + c.total, 0);
   console.log(`incremental / full: Graph requests ${((100 * incremental.graph) / full.graph).toFixed(1)} % (users, groups, devices: ${((100 * deltaRead(incremental)) / deltaRead(full)).toFixed(1)} %), wall time ${((100 * incremental.wall) / full.wall).toFixed(1)} %`);
+} else if (churn > 0) {
+  console.log('\nincremental sync skipped: the full sync failed (see its errors above)');
 }
 await runtime.close();
 await sim.stop();
