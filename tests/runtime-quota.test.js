@@ -144,6 +144,22 @@ describe("Forge's default quota, queue rate and log lines", () => {
   });
 });
 
+describe("the runtime's own lines", () => {
+  let t;
+  before(async () => {
+    // `npm start` logs through the console, as here: the runtime's lines must not count as the app's.
+    t = await start({ log: (line) => console.log(`[forge] ${line}`) });
+  });
+  after(() => t.runtime.close());
+
+  test('are not counted or dropped as app log lines, even while an invocation runs', async () => {
+    t.runtime.resetUsage();
+    await t.call('fetch', { url: 'https://not-declared.example.com/' }); // the runtime logs the blocked egress
+    await t.call('logMany', { count: 150 });
+    assert.deepEqual(t.runtime.usage().logs, { lines: 100, dropped: 50 });
+  });
+});
+
 describe('quota off and KVS latency', () => {
   let t;
   before(async () => {

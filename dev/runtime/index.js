@@ -4,7 +4,7 @@ import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { installEgress } from './egress.js';
 import { installForgeFetch } from './forge-fetch.js';
-import { createInvoker, DEFAULT_LIMITS } from './invocation.js';
+import { createInvoker, DEFAULT_LIMITS, outsideInvocation } from './invocation.js';
 import { createKvs } from './kvs.js';
 import { installLogLimit } from './logs.js';
 import { loadManifest } from './manifest.js';
@@ -39,6 +39,9 @@ export async function startRuntime({
   log = (line) => console.log(`[forge] ${line}`),
 }) {
   if (globalThis.__entraSyncLocalRuntime) throw new Error('A local Forge runtime is already running in this process.');
+  const sink = log;
+  // The runtime's own lines, even those written while an invocation runs, are not the app's logs.
+  log = (line) => outsideInvocation(() => sink(line));
   appDir = resolve(appDir);
   mkdirSync(dataDir, { recursive: true });
   const limits = { ...DEFAULT_LIMITS, ...overrides };

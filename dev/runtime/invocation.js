@@ -27,6 +27,9 @@ const storage = new AsyncLocalStorage();
 
 export const currentInvocation = () => storage.getStore();
 
+/** Runs `fn` as the platform rather than as the app: its console lines are not the app's logs. */
+export const outsideInvocation = (fn) => storage.exit(fn);
+
 /** Throws when the calling code belongs to an invocation Forge would already have killed. */
 export function assertAlive(what) {
   const invocation = storage.getStore();
