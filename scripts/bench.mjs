@@ -42,6 +42,7 @@ const latency = Number(options['latency-ms']);
 if (latency > 0) await control('POST', '/latency', { baseMs: latency, jitterMs: Math.round(latency / 4) });
 
 const steps = [];
+const stepFailures = [];
 const runtime = await startRuntime({
   appDir: root,
   dataDir: mkdtempSync(join(tmpdir(), 'entra-sync-bench-')),
@@ -51,6 +52,7 @@ const runtime = await startRuntime({
   log: (line) => {
     const m = line.match(/^consumer (\S+) .* (\d+) ms, (\d+) external requests/);
     if (m) steps.push({ ms: Number(m[2]), requests: Number(m[3]) });
+    if (/^consumer \S+ failed on event/.test(line)) stepFailures.push(line);
   },
 });
 // The bench's own calls (settings, Sync now, status) stand for an admin who tries again once the
@@ -107,20 +109,24 @@ async function syncRun(label, floor) {
   if (!begun.started) throw new Error(begun.reason);
   await runtime.queueIdle();
   const wall = performance.now() - started;
-  const { last } = await resolve('runStatus');
+  const { last: report, active } = await resolve('runStatus');
+  // A run whose steps all failed leaves no report; its figures are still worth printing.
+  const last = report?.runId === begun.runId || !begun.runId ? report : null;
+  const outcome = last ? last.outcome : `no report (the run is still ${active?.status ?? 'unknown'}: its step failed ${stepFailures.length} times)`;
   const counters = await control('GET', '/counters');
   const graph = Object.entries(counters).filter(([k]) => k.includes('/v1.0/'));
   const assets = Object.entries(counters).filter(([k]) => k.includes('/jsm/') || k.includes('/rest/'));
   const total = (list) => list.reduce((n, [, c]) => n + c.total, 0);
-  const written = last.datasets.flatMap((d) => Object.values(d.objects)).reduce((n, c) => n + c.created + c.updated + c.retired, 0);
+  const datasets = last?.datasets ?? [];
+  const written = datasets.flatMap((d) => Object.values(d.objects)).reduce((n, c) => n + c.created + c.updated + c.retired, 0);
   const longest = steps.reduce((a, b) => (b.ms > a.ms ? b : a), { ms: 0, requests: 0 });
   const { kvs, queue, logs } = runtime.usage();
-  console.log(`\n## ${label} (${options.preset}, latency ${latency} ms, KVS quota ${options.quota}): ${last.outcome}`);
-  if (last.outcome === 'failed') process.exitCode = 1;
+  console.log(`\n## ${label} (${options.preset}, latency ${latency} ms, KVS quota ${options.quota}): ${outcome}`);
+  if (outcome !== 'succeeded') process.exitCode = 1;
   console.log(`wall time            ${(wall / 1000).toFixed(1)} s`);
-  console.log(`steps                ${last.steps} (longest ${(longest.ms / 1000).toFixed(1)} s of 900 s, ${longest.requests} of 1,500 external requests)`);
+  console.log(`steps                ${last?.steps ?? steps.length} (longest ${(longest.ms / 1000).toFixed(1)} s of 900 s, ${longest.requests} of 1,500 external requests)`);
   console.log(`Graph requests: ${total(graph)} (floor ${floor}, ${(total(graph) / floor).toFixed(2)}×)`);
-  console.log(`  throttled ${last.throttled}, waited ${(last.waitedMs / 1000).toFixed(1)} s`);
+  if (last) console.log(`  throttled ${last.throttled}, waited ${(last.waitedMs / 1000).toFixed(1)} s`);
   for (const [endpoint, c] of graph) console.log(`  ${endpoint.padEnd(48)} ${c.total}`);
   console.log(`Assets requests      ${total(assets)}`);
   console.log(`KVS units: read ${kvs.readUnits}, write ${kvs.writeUnits}`);
@@ -130,8 +136,11 @@ async function syncRun(label, floor) {
   console.log(`queue events         ${queue.events} in ${queue.pushes} pushes${queue.rejected ? `, ${queue.rejected} pushes refused` : ''}`);
   console.log(`log lines            ${logs.lines}${logs.dropped ? ` (${logs.dropped} dropped)` : ''}`);
   console.log(`objects written      ${written}`);
-  for (const d of last.datasets) for (const [type, c] of Object.entries(d.objects)) console.log(`  ${type.padEnd(20)} read ${c.read}, created ${c.created}, updated ${c.updated}, unchanged ${c.unchanged}, retired ${c.retired}`);
+  for (const d of datasets) for (const [type, c] of Object.entries(d.objects)) console.log(`  ${type.padEnd(20)} read ${c.read}, created ${c.created}, updated ${c.updated}, unchanged ${c.unchanged}, retired ${c.retired}`);
   console.log(`peak wasm memory     ${(wasmMemoryBytes() / 1048576).toFixed(1)} MiB`);
+  for (const line of [...new Set(stepFailures)].slice(0, 3)) console.log(`step failure         ${line}`);
+  stepFailures.length = 0;
+  if (!last) return { graph: total(graph), graphByEndpoint: graph, wall, last: { outcome: 'failed' }, kvs };
   if (last.warnings.length) console.log(`warnings             ${last.warnings.join(' | ')}`);
   if (last.errors.length) console.log(`errors               ${JSON.stringify(last.errors)}`);
   return { graph: total(graph), graphByEndpoint: graph, wall, last, kvs };
