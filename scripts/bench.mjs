@@ -124,7 +124,7 @@ async function syncRun(label, floor) {
   console.log(`\n## ${label} (${options.preset}, latency ${latency} ms, KVS quota ${options.quota}): ${outcome}`);
   if (outcome !== 'succeeded') process.exitCode = 1;
   console.log(`wall time            ${(wall / 1000).toFixed(1)} s`);
-  console.log(`steps                ${last?.steps ?? steps.length} (longest ${(longest.ms / 1000).toFixed(1)} s of 900 s, ${longest.requests} of 1,500 external requests)`);
+  console.log(`steps                ${last ? last.steps : `${steps.length} consumer invocations`} (longest ${(longest.ms / 1000).toFixed(1)} s of 900 s, ${longest.requests} of 1,500 external requests)`);
   console.log(`Graph requests: ${total(graph)} (floor ${floor}, ${(total(graph) / floor).toFixed(2)}×)`);
   if (last) console.log(`  throttled ${last.throttled}, waited ${(last.waitedMs / 1000).toFixed(1)} s`);
   for (const [endpoint, c] of graph) console.log(`  ${endpoint.padEnd(48)} ${c.total}`);
