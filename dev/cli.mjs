@@ -31,7 +31,10 @@ Simulated JSM Assets: workspace ${sim.assetsWorkspaceId}, import source ${sim.as
 Also: ${runtime.url}/?theme=dark (Jira's dark mode), ${runtime.url}/?accountId=someone-else (not a Jira admin),
       ${runtime.url}/?page=entra-assets-import&importId=${sim.assetsImportSourceId}&workspaceId=${sim.assetsWorkspaceId} (Assets' "Configure app")
 
-Ctrl-C stops everything. Settings and KVS persist in .forge-local/data.
+KVS quota: FORGE_KVS_QUOTA=${process.env.FORGE_KVS_QUOTA ?? 'on'} (on = Forge's rates, off, or a factor such as 0.1); KVS latency: FORGE_KVS_LATENCY_MS=${process.env.FORGE_KVS_LATENCY_MS ?? 0}.
+Platform usage so far: ${runtime.url}/__forge__/usage
+
+Ctrl-C stops everything. Settings, KVS and undelivered queue events persist in .forge-local/data.
 `);
 
 let stopping = false;

@@ -2,19 +2,26 @@
 // the platform. Routed by the caller's context: KVS, queue ("stargate") or a product (Jira).
 import { assertAlive, currentInvocation } from './invocation.js';
 
-const json = (status, body) =>
+const json = (status, body, headers = {}) =>
   new Response(body === undefined || body === null ? null : JSON.stringify(body), {
     status,
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...headers },
   });
 
-export function installForgeFetch({ kvs, queue, jiraUrl, realFetch }) {
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** `kvsLatencyMs` is the platform's round trip added to every KVS call (0 = none). */
+export function installForgeFetch({ kvs, queue, jiraUrl, realFetch, kvsLatencyMs = 0 }) {
   globalThis.__forge_fetch__ = async (ctx, path, init = {}) => {
     assertAlive(`${ctx?.remote ?? ctx?.type} call ${path}`);
     const body = () => (init.body ? JSON.parse(init.body) : {});
     if (ctx?.type === 'kvs') {
-      const { status, body: answer } = kvs.handle(path, body());
-      return json(status, answer);
+      if (kvsLatencyMs > 0) {
+        await sleep(kvsLatencyMs);
+        assertAlive(`${ctx.type} call ${path}`);
+      }
+      const { status, body: answer, headers } = kvs.handle(path, body());
+      return json(status, answer, headers);
     }
     if (ctx?.remote === 'stargate') {
       if (path.startsWith('/webhook/queue/publish/')) return answer(queue.publish(body()));

@@ -3,6 +3,7 @@
 // global is a getter over AsyncLocalStorage and every platform call checks the caller's state.
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomBytes, randomUUID } from 'node:crypto';
+import { emptyUsage } from './usage.js';
 
 export const DEFAULT_LIMITS = {
   resolverSeconds: 25, // resolvers and Custom UI invoke
@@ -11,6 +12,7 @@ export const DEFAULT_LIMITS = {
   invokeRequestBytes: 500 * 1024,
   invokeResponseBytes: 5 * 1024 * 1024,
   egressPerRuntimeMinute: 100,
+  logLinesPerRuntimeMinute: 100,
 };
 
 export class ForgeLimitError extends Error {
@@ -24,6 +26,9 @@ export class ForgeLimitError extends Error {
 const storage = new AsyncLocalStorage();
 
 export const currentInvocation = () => storage.getStore();
+
+/** Runs `fn` as the platform rather than as the app: its console lines are not the app's logs. */
+export const outsideInvocation = (fn) => storage.exit(fn);
 
 /** Throws when the calling code belongs to an invocation Forge would already have killed. */
 export function assertAlive(what) {
@@ -72,6 +77,8 @@ export function createInvoker({ appDir, manifest, limits, cloudId, log }) {
       deadline: Date.now() + timeoutSeconds * 1000,
       expired: false,
       egress: { used: 0, limit: Math.ceil(timeoutSeconds / 60) * limits.egressPerRuntimeMinute },
+      logs: { lines: 0, bytes: 0, noted: false, limit: Math.ceil(timeoutSeconds / 60) * limits.logLinesPerRuntimeMinute },
+      usage: emptyUsage(),
       // The user a resolver runs for: what Forge's asUser() acts as.
       accountId: kind === 'resolver' ? args[1]?.principal?.accountId : undefined,
     };
@@ -90,7 +97,12 @@ export function createInvoker({ appDir, manifest, limits, cloudId, log }) {
       return await Promise.race([storage.run(invocation, run), timeout]);
     } finally {
       clearTimeout(timer);
-      log(`${kind} ${fn.key}${moduleKey ? ` (${moduleKey})` : ''} ${Date.now() - started} ms, ${invocation.egress.used} external requests`);
+      const { kvs, queue, logs } = invocation.usage;
+      log(
+        `${kind} ${fn.key}${moduleKey ? ` (${moduleKey})` : ''} ${Date.now() - started} ms, ${invocation.egress.used} external requests, ` +
+          `KVS ${kvs.requests} requests (read ${kvs.readUnits} units, write ${kvs.writeUnits} units, ${kvs.rejected} refused), ` +
+          `${queue.events} queue events, ${logs.lines} log lines${logs.dropped ? ` (${logs.dropped} dropped)` : ''}`,
+      );
     }
   }
 

@@ -1,8 +1,10 @@
 // Forge KVS and secret storage, persisted to a data directory (one file per key, so a write costs
 // the size of its value, not of the store). Keys, values and queries are checked against Forge's
 // documented limits and rejected the way the KVS API rejects them: non-2xx with {code, message}.
+// Every request is charged against the installation's quota (quota.js) before it takes effect.
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { QuotaExceeded, unitsFor } from './quota.js';
 
 const KEY_PATTERN = /^(?!\s+$)[a-zA-Z0-9:._\s\-#]+$/;
 const KEY_MAX = 500;
@@ -29,16 +31,27 @@ function depth(value) {
   return deepest + 1;
 }
 
+const keyOfFile = (file) => Buffer.from(file.slice(0, -'.json'.length), 'base64url').toString();
+
 class Table {
-  constructor(dir, valueMax) {
+  constructor(dir, valueMax, warn) {
     this.dir = dir;
     this.valueMax = valueMax;
     this.rows = new Map();
+    this.sizes = new Map();
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     for (const file of readdirSync(dir)) {
       if (!file.endsWith('.json')) continue;
-      const { key, value } = JSON.parse(readFileSync(join(dir, file), 'utf8'));
-      this.rows.set(key, value);
+      const path = join(dir, file);
+      const row = readRow(path);
+      // A damaged file must not keep the runtime from starting: the key reads as absent (as a
+      // value Forge lost would) and the next write of it replaces the file.
+      if (!row || row.key !== keyOfFile(file)) {
+        warn(`KVS file ${path} is not a valid stored value (expected JSON {"key": "${keyOfFile(file)}", "value": …}); key "${keyOfFile(file)}" reads as absent until it is written again. Fix: delete the file or restore its content.`);
+        continue;
+      }
+      this.rows.set(row.key, row.value);
+      this.sizes.set(row.key, Buffer.byteLength(JSON.stringify(row.value ?? null)));
     }
   }
 
@@ -56,35 +69,64 @@ class Table {
     }
   }
 
+  /** Bytes of `key`'s stored value, 0 if absent. */
+  size(key) {
+    return this.sizes.get(key) ?? 0;
+  }
+
   set(key, value) {
     const path = join(this.dir, fileName(key));
     writeFileSync(`${path}.tmp`, JSON.stringify({ key, value }), { mode: 0o600 });
     renameSync(`${path}.tmp`, path);
     this.rows.set(key, value);
+    this.sizes.set(key, Buffer.byteLength(JSON.stringify(value)));
   }
 
   delete(key) {
     rmSync(join(this.dir, fileName(key)), { force: true });
     this.rows.delete(key);
+    this.sizes.delete(key);
   }
 }
 
-export function createKvs(dataDir) {
-  const values = new Table(join(dataDir, 'kvs'), VALUE_MAX);
-  const secrets = new Table(join(dataDir, 'secrets'), SECRET_MAX);
+function readRow(path) {
+  try {
+    const row = JSON.parse(readFileSync(path, 'utf8'));
+    return row && typeof row === 'object' && typeof row.key === 'string' && 'value' in row ? row : null;
+  } catch {
+    return null;
+  }
+}
 
+const sizeOf = (value) => Buffer.byteLength(JSON.stringify(value ?? null));
+
+/**
+ * The KVS of one installation in `dataDir`. `quota` admits or refuses each request (quota.js);
+ * `usage` counts what was used; `warn` names damaged files found at start.
+ */
+export function createKvs(dataDir, { quota = { admit: () => {} }, usage = null, warn = () => {} } = {}) {
+  const values = new Table(join(dataDir, 'kvs'), VALUE_MAX, warn);
+  const secrets = new Table(join(dataDir, 'secrets'), SECRET_MAX, warn);
+
+  // Each route checks its input and returns a plan: what the request costs and how to carry it out.
   const get = (table, { key }) => {
     table.check(key);
-    if (!table.rows.has(key)) throw new KvsError(404, 'KEY_NOT_FOUND', `No value stored for "${key}".`);
-    return { key, value: table.rows.get(key) };
+    return {
+      kind: 'read',
+      bytes: table.size(key),
+      run: () => {
+        if (!table.rows.has(key)) throw new KvsError(404, 'KEY_NOT_FOUND', `No value stored for "${key}".`);
+        return { key, value: table.rows.get(key) };
+      },
+    };
   };
   const set = (table, { key, value }) => {
     table.check(key, value);
-    table.set(key, value);
+    return { kind: 'write', bytes: sizeOf(value), run: () => table.set(key, value) };
   };
   const del = (table, { key }) => {
     table.check(key);
-    table.delete(key);
+    return { kind: 'write', bytes: 0, run: () => table.delete(key) };
   };
 
   function query({ limit = 10, after, where = [] }) {
@@ -103,10 +145,11 @@ export function createKvs(dataDir) {
       .sort();
     const page = keys.slice(0, limit);
     const more = keys.length > limit;
-    return {
+    const result = {
       data: page.map((key) => ({ key, value: values.rows.get(key) })),
       cursor: more ? Buffer.from(page[page.length - 1]).toString('base64url') : undefined,
     };
+    return { kind: 'read', bytes: page.reduce((n, key) => n + values.size(key), 0), run: () => result };
   }
 
   function transaction({ set: sets = [], delete: deletes = [], check = [] }) {
@@ -117,8 +160,14 @@ export function createKvs(dataDir) {
     // Validate everything before writing anything: a transaction applies whole or not at all.
     sets.forEach(({ key, value }) => values.check(key, value));
     deletes.forEach(({ key }) => values.check(key));
-    sets.forEach(({ key, value }) => values.set(key, value));
-    deletes.forEach(({ key }) => values.delete(key));
+    return {
+      kind: 'write',
+      bytes: sets.reduce((n, { value }) => n + sizeOf(value), 0),
+      run: () => {
+        sets.forEach(({ key, value }) => values.set(key, value));
+        deletes.forEach(({ key }) => values.delete(key));
+      },
+    };
   }
 
   const routes = {
@@ -132,14 +181,21 @@ export function createKvs(dataDir) {
     '/api/v1/transaction': transaction,
   };
 
-  /** Answers one KVS API call: `{status, body}`. */
+  /** Answers one KVS API call: `{status, body, headers?}`. */
   function handle(path, body) {
     const route = routes[path];
     if (!route) return { status: 404, body: { code: 'NOT_FOUND', message: `The local KVS does not implement ${path}.` } };
     try {
-      const result = route(body ?? {});
-      return { status: 200, body: result };
+      const plan = route(body ?? {});
+      const units = unitsFor(plan.bytes);
+      quota.admit(plan.kind, units);
+      usage?.kvs(plan.kind, units, plan.bytes);
+      return { status: 200, body: plan.run() };
     } catch (error) {
+      if (error instanceof QuotaExceeded) {
+        usage?.kvsRejected();
+        return { status: 429, body: { code: error.code, message: error.message }, headers: { 'retry-after': String(Math.ceil(error.retryAfterMs / 1000)) } };
+      }
       if (error instanceof KvsError) return { status: error.status, body: { code: error.code, message: error.message } };
       throw error;
     }

@@ -14,16 +14,23 @@ function csp(styles) {
   return `default-src 'self'; script-src 'self'; style-src ${styleSrc}; img-src 'self' data:; connect-src 'self'; frame-ancestors 'self'; object-src 'none'`;
 }
 
+// An oversized body is still read to its end (and thrown away): leaving it unread would leave the
+// connection mid-request, and the client's next request on it would fail.
 async function readBody(req, limit) {
   const chunks = [];
   let size = 0;
   for await (const chunk of req) {
     size += chunk.length;
-    if (size > limit) throw new ForgeLimitError(`The invoke payload exceeds Forge's ${limit / 1024} KB limit.`, 'PAYLOAD_TOO_LARGE');
-    chunks.push(chunk);
+    if (size <= limit) chunks.push(chunk);
   }
+  if (size > limit) throw new ForgeLimitError(`The invoke payload is ${size} bytes, over Forge's ${limit / 1024} KB limit for invoke requests: send less per call.`, 'PAYLOAD_TOO_LARGE');
   return Buffer.concat(chunks).toString('utf8');
 }
+
+// @forge/resolver finds a definition with `key in definitions`, so names every object inherits
+// (constructor, toString, __proto__, …) would reach Object's own functions and skip the app's
+// checks. They are answered here as the unknown keys they are, in the library's own words.
+const isInherited = (key) => typeof key !== 'string' || key in Object.prototype;
 
 const send = (res, status, body, headers = {}) => {
   const text = typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body);
@@ -31,7 +38,7 @@ const send = (res, status, body, headers = {}) => {
   res.end(text);
 };
 
-export function createWebServer({ manifest, invoker, scheduler, limits, cloudId, defaultAccountId, log }) {
+export function createWebServer({ manifest, invoker, scheduler, usage, limits, cloudId, defaultAccountId, log }) {
   function context(page, accountId, extension = {}) {
     return {
       accountId,
@@ -49,6 +56,7 @@ export function createWebServer({ manifest, invoker, scheduler, limits, cloudId,
   async function callResolver({ moduleKey, functionKey, payload, accountId = defaultAccountId }) {
     const page = manifest.pages.find((p) => p.key === moduleKey);
     if (!page) throw new Error(`No module "${moduleKey}" with a resource and resolver in manifest.yml`);
+    if (isInherited(functionKey)) throw new Error(`Resolver has no definition for '${String(functionKey)}'.`);
     const call = { call: { functionKey, payload, jobId: undefined }, context: context(page, accountId) };
     const platform = { principal: { accountId }, installContext: `ari:cloud:jira::site/${cloudId}`, license: { isActive: true }, installation: {} };
     const result = await invoker.invoke(page.resolver, 'resolver', page.key, [call, platform]);
@@ -110,6 +118,8 @@ export function createWebServer({ manifest, invoker, scheduler, limits, cloudId,
         return send(res, 200, { ok: false, error: { name: error.name, code: error.code, message: error.message } });
       }
     }
+    if (req.method === 'GET' && path === '/__forge__/usage') return send(res, 200, usage.snapshot());
+    if (req.method === 'POST' && path === '/__forge__/usage/reset') return send(res, 200, usage.reset());
     const trigger = path.match(/^\/__forge__\/triggers\/([\w-]+)$/);
     if (req.method === 'POST' && trigger) return send(res, 200, { result: await scheduler.fire(trigger[1]) });
     const resource = path.match(/^\/resources\/([\w-]+)\/(.*)$/);
