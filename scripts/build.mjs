@@ -1,8 +1,9 @@
 // Build pipeline: wasm (size profile) → wasm-bindgen (--target web) → wasm-opt (npm binaryen) →
-// base64 module that Forge's webpack bundler inlines; then the admin page with esbuild.
+// base64 module that Forge's webpack bundler inlines; then the Custom UI resources with esbuild.
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { root, run, step } from './lib/run.mjs';
 
 const targetDir = process.env.CARGO_TARGET_DIR ?? join(root, 'target');
@@ -30,18 +31,40 @@ async function buildWasm() {
   writeFileSync(stamp, hash);
 }
 
+// Custom UI resources (React + Atlassian Design System), one bundle each. Forge's CSP allows scripts
+// only from the resource folder and no eval: everything is bundled, the design system's compiled
+// CSS is extracted to main.css, and the tokens' themes are style elements (styles: unsafe-inline).
+const RESOURCES = [
+  { name: 'admin', files: ['index.html', 'icon.svg'] },
+  { name: 'confirm', files: ['index.html'] },
+];
+
 async function buildStatic() {
-  step('esbuild static/admin');
-  const source = join(root, 'static', 'admin', 'src');
-  const out = join(root, 'static', 'admin', 'build');
-  rmSync(out, { recursive: true, force: true });
-  mkdirSync(out, { recursive: true });
-  await run(join(root, 'node_modules', '.bin', 'esbuild'), [
-    join(source, 'main.js'), '--bundle', '--format=esm', '--target=es2022', '--minify',
-    '--log-level=warning', `--outfile=${join(out, 'main.js')}`,
-  ]);
-  for (const file of ['index.html', 'styles.css', 'icon.svg']) cpSync(join(source, file), join(out, file));
+  const { build: esbuild } = await import('esbuild');
+  for (const { name, files } of RESOURCES) {
+    step(`esbuild static/${name}`);
+    const source = join(root, 'static', name, 'src');
+    const out = join(root, 'static', name, 'build');
+    rmSync(out, { recursive: true, force: true });
+    mkdirSync(out, { recursive: true });
+    await esbuild({
+      entryPoints: { main: join(source, 'main.jsx') },
+      bundle: true,
+      format: 'esm',
+      target: 'es2022',
+      minify: true,
+      jsx: 'automatic',
+      define: { 'process.env.NODE_ENV': '"production"' },
+      logLevel: 'warning',
+      outdir: out,
+    });
+    for (const file of files) cpSync(join(source, file), join(out, file));
+    const sizes = ['main.js', 'main.css'].map((file) => `${file} ${kib(gzipSync(readFileSync(join(out, file))).length)}`);
+    console.log(`static/${name} bundle, gzipped: ${sizes.join(', ')}`);
+  }
 }
+
+const kib = (bytes) => `${(bytes / 1024).toFixed(1)} KiB`;
 
 async function buildSimulator() {
   step('cargo build -p entra-sync-sim');
