@@ -24,11 +24,21 @@ export async function fillConnection(app, { tenantId, clientId, clientSecret }) 
   await app.getByLabel('Client secret value').fill(clientSecret);
 }
 
+/** Picks an option of an Atlassian Select (react-select) by its visible text, or the first. */
+export async function pick(app, label, option) {
+  await app.getByLabel(label, { exact: true }).click();
+  const options = app.getByRole('option');
+  await options.first().waitFor();
+  await (option ? options.filter({ hasText: option }).first() : options.first()).click();
+}
+
+/** The value an Atlassian Select shows. */
+export const picked = (app, id) => app.locator(`.select-${id}`).innerText();
+
 export async function fillDestination(app, sim) {
-  await app.getByLabel('Assets workspace').selectOption(sim.assetsWorkspaceId);
-  const schema = app.getByLabel('Object schema');
-  await schema.locator('option:not([value=""])').first().waitFor({ state: 'attached' });
-  if (!(await schema.inputValue())) await schema.selectOption({ index: 1 });
+  if (!(await picked(app, 'workspaceId')).includes(sim.assetsWorkspaceId)) await pick(app, 'Assets workspace', sim.assetsWorkspaceId);
+  // A workspace with one schema chooses it by itself.
+  await app.locator('.select-schemaId').filter({ hasText: /\(/ }).waitFor();
   await app.getByLabel('Import source ID').fill(sim.assetsImportSourceId);
 }
 

@@ -167,6 +167,8 @@ export function App({ fmt, proposed, onRefused }) {
       if (answer.ok) {
         load(answer.settings);
         setSaveMessage({ appearance: 'success', title: 'Settings saved.' });
+        // Save turns disabled with nothing left to save: focus moves on to the next step, Sync now.
+        focusById('syncNow');
       } else {
         setSaveMessage({ appearance: 'error', title: `Settings not saved: fix the ${fmt.number(answer.errors.length)} ${answer.errors.length === 1 ? 'field' : 'fields'} marked above.` });
         focusFirst(answer.errors);

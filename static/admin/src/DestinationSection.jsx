@@ -10,6 +10,7 @@ function Picker({ id, label, options, value, onChange, error, placeholder }) {
     <Field id={id} label={label} error={error}>
       <Select
         inputId={id}
+        className={`select-${id}`}
         options={options}
         value={chosen}
         onChange={(option) => onChange(option?.value ?? '')}

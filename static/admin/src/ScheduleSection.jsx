@@ -35,7 +35,7 @@ export function ScheduleSection({ values, set, errors }) {
           <Label htmlFor="scheduleEnabled">Sync on a schedule</Label>
         </div>
         <Field id="interval" label="Interval" error={errors.interval}>
-          <Select inputId="interval" options={INTERVALS} value={INTERVALS.find((o) => o.value === schedule.interval) ?? null} onChange={(option) => set({ schedule: { ...schedule, interval: option?.value ?? '' } })} isInvalid={Boolean(errors.interval)} aria-describedby={describedBy('interval', { error: errors.interval })} />
+          <Select inputId="interval" className="select-interval" options={INTERVALS} value={INTERVALS.find((o) => o.value === schedule.interval) ?? null} onChange={(option) => set({ schedule: { ...schedule, interval: option?.value ?? '' } })} isInvalid={Boolean(errors.interval)} aria-describedby={describedBy('interval', { error: errors.interval })} />
         </Field>
       </section>
       <section aria-labelledby="deletion-title" className="card">

@@ -28,7 +28,8 @@ export function SyncPanel({ active, busy, message, unsavedAsk, fmt, label, onSyn
       </Heading>
       <div className="actions">
         <ButtonGroup label="Sync actions">
-          <Button id="syncNow" appearance="primary" onClick={onSync} isLoading={busy === 'sync'} isDisabled={Boolean(active)}>
+          {/* Busy, not disabled, while a run goes: focus stays on it (aria-disabled). */}
+          <Button id="syncNow" appearance="primary" onClick={onSync} isLoading={busy === 'sync' || Boolean(active)}>
             Sync now
           </Button>
           {active ? (
