@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, test } from 'node:test';
 import { assertAccessible } from './helpers/a11y.js';
-import { control, fillConnection, openAdminPage, picked, ready } from './helpers/admin.js';
+import { control, fillConnection, openAdminPage, picked, ready, setSwitch } from './helpers/admin.js';
 import { launch, shot } from './helpers/browser.js';
 import { startStack } from './helpers/stack.js';
 
@@ -61,7 +61,7 @@ test('Intune not licensed', async () => {
   const { page, app } = await openAdminPage(browser, stack);
   await ready(app);
   await fillConnection(app, stack.sim);
-  await app.getByRole('checkbox', { name: /Intune managed devices/i }).check();
+  await setSwitch(app, /Intune managed devices/i, true);
   await app.getByRole('button', { name: 'Check connection' }).click();
   await app.locator('#check-result[data-outcome="fail"]').waitFor();
   assert.match(await app.locator('#check-result').textContent(), /Fix: License Microsoft Intune for the tenant, or turn the Intune managed devices data set off/);

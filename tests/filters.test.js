@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { assertAccessible } from './helpers/a11y.js';
-import { fillConnection, fillDestination, openAdminPage, ready } from './helpers/admin.js';
+import { fillConnection, fillDestination, openAdminPage, ready, setSwitch } from './helpers/admin.js';
 import { launch, shot } from './helpers/browser.js';
 import { startStack } from './helpers/stack.js';
 import { assetsObjects, graphAll } from './helpers/tenant.js';
@@ -24,7 +24,7 @@ test('a users filter is checked, saved, shown again and limits the sync', async 
   await ready(app);
   await fillConnection(app, stack.sim);
   await fillDestination(app, stack.sim);
-  await app.getByRole('checkbox', { name: 'Sync on a schedule' }).uncheck();
+  await setSwitch(app, 'Sync on a schedule', false);
 
   const filter = app.getByLabel(/^Only users matching/);
   await filter.fill("officeLocation eq 'Oslo'");

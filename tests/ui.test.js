@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { launch, shot } from './helpers/browser.js';
 import { startStack } from './helpers/stack.js';
-import { fillDestination } from './helpers/admin.js';
+import { fillDestination, newPage, setSwitch } from './helpers/admin.js';
 import { assertAccessible } from './helpers/a11y.js';
 
 let stack;
@@ -18,7 +18,7 @@ after(async () => {
 });
 
 async function openAdminPage() {
-  const page = await browser.newPage();
+  const page = await newPage(browser);
   const errors = [];
   page.on('pageerror', (error) => errors.push(error.message));
   page.on('console', (message) => message.type() === 'error' && errors.push(message.text()));
@@ -40,7 +40,7 @@ test('Check connection with the demo credentials shows every data set readable',
   await assertAccessible(page, 'empty');
   await fill(app, stack.sim);
   // Check connection probes the data sets switched on.
-  for (const name of ['Users', 'Groups', 'Devices', 'Intune managed devices', 'Licences']) await app.getByRole('checkbox', { name, exact: true }).check();
+  for (const name of ['Users', 'Groups', 'Devices', 'Intune managed devices', 'Licences']) await setSwitch(app, name, true);
   await app.getByRole('button', { name: 'Check connection' }).click();
   const result = app.locator('#check-result[data-outcome="ok"]');
   await result.waitFor();

@@ -1,8 +1,16 @@
 // The admin page in the runtime's Jira frame, and the simulator's control API, for the journey tests.
 import assert from 'node:assert/strict';
 
+/** A page in a context of its own (axe needs one), closed with it. */
+export async function newPage(browser, options) {
+  const context = await browser.newContext(options);
+  const page = await context.newPage();
+  page.on('close', () => context.close().catch(() => {}));
+  return page;
+}
+
 export async function openAdminPage(browser, stack, { accountId, theme, before, params = {} } = {}) {
-  const page = await browser.newPage({ viewport: { width: 1100, height: 2200 } });
+  const page = await newPage(browser, { viewport: { width: 1100, height: 2200 } });
   const errors = [];
   page.on('pageerror', (error) => errors.push(error.message));
   page.on('console', (message) => message.type() === 'error' && errors.push(message.text()));
@@ -22,6 +30,13 @@ export async function fillConnection(app, { tenantId, clientId, clientSecret }) 
   await app.getByLabel('Directory (tenant) ID').fill(tenantId);
   await app.getByLabel('Application (client) ID').fill(clientId);
   await app.getByLabel('Client secret value').fill(clientSecret);
+}
+
+/** Turns an Atlassian Toggle on or off by clicking it, as a person would (its input is covered by its track). */
+export async function setSwitch(app, name, on) {
+  const input = app.getByRole('checkbox', { name, exact: typeof name === 'string' });
+  if ((await input.isChecked()) !== on) await input.locator('xpath=..').click();
+  if ((await input.isChecked()) !== on) throw new Error(`the switch "${name}" did not turn ${on ? 'on' : 'off'}`);
 }
 
 /** Picks an option of an Atlassian Select (react-select) by its visible text, or the first. */
