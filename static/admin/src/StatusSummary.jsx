@@ -55,7 +55,7 @@ export function StatusSummary({ status, settings, fmt, label, now = Date.now() }
         <div>
           <dt>Next scheduled run</dt>
           <dd id="status-next">
-            {!settings.config?.schedule?.enabled ? 'Schedule off' : Number.isFinite(status?.nextScheduledMs) ? `${fmt.relative(status.nextScheduledMs, now)} (${fmt.dateTime(status.nextScheduledMs)})` : 'On'}
+            {!settings.config ? 'Not set up' : !settings.config.schedule?.enabled ? 'Schedule off' : Number.isFinite(status?.nextScheduledMs) ? `${fmt.relative(status.nextScheduledMs, now)} (${fmt.dateTime(status.nextScheduledMs)})` : 'On'}
           </dd>
         </div>
         <div>
