@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { assertAccessible } from './helpers/a11y.js';
-import { control, fillConnection, fillDestination, openAdminPage, ready, setSwitch } from './helpers/admin.js';
+import { control, fillConnection, fillDestination, fullSettings, openAdminPage, ready, setSwitch } from './helpers/admin.js';
 import { launch, shot } from './helpers/browser.js';
 import { startStack } from './helpers/stack.js';
 import { assetsObjects, graphAll } from './helpers/tenant.js';
@@ -200,5 +200,20 @@ test('the page works in the dark theme and by keyboard', async () => {
   assert.equal(outline, 'solid', 'focus is visible');
   await shot(page, 'journey-12-dark');
   await assertAccessible(page, 'dark mode');
+  await page.close();
+});
+
+test('a scheduled run shows up on an open page, in the status and History, without a reload', async () => {
+  const saved = await stack.resolve('saveSettings', fullSettings(stack.sim, { schedule: { enabled: true, interval: 'hour' } }));
+  assert.equal(saved.ok, true, JSON.stringify(saved.errors));
+  const { page, app } = await openAdminPage(browser, stack);
+  await ready(app);
+  const before = await historyRows(app).count();
+  const fired = await fetch(`${stack.runtime.url}/__forge__/triggers/entra-sync-hourly`, { method: 'POST' });
+  assert.equal(fired.ok, true);
+  await app.locator('#history tbody tr').nth(before).waitFor({ timeout: 120_000 });
+  assert.equal(await cell(historyRows(app).first(), 1), 'schedule');
+  await app.locator('#status-last').getByText(/Succeeded/).waitFor();
+  await shot(page, 'journey-13-scheduled-run');
   await page.close();
 });
