@@ -102,5 +102,15 @@ test('saving marks bad fields, and a saved secret is never put back into the pag
   assert.ok(!(await appFrame.content()).includes(stack.sim.clientSecret));
   await shot(page, 'saved-settings');
   await assertAccessible(page, 'saved');
-  await page.close();
+
+  // Leaving with unsaved changes asks first.
+  await again.getByLabel('Minimum count').fill('450');
+  const asked = new Promise((resolve) => {
+    page.once('dialog', (dialog) => {
+      resolve(dialog.type());
+      dialog.accept();
+    });
+  });
+  await page.close({ runBeforeUnload: true });
+  assert.equal(await asked, 'beforeunload');
 });
