@@ -1,6 +1,5 @@
 // Data sets: a switch each, with the permission it needs and an optional Graph $filter that the
 // core checks; the properties a filter may name are folded away until asked for.
-import { Label } from '@atlaskit/form';
 import Heading from '@atlaskit/heading';
 import Textfield from '@atlaskit/textfield';
 import Toggle from '@atlaskit/toggle';
@@ -15,7 +14,7 @@ function Dataset({ option, on, filter, error, setOn, setFilter }) {
     <div className="dataset">
       <div className="switch">
         <Toggle id={`dataset-${key}`} isChecked={on} onChange={(event) => setOn(event.target.checked)} />
-        <Label htmlFor={`dataset-${key}`}>{label.charAt(0).toUpperCase() + label.slice(1)}</Label>
+        <label className="switch-label" htmlFor={`dataset-${key}`}>{label.charAt(0).toUpperCase() + label.slice(1)}</label>
         <span className="subtle">{`needs ${permission}`}</span>
       </div>
       {on ? (

@@ -1,5 +1,4 @@
 // Schedule (on or off, how often) and the deletion policy with its mass-deletion guard.
-import { Label } from '@atlaskit/form';
 import Heading from '@atlaskit/heading';
 import { RadioGroup } from '@atlaskit/radio';
 import Select from '@atlaskit/select';
@@ -32,7 +31,9 @@ export function ScheduleSection({ values, set, errors }) {
         </Heading>
         <div className="switch">
           <Toggle id="scheduleEnabled" isChecked={schedule.enabled} onChange={(event) => set({ schedule: { ...schedule, enabled: event.target.checked } })} />
-          <Label htmlFor="scheduleEnabled">Sync on a schedule</Label>
+          <label className="switch-label" htmlFor="scheduleEnabled">
+            Sync on a schedule
+          </label>
         </div>
         <Field id="interval" label="Interval" error={errors.interval}>
           <Select inputId="interval" className="select-interval" options={INTERVALS} value={INTERVALS.find((o) => o.value === schedule.interval) ?? null} onChange={(option) => set({ schedule: { ...schedule, interval: option?.value ?? '' } })} isInvalid={Boolean(errors.interval)} aria-describedby={describedBy('interval', { error: errors.interval })} />
