@@ -66,6 +66,10 @@ test('a wrong secret shows the wrong-secret message and how to fix it', async ()
   assert.equal((text.match(/AADSTS7000215/g) ?? []).length, 1, 'the error sentence is shown once');
   await shot(page, 'check-connection-wrong-secret');
   await assertAccessible(page, 'wrong secret');
+  // Typing a new secret: the hint no longer says "Not set", and the stale result goes.
+  assert.doesNotMatch(await app.locator('#clientSecret-hint').textContent(), /Not set/);
+  await app.getByLabel('Client secret value').fill(stack.sim.clientSecret);
+  assert.equal(await app.locator('#check-result').textContent(), '');
   await page.close();
 });
 
