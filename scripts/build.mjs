@@ -2,7 +2,7 @@
 // base64 module that Forge's webpack bundler inlines; then the Custom UI resources with esbuild.
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { root, run, step } from './lib/run.mjs';
 
@@ -47,7 +47,8 @@ async function buildStatic() {
     const out = join(root, 'static', name, 'build');
     rmSync(out, { recursive: true, force: true });
     mkdirSync(out, { recursive: true });
-    await esbuild({
+    const { metafile } = await esbuild({
+      metafile: true,
       entryPoints: { main: join(source, 'main.jsx') },
       bundle: true,
       format: 'esm',
@@ -62,10 +63,26 @@ async function buildStatic() {
       outdir: out,
     });
     for (const file of files) cpSync(join(source, file), join(out, file));
-    const gz = (file) => gzipSync(readFileSync(join(out, file))).length;
-    const chunks = readdirSync(join(out, 'chunks')).reduce((sum, file) => sum + gz(join('chunks', file)), 0);
-    console.log(`static/${name} bundle, gzipped: main.js ${kib(gz('main.js'))}, main.css ${kib(gz('main.css'))} (lazy chunks, not loaded by default: ${kib(chunks)})`);
+    const { loaded, lazy } = loadedFiles(metafile, out);
+    const gz = (files) => files.reduce((sum, file) => sum + gzipSync(readFileSync(file)).length, 0);
+    console.log(`static/${name} bundle, gzipped: ${kib(gz(loaded.filter((f) => f.endsWith('.js'))))} script and ${kib(gz(loaded.filter((f) => f.endsWith('.css'))))} CSS loaded with the page (${kib(gz(lazy))} more in chunks fetched only if used)`);
   }
+}
+
+// What the page loads: main.js and main.css and the chunks main.js imports statically, transitively;
+// chunks reached only by dynamic import() (the tokens' other themes) are fetched only when used.
+function loadedFiles(metafile, out) {
+  const outputs = Object.fromEntries(Object.entries(metafile.outputs).map(([file, meta]) => [resolve(file), meta]));
+  const loaded = new Set();
+  const visit = (file) => {
+    if (loaded.has(file) || !outputs[file]) return;
+    loaded.add(file);
+    for (const i of outputs[file].imports) if (i.kind === 'import-statement') visit(resolve(i.path));
+  };
+  visit(join(out, 'main.js'));
+  loaded.add(join(out, 'main.css'));
+  const lazy = Object.keys(outputs).filter((file) => file.endsWith('.js') && !loaded.has(file));
+  return { loaded: [...loaded], lazy };
 }
 
 const kib = (bytes) => `${(bytes / 1024).toFixed(1)} KiB`;
