@@ -215,5 +215,11 @@ test('a scheduled run shows up on an open page, in the status and History, witho
   assert.equal(await cell(historyRows(app).first(), 1), 'schedule');
   await app.locator('#status-last').getByText(/Succeeded/).waitFor();
   await shot(page, 'journey-13-scheduled-run');
+  // History sorts by its columns: oldest first by Started.
+  const newestFirst = await historyRows(app).allTextContents();
+  await app.locator('#history').getByRole('button', { name: 'Started', exact: true }).click();
+  await app.locator('#history th[aria-sort="ascending"]').waitFor();
+  assert.deepEqual(await historyRows(app).allTextContents(), [...newestFirst].reverse());
+  await assertAccessible(page, 'history sorted');
   await page.close();
 });

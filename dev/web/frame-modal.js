@@ -18,7 +18,16 @@ export function openModal({ resource, size = 'medium', title = '', context = {},
   dialog.append(iframe);
   overlay.append(dialog);
   document.body.append(overlay);
-  iframe.addEventListener('load', () => iframe.focus());
+  // Jira sizes a modal's iframe to its content (Forge ships iframe-resizer for that); the local frame
+  // is same-origin with its resources and measures the content directly.
+  iframe.addEventListener('load', () => {
+    iframe.focus();
+    const body = iframe.contentDocument?.body;
+    if (!body) return;
+    const fit = () => (dialog.style.height = `${Math.min(body.scrollHeight, window.innerHeight - 120)}px`);
+    new ResizeObserver(fit).observe(body);
+    fit();
+  });
 
   let closed = false;
   function close(payload) {
