@@ -108,6 +108,9 @@ test("opened from an Assets import's Configure app, the page proposes that impor
   await ready(app);
   assert.equal(await app.getByLabel('Import source ID').inputValue(), stack.sim.assetsImportSourceId);
   assert.match(await picked(app, 'workspaceId'), new RegExp(stack.sim.assetsWorkspaceId));
+  // The proposal is not saved yet: Save is on, and says so.
+  assert.equal(await app.locator('#save').isDisabled(), false);
+  await app.getByText('Unsaved changes').waitFor();
   await shot(page, 'import-configure-app');
   await assertAccessible(page, 'Configure app');
   await page.close();

@@ -54,10 +54,10 @@ export function App({ fmt, proposed, onRefused }) {
 
   const load = useCallback(
     (next) => {
-      const v = valuesOf(next, proposed);
       setSettings(next);
-      setValues(v);
-      setBaseline(JSON.stringify(v));
+      setValues(valuesOf(next, proposed));
+      // What is saved, without the import a "Configure app" proposes: a proposal is an unsaved change.
+      setBaseline(JSON.stringify(valuesOf(next, null)));
     },
     [proposed],
   );

@@ -20,6 +20,8 @@ export function useRunStatus({ enabled, onError }) {
       timer.current = setTimeout(refresh, next.active ? ACTIVE_MS : IDLE_MS);
     } catch (error) {
       onError(error);
+      // A lost answer is no reason to stop watching; a refusal unmounts the page and ends this.
+      if (alive.current) timer.current = setTimeout(refresh, IDLE_MS);
     }
   }, [onError]);
 
