@@ -4,10 +4,14 @@ import { asUser, route } from '@forge/api';
 export const NOT_ADMIN =
   "Entra Sync's settings are for Jira administrators only. Ask a Jira admin (Jira settings → System → Global permissions → Administer Jira) to open this page or to grant you that permission.";
 
+// The page tells a refusal by this code, never by the sentence, which may be reworded.
+export const NOT_ADMIN_CODE = 'NOT_ADMIN';
+
 export class NotAdminError extends Error {
   constructor(message = NOT_ADMIN) {
     super(message);
     this.name = 'NotAdminError';
+    this.code = NOT_ADMIN_CODE;
   }
 }
 

@@ -1,8 +1,9 @@
 // Build pipeline: wasm (size profile) → wasm-bindgen (--target web) → wasm-opt (npm binaryen) →
-// base64 module that Forge's webpack bundler inlines; then the admin page with esbuild.
+// base64 module that Forge's webpack bundler inlines; then the Custom UI resources with esbuild.
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { root, run, step } from './lib/run.mjs';
 
 const targetDir = process.env.CARGO_TARGET_DIR ?? join(root, 'target');
@@ -30,18 +31,61 @@ async function buildWasm() {
   writeFileSync(stamp, hash);
 }
 
+// Custom UI resources (React + Atlassian Design System), one bundle each. Forge's CSP allows scripts
+// only from the resource folder and no eval: everything is bundled, the design system's compiled
+// CSS is extracted to main.css, and the tokens' themes are style elements (styles: unsafe-inline).
+const RESOURCES = [
+  { name: 'admin', files: ['index.html', 'icon.svg'] },
+  { name: 'confirm', files: ['index.html'] },
+];
+
 async function buildStatic() {
-  step('esbuild static/admin');
-  const source = join(root, 'static', 'admin', 'src');
-  const out = join(root, 'static', 'admin', 'build');
-  rmSync(out, { recursive: true, force: true });
-  mkdirSync(out, { recursive: true });
-  await run(join(root, 'node_modules', '.bin', 'esbuild'), [
-    join(source, 'main.js'), '--bundle', '--format=esm', '--target=es2022', '--minify',
-    '--log-level=warning', `--outfile=${join(out, 'main.js')}`,
-  ]);
-  for (const file of ['index.html', 'styles.css', 'icon.svg']) cpSync(join(source, file), join(out, file));
+  const { build: esbuild } = await import('esbuild');
+  for (const { name, files } of RESOURCES) {
+    step(`esbuild static/${name}`);
+    const source = join(root, 'static', name, 'src');
+    const out = join(root, 'static', name, 'build');
+    rmSync(out, { recursive: true, force: true });
+    mkdirSync(out, { recursive: true });
+    const { metafile } = await esbuild({
+      metafile: true,
+      entryPoints: { main: join(source, 'main.jsx') },
+      bundle: true,
+      format: 'esm',
+      target: 'es2022',
+      minify: true,
+      jsx: 'automatic',
+      define: { 'process.env.NODE_ENV': '"production"' },
+      logLevel: 'warning',
+      // Dynamic imports (the tokens' other themes) become chunks that are fetched only if used.
+      splitting: true,
+      chunkNames: 'chunks/[name]-[hash]',
+      outdir: out,
+    });
+    for (const file of files) cpSync(join(source, file), join(out, file));
+    const { loaded, lazy } = loadedFiles(metafile, out);
+    const gz = (files) => files.reduce((sum, file) => sum + gzipSync(readFileSync(file)).length, 0);
+    console.log(`static/${name} bundle, gzipped: ${kib(gz(loaded.filter((f) => f.endsWith('.js'))))} script and ${kib(gz(loaded.filter((f) => f.endsWith('.css'))))} CSS loaded with the page (${kib(gz(lazy))} more in chunks fetched only if used)`);
+  }
 }
+
+// What the page loads: main.js and main.css and the chunks main.js imports statically, transitively;
+// chunks reached only by dynamic import() (the tokens' other themes) are fetched only when used.
+function loadedFiles(metafile, out) {
+  const outputs = Object.fromEntries(Object.entries(metafile.outputs).map(([file, meta]) => [resolve(file), meta]));
+  const loaded = new Set();
+  const visit = (file) => {
+    if (loaded.has(file) || !outputs[file]) return;
+    loaded.add(file);
+    for (const i of outputs[file].imports) if (i.kind === 'import-statement') visit(resolve(i.path));
+  };
+  visit(join(out, 'main.js'));
+  loaded.add(join(out, 'main.css'));
+  const lazy = Object.keys(outputs).filter((file) => file.endsWith('.js') && !loaded.has(file));
+  return { loaded: [...loaded], lazy };
+}
+
+const kib = (bytes) => `${(bytes / 1024).toFixed(1)} KiB`;
 
 async function buildSimulator() {
   step('cargo build -p entra-sync-sim');

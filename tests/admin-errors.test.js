@@ -2,7 +2,8 @@
 // soon raises a banner.
 import assert from 'node:assert/strict';
 import { after, afterEach, before, test } from 'node:test';
-import { control, fillConnection, openAdminPage, ready } from './helpers/admin.js';
+import { assertAccessible } from './helpers/a11y.js';
+import { control, fillConnection, openAdminPage, picked, ready, setSwitch } from './helpers/admin.js';
 import { launch, shot } from './helpers/browser.js';
 import { startStack } from './helpers/stack.js';
 
@@ -25,11 +26,13 @@ async function check(name, credentials, expect) {
   await ready(app);
   await fillConnection(app, { ...stack.sim, ...credentials });
   await app.getByRole('button', { name: 'Check connection' }).click();
-  const result = app.locator('#check-result.fail');
+  const result = app.locator('#check-result[data-outcome="fail"]');
   await result.waitFor();
   const text = await result.textContent();
   for (const pattern of expect) assert.match(text, pattern);
+  assert.equal(await app.getByRole('button', { name: 'Check connection' }).evaluate((b) => b === document.activeElement), true, 'focus stays on Check connection');
   await shot(page, `error-${name}`);
+  await assertAccessible(page, `connection error ${name}`);
   await page.close();
   return text;
 }
@@ -58,24 +61,26 @@ test('Intune not licensed', async () => {
   const { page, app } = await openAdminPage(browser, stack);
   await ready(app);
   await fillConnection(app, stack.sim);
-  await app.getByRole('switch', { name: /Intune managed devices/i }).check();
+  await setSwitch(app, /Intune managed devices/i, true);
   await app.getByRole('button', { name: 'Check connection' }).click();
-  await app.locator('#check-result.fail').waitFor();
+  await app.locator('#check-result[data-outcome="fail"]').waitFor();
   assert.match(await app.locator('#check-result').textContent(), /Fix: License Microsoft Intune for the tenant, or turn the Intune managed devices data set off/);
   await shot(page, 'error-intune-not-licensed');
+  await assertAccessible(page, 'Intune not licensed');
   await page.close();
 });
 
 test('a non-admin is refused, by every resolver and on the page', async () => {
-  await assert.rejects(stack.resolve('getSettings', {}, 'someone-else'), /for Jira administrators only/);
+  await assert.rejects(stack.resolve('getSettings', {}, 'someone-else'), (error) => error.code === 'NOT_ADMIN' && /for Jira administrators only/.test(error.message));
   await assert.rejects(stack.resolve('syncNow', {}, 'someone-else'), /for Jira administrators only/);
   await assert.rejects(stack.resolve('saveSettings', { tenantId: 'x' }, 'someone-else'), /for Jira administrators only/);
   const { page, app } = await openAdminPage(browser, stack, { accountId: 'someone-else' });
   const refused = app.locator('#refused');
   await refused.waitFor();
   assert.match(await refused.textContent(), /for Jira administrators only/);
-  assert.equal(await app.locator('#app').isVisible(), false);
+  assert.equal(await app.locator('#app').count(), 0);
   await shot(page, 'non-admin-refused');
+  await assertAccessible(page, 'non-admin');
   await page.close();
 });
 
@@ -89,10 +94,11 @@ test('a secret that expires within 30 days raises a banner', async () => {
   // The page's clock 12 days before the expiry.
   const at = new Date(Date.parse(report.secretExpiresAt) - 12 * 86_400_000 + 3_600_000);
   const { page, app } = await openAdminPage(browser, stack, { before: (p) => p.clock.setFixedTime(at) });
-  const banner = app.locator('#banner.warn');
+  const banner = app.locator('#banner[data-level="warn"]');
   await banner.waitFor();
   assert.match(await banner.textContent(), /expires in 12 days/);
   await shot(page, 'secret-expiry-banner');
+  await assertAccessible(page, 'secret expiry');
   await page.close();
 });
 
@@ -101,7 +107,11 @@ test("opened from an Assets import's Configure app, the page proposes that impor
   const { page, app } = await openAdminPage(browser, stack, { params });
   await ready(app);
   assert.equal(await app.getByLabel('Import source ID').inputValue(), stack.sim.assetsImportSourceId);
-  assert.equal(await app.getByLabel('Assets workspace').inputValue(), stack.sim.assetsWorkspaceId);
+  assert.match(await picked(app, 'workspaceId'), new RegExp(stack.sim.assetsWorkspaceId));
+  // The proposal is not saved yet: Save is on, and says so.
+  assert.equal(await app.locator('#save').isDisabled(), false);
+  await app.getByText('Unsaved changes').waitFor();
   await shot(page, 'import-configure-app');
+  await assertAccessible(page, 'Configure app');
   await page.close();
 });

@@ -3,7 +3,8 @@
 // admin, can be cancelled, and proceeds only once confirmed.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { control, fillConnection, fillDestination, openAdminPage, ready } from './helpers/admin.js';
+import { assertAccessible } from './helpers/a11y.js';
+import { control, fillConnection, fillDestination, fullSettings, openAdminPage, ready, setSwitch } from './helpers/admin.js';
 import { launch, shot } from './helpers/browser.js';
 import { startStack } from './helpers/stack.js';
 import { assetsObjects, graphAll } from './helpers/tenant.js';
@@ -23,18 +24,25 @@ after(async () => {
 
 const historyRows = (app) => app.locator('#history tbody tr');
 const cell = async (row, n) => (await row.locator('td').nth(n).textContent()).trim();
+const focused = (frame) => frame.locator(':focus').getAttribute('id');
+// The mass-deletion question is a Forge modal: Jira (here the runtime's frame) shows it over the
+// whole window, in an iframe of its own.
+const modalOf = (page) => ({ dialog: page.getByRole('dialog', { name: 'Remove many objects?' }), frame: page.frameLocator('.modal iframe') });
 
 test('first-time setup: fill, check, choose the destination, save, Sync now, watch it finish', async () => {
   const { page, app, errors } = await openAdminPage(browser, stack);
   await ready(app);
   assert.equal(await app.locator('#history-empty').isVisible(), true);
+  assert.match(await app.locator('#status-last').textContent(), /No runs yet/);
   await shot(page, 'journey-01-empty');
+  await assertAccessible(page, 'empty');
 
   await fillConnection(app, stack.sim);
   await app.getByRole('button', { name: 'Check connection' }).click();
-  await app.locator('#check-result.ok').waitFor();
-  assert.match(await app.locator('#check-result').textContent(), /Token OK, users readable/);
+  await app.locator('#check-result[data-outcome="ok"]').waitFor();
+  assert.match(await app.locator('#check-result').textContent(), /users (are )?readable/i);
   await shot(page, 'journey-02-check-ok');
+  await assertAccessible(page, 'check ok');
 
   // Saving without a destination marks each missing field with its fix.
   await app.getByLabel('Import source ID').fill('');
@@ -45,32 +53,48 @@ test('first-time setup: fill, check, choose the destination, save, Sync now, wat
   await app.getByRole('button', { name: 'Save' }).click();
   await app.locator('#percent[aria-invalid="true"]').waitFor();
   assert.match(await app.locator('#percent-error').textContent(), /from 1 to 100/);
+  assert.equal(await focused(app), 'workspaceId', 'the first field in error (no workspace chosen yet) has focus');
   await shot(page, 'journey-03-save-errors');
+  await assertAccessible(page, 'save errors');
 
   await fillDestination(app, stack.sim);
   await app.getByLabel('Share of objects (%)').fill('5');
-  await app.getByRole('switch', { name: 'Sync on a schedule' }).uncheck();
+  await setSwitch(app, 'Sync on a schedule', false);
   await app.getByRole('button', { name: 'Save' }).click();
-  await app.locator('#result.ok').waitFor();
+  await app.locator('#result[data-outcome="success"]').waitFor();
   assert.equal(await app.locator('[aria-invalid="true"]').count(), 0);
   await shot(page, 'journey-04-saved');
+  await assertAccessible(page, 'saved');
+
+  // Sync now with unsaved changes asks first.
+  await app.getByLabel('Minimum count').fill('499');
+  await app.getByRole('button', { name: 'Sync now' }).click();
+  await app.locator('#unsaved').getByText('You have unsaved changes').waitFor();
+  await shot(page, 'journey-05-unsaved-question');
+  await assertAccessible(page, 'unsaved changes question');
+  await app.getByRole('button', { name: 'Keep editing' }).click();
+  assert.equal(await focused(app), 'save');
+  await app.getByLabel('Minimum count').fill('500');
 
   await app.getByRole('button', { name: 'Sync now' }).click();
   await app.locator('#run').waitFor();
   await app.getByRole('button', { name: 'Cancel sync' }).waitFor();
-  await shot(page, 'journey-05-progress');
-  await app.locator('#sync-result.ok').waitFor({ timeout: 120_000 });
+  await app.getByRole('progressbar').waitFor();
+  await shot(page, 'journey-06-progress');
+  await assertAccessible(page, 'running');
+  await app.locator('#sync-result[data-outcome="ok"]').waitFor({ timeout: 120_000 });
   // Users come with their licence assignments: every object read is created on the first run.
-  const [, read, created] = (await app.locator('#sync-result').textContent()).match(/Sync finished\. (\d+) objects read: (\d+) created/) ?? [];
-  assert.ok(Number(read) >= 300 && read === created, `${read} read, ${created} created`);
-  assert.equal(await app.getByRole('progressbar').getAttribute('aria-valuenow'), '100');
+  const [, read, created] = (await app.locator('#sync-result').textContent()).match(/Sync finished\. ([\d,]+) objects read: ([\d,]+) created/) ?? [];
+  assert.ok(Number(read.replace(/,/g, '')) >= 300 && read === created, `${read} read, ${created} created`);
+  assert.match(await app.locator('#status-last').textContent(), /Succeeded/);
   const row = historyRows(app).first();
   assert.equal(await cell(row, 1), 'manual');
   assert.match(await cell(row, 2), /Succeeded/i);
   assert.equal(await cell(row, 4), read);
   assert.match(await cell(row, 3), /\d+ (s|min)/);
   await app.locator('#log').getByText('No warnings or errors.').waitFor();
-  await shot(page, 'journey-06-done');
+  await shot(page, 'journey-07-done');
+  await assertAccessible(page, 'history and run log');
 
   const users = await graphAll(stack.sim, '/v1.0/users?$select=id&$top=999');
   assert.equal((await assetsObjects(stack.sim, 'Entra User')).length, users.length, 'Assets holds every user');
@@ -85,7 +109,7 @@ test('Sync now during a run says so; a mass deletion waits for confirmation, can
   await app.getByLabel('Share of objects (%)').fill('1');
   await app.getByLabel('Minimum count').fill('2');
   await app.getByRole('button', { name: 'Save' }).click();
-  await app.locator('#result.ok').waitFor();
+  await app.locator('#result[data-outcome="success"]').waitFor();
 
   // Churn deletes a few users at a time (and creates and updates others): churn until enough are gone.
   let removed = 0;
@@ -93,7 +117,7 @@ test('Sync now during a run says so; a mass deletion waits for confirmation, can
   assert.ok(removed >= 8, `churn removed ${removed} users`);
 
   await app.getByRole('button', { name: 'Sync now' }).click();
-  const dialog = app.getByRole('dialog', { name: 'Remove many objects?' });
+  const { dialog, frame } = modalOf(page);
   await dialog.waitFor({ timeout: 60_000 });
   const waiting = (await stack.resolve('runStatus', {})).active;
   assert.equal(waiting.status, 'awaitingConfirmation');
@@ -101,42 +125,49 @@ test('Sync now during a run says so; a mass deletion waits for confirmation, can
   const retire = waiting.retire;
   // The guard names the largest retire count of any type: users, or their licence assignments.
   assert.ok(retire > 3, `${retire} to retire of ${removed} removed users`);
-  assert.match(await dialog.textContent(), new RegExp(`remove ${retire} objects`));
-  await shot(page, 'journey-07-confirm-dialog');
+  await frame.locator('#confirm-text').waitFor();
+  assert.match(await frame.locator('#confirm-text').textContent(), new RegExp(`retire ${retire} objects`));
+  // One primary action, named with the policy's verb and the count.
+  await frame.getByRole('button', { name: `Retire ${retire} objects` }).waitFor();
+  await shot(page, 'journey-08-confirm-modal');
+  await assertAccessible(page, 'guard question');
 
   const again = await stack.resolve('syncNow', {});
   assert.equal(again.started, false);
   assert.match(again.reason, /already running/);
 
   // Keyboard: focus starts inside, Tab stays inside, Esc closes without confirming.
-  const focused = () => app.locator(':focus').getAttribute('id');
-  assert.equal(await focused(), 'confirm-cancel');
+  await frame.locator('#confirm-cancel:focus').waitFor();
   await page.keyboard.press('Tab');
   await page.keyboard.press('Tab');
-  assert.equal(await focused(), 'confirm-ok');
+  assert.equal(await focused(frame), 'confirm-ok');
   await page.keyboard.press('Tab');
-  assert.equal(await focused(), 'confirm-cancel', 'Tab wraps inside the dialog');
+  assert.equal(await focused(frame), 'confirm-cancel', 'Tab wraps inside the dialog');
   await page.keyboard.press('Shift+Tab');
-  assert.equal(await focused(), 'confirm-ok');
+  assert.equal(await focused(frame), 'confirm-ok');
   await page.keyboard.press('Escape');
   await dialog.waitFor({ state: 'hidden' });
+  // Focus returns to the control that opened it.
+  await app.locator('#syncNow:focus').waitFor();
   let status = await stack.resolve('runStatus', {});
   assert.equal(status.active.status, 'awaitingConfirmation', 'Esc confirms nothing');
-  await shot(page, 'journey-08-awaiting');
+  await shot(page, 'journey-09-awaiting');
+  await assertAccessible(page, 'awaiting confirmation');
 
   // Cancel from the dialog: the run ends as cancelled and nothing is retired.
   await app.getByRole('button', { name: 'Review the removals' }).click();
-  await dialog.getByRole('button', { name: 'Cancel the sync' }).click();
-  await app.locator('#sync-result.fail').filter({ hasText: /cancelled/ }).waitFor({ timeout: 60_000 });
+  await frame.getByRole('button', { name: 'Cancel the sync' }).click();
+  await app.locator('#sync-result[data-outcome="cancelled"]').waitFor({ timeout: 60_000 });
   assert.match(await cell(historyRows(app).first(), 2), /Cancelled/i);
   assert.equal((await assetsObjects(stack.sim, 'Entra User')).filter((o) => JSON.stringify(o).includes('Deleted in Entra')).length, 0);
-  await shot(page, 'journey-09-cancelled');
+  await shot(page, 'journey-10-cancelled');
+  await assertAccessible(page, 'cancelled');
 
   // Again, and this time confirm.
   await app.getByRole('button', { name: 'Sync now' }).click();
   await dialog.waitFor({ timeout: 60_000 });
-  await dialog.getByRole('button', { name: 'Remove them' }).click();
-  await app.locator('#sync-result.ok').filter({ hasText: 'Sync finished' }).waitFor({ timeout: 120_000 });
+  await frame.getByRole('button', { name: /^Retire \d+ objects$/ }).click();
+  await app.locator('#sync-result[data-outcome="ok"]').filter({ hasText: 'Sync finished' }).waitFor({ timeout: 120_000 });
   const row = historyRows(app).first();
   assert.match(await cell(row, 2), /Succeeded/i);
   status = await stack.resolve('runStatus', {});
@@ -148,7 +179,7 @@ test('Sync now during a run says so; a mass deletion waits for confirmation, can
   const retired = (await assetsObjects(stack.sim, 'Entra User')).filter((o) => JSON.stringify(o).includes('Deleted in Entra'));
   assert.equal(retired.length, usersRetired, 'exactly the users gone from Entra are retired');
   assert.ok(usersRetired > 0 && usersRetired <= removed);
-  await shot(page, 'journey-10-confirmed');
+  await shot(page, 'journey-11-confirmed');
   await page.close();
 });
 
@@ -167,6 +198,28 @@ test('the page works in the dark theme and by keyboard', async () => {
   assert.equal(await app.locator(':focus').getAttribute('id'), 'check');
   const outline = await app.locator('#check').evaluate((b) => getComputedStyle(b).outlineStyle);
   assert.equal(outline, 'solid', 'focus is visible');
-  await shot(page, 'journey-11-dark');
+  await shot(page, 'journey-12-dark');
+  await assertAccessible(page, 'dark mode');
+  await page.close();
+});
+
+test('a scheduled run shows up on an open page, in the status and History, without a reload', async () => {
+  const saved = await stack.resolve('saveSettings', fullSettings(stack.sim, { schedule: { enabled: true, interval: 'hour' } }));
+  assert.equal(saved.ok, true, JSON.stringify(saved.errors));
+  const { page, app } = await openAdminPage(browser, stack);
+  await ready(app);
+  const before = await historyRows(app).count();
+  const fired = await fetch(`${stack.runtime.url}/__forge__/triggers/entra-sync-hourly`, { method: 'POST' });
+  assert.equal(fired.ok, true);
+  await app.locator('#history tbody tr').nth(before).waitFor({ timeout: 120_000 });
+  assert.equal(await cell(historyRows(app).first(), 1), 'schedule');
+  await app.locator('#status-last').getByText(/Succeeded/).waitFor();
+  await shot(page, 'journey-13-scheduled-run');
+  // History sorts by its columns: oldest first by Started.
+  const newestFirst = await historyRows(app).allTextContents();
+  await app.locator('#history').getByRole('button', { name: 'Started', exact: true }).click();
+  await app.locator('#history th[aria-sort="ascending"]').waitFor();
+  assert.deepEqual(await historyRows(app).allTextContents(), [...newestFirst].reverse());
+  await assertAccessible(page, 'history sorted');
   await page.close();
 });

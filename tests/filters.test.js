@@ -2,7 +2,8 @@
 // the properties that can be filtered; a good one is saved, shown again, and limits what a sync writes.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { fillConnection, fillDestination, openAdminPage, ready } from './helpers/admin.js';
+import { assertAccessible } from './helpers/a11y.js';
+import { fillConnection, fillDestination, openAdminPage, ready, setSwitch } from './helpers/admin.js';
 import { launch, shot } from './helpers/browser.js';
 import { startStack } from './helpers/stack.js';
 import { assetsObjects, graphAll } from './helpers/tenant.js';
@@ -23,7 +24,7 @@ test('a users filter is checked, saved, shown again and limits the sync', async 
   await ready(app);
   await fillConnection(app, stack.sim);
   await fillDestination(app, stack.sim);
-  await app.getByRole('switch', { name: 'Sync on a schedule' }).uncheck();
+  await setSwitch(app, 'Sync on a schedule', false);
 
   const filter = app.getByLabel(/^Only users matching/);
   await filter.fill("officeLocation eq 'Oslo'");
@@ -32,11 +33,16 @@ test('a users filter is checked, saved, shown again and limits the sync', async 
   const message = await app.locator('#filter-users-error').textContent();
   assert.match(message, /does not read/);
   assert.match(message, /accountEnabled/, 'names what can be filtered');
+  // The properties that can be filtered are folded away until asked for.
+  const help = app.getByText('Filterable properties');
+  await help.click();
+  assert.match(await app.locator('.disclosure[open]').textContent(), /Example: accountEnabled eq true/);
   await shot(page, 'filter-refused');
+  await assertAccessible(page, 'filter refused');
 
   await filter.fill('accountEnabled eq false');
   await app.getByRole('button', { name: 'Save' }).click();
-  await app.locator('#result.ok').waitFor();
+  await app.locator('#result[data-outcome="success"]').waitFor();
   assert.equal(await app.locator('[aria-invalid="true"]').count(), 0);
   await page.reload();
   await ready(app);

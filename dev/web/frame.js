@@ -1,5 +1,7 @@
-// Plays Jira's side of the Custom UI bridge: the app's iframe posts bridge calls here, and this
-// page forwards `invoke` to the runtime, which runs the resolver as Forge would.
+// Plays Jira's side of the Custom UI bridge: the app's iframe (and any modal it opens) posts bridge
+// calls here, and this page forwards `invoke` to the runtime, which runs the resolver as Forge would.
+import { openModal } from './frame-modal.js';
+
 const params = new URLSearchParams(location.search);
 const accountId = params.get('accountId') || '';
 const pages = await (await fetch('/__forge__/pages')).json();
@@ -15,17 +17,20 @@ for (const page of pages) {
 }
 
 const frame = document.getElementById('app');
+// Every window that may call the bridge: the app's page, and the modal open over it, if any.
+let modal = null;
 
 // Jira's colour mode: ?theme=dark or the header toggle. Pages that called view.theme.enable() get
 // it as Forge gives it, on their <html> (data-color-mode, data-theme).
-let themed = false;
+const themed = new Set();
 let mode = params.get('theme') === 'dark' ? 'dark' : 'light';
 const toggle = document.getElementById('theme-toggle');
 function applyTheme() {
   document.documentElement.dataset.colorMode = mode;
   toggle.setAttribute('aria-pressed', String(mode === 'dark'));
-  const html = frame.contentDocument?.documentElement;
-  if (themed && html) {
+  for (const win of themed) {
+    const html = win.document?.documentElement;
+    if (!html) continue;
     html.dataset.colorMode = mode;
     html.dataset.theme = `dark:dark light:light colorMode:${mode}`;
   }
@@ -37,7 +42,7 @@ toggle.addEventListener('click', () => {
 applyTheme();
 if (current) frame.src = `/resources/${current.resource}/index.html`;
 
-async function handle(method, args) {
+async function handle(source, method, args) {
   switch (method) {
     case 'invoke': {
       const response = await fetch('/__forge__/invoke', {
@@ -46,31 +51,52 @@ async function handle(method, args) {
         body: JSON.stringify({ moduleKey: current.key, functionKey: args.functionKey, payload: args.payload, accountId: accountId || undefined }),
       });
       const answer = await response.json();
-      if (!answer.ok) throw Object.assign(new Error(answer.error.message), { code: answer.error.code });
+      if (!answer.ok) throw Object.assign(new Error(answer.error.message), { name: answer.error.name, code: answer.error.code });
       return answer.value;
     }
     case 'getContext': {
       const query = new URLSearchParams({ moduleKey: current.key, ...(accountId ? { accountId } : {}) });
       // An Assets import type's "Configure app" modal is opened for one import: ?importId=&workspaceId=&schemaId=
       for (const key of ['importId', 'workspaceId', 'schemaId']) if (params.get(key)) query.set(key, params.get(key));
-      return (await fetch(`/__forge__/context?${query}`)).json();
+      const context = await (await fetch(`/__forge__/context?${query}`)).json();
+      // A modal's own context comes as Jira gives it, under extension.modal.
+      if (modal && source === modal.window) context.extension = { ...context.extension, modal: modal.context };
+      return context;
     }
     case 'enableTheming':
-      themed = true;
+      themed.add(source);
       applyTheme();
       return undefined;
+    case 'openModal': {
+      if (modal) throw new Error('A modal is already open.');
+      const callback = args.onClose?.__forgeCallback;
+      modal = openModal(args, {
+        opener: frame,
+        onClosed: (payload) => {
+          themed.delete(modal.window);
+          modal = null;
+          if (callback) frame.contentWindow.postMessage({ type: 'forge-bridge-callback', callback, args: [payload] }, '*');
+        },
+      });
+      return true;
+    }
+    case 'close':
+      if (!modal || source !== modal.window) return false;
+      modal.close(args);
+      return true;
     default:
       throw new Error(`The local runtime's bridge does not implement "${method}".`);
   }
 }
 
 window.addEventListener('message', async (event) => {
-  if (event.source !== frame.contentWindow || event.data?.type !== 'forge-bridge-call') return;
+  const source = event.source;
+  if ((source !== frame.contentWindow && source !== modal?.window) || event.data?.type !== 'forge-bridge-call') return;
   const { id, method, args } = event.data;
   try {
-    const value = await handle(method, args);
-    frame.contentWindow.postMessage({ type: 'forge-bridge-reply', id, ok: true, value }, '*');
+    const value = await handle(source, method, args);
+    source.postMessage({ type: 'forge-bridge-reply', id, ok: true, value }, '*');
   } catch (error) {
-    frame.contentWindow.postMessage({ type: 'forge-bridge-reply', id, ok: false, error: error.message }, '*');
+    source.postMessage({ type: 'forge-bridge-reply', id, ok: false, error: { message: error.message, name: error.name, code: error.code } }, '*');
   }
 });

@@ -1,8 +1,16 @@
 // The admin page in the runtime's Jira frame, and the simulator's control API, for the journey tests.
 import assert from 'node:assert/strict';
 
+/** A page in a context of its own (axe needs one), closed with it. */
+export async function newPage(browser, options) {
+  const context = await browser.newContext(options);
+  const page = await context.newPage();
+  page.on('close', () => context.close().catch(() => {}));
+  return page;
+}
+
 export async function openAdminPage(browser, stack, { accountId, theme, before, params = {} } = {}) {
-  const page = await browser.newPage({ viewport: { width: 1100, height: 2200 } });
+  const page = await newPage(browser, { viewport: { width: 1100, height: 2200 } });
   const errors = [];
   page.on('pageerror', (error) => errors.push(error.message));
   page.on('console', (message) => message.type() === 'error' && errors.push(message.text()));
@@ -24,11 +32,28 @@ export async function fillConnection(app, { tenantId, clientId, clientSecret }) 
   await app.getByLabel('Client secret value').fill(clientSecret);
 }
 
+/** Turns an Atlassian Toggle on or off by clicking it, as a person would (its input is covered by its track). */
+export async function setSwitch(app, name, on) {
+  const input = app.getByRole('checkbox', { name, exact: typeof name === 'string' });
+  if ((await input.isChecked()) !== on) await input.locator('xpath=..').click();
+  if ((await input.isChecked()) !== on) throw new Error(`the switch "${name}" did not turn ${on ? 'on' : 'off'}`);
+}
+
+/** Picks an option of an Atlassian Select (react-select) by its visible text, or the first. */
+export async function pick(app, label, option) {
+  await app.getByLabel(label, { exact: true }).click();
+  const options = app.getByRole('option');
+  await options.first().waitFor();
+  await (option ? options.filter({ hasText: option }).first() : options.first()).click();
+}
+
+/** The value an Atlassian Select shows. */
+export const picked = (app, id) => app.locator(`.select-${id}`).innerText();
+
 export async function fillDestination(app, sim) {
-  await app.getByLabel('Assets workspace').selectOption(sim.assetsWorkspaceId);
-  const schema = app.getByLabel('Object schema');
-  await schema.locator('option:not([value=""])').first().waitFor({ state: 'attached' });
-  if (!(await schema.inputValue())) await schema.selectOption({ index: 1 });
+  if (!(await picked(app, 'workspaceId')).includes(sim.assetsWorkspaceId)) await pick(app, 'Assets workspace', sim.assetsWorkspaceId);
+  // A workspace with one schema chooses it by itself.
+  await app.locator('.select-schemaId').filter({ hasText: /\(/ }).waitFor();
   await app.getByLabel('Import source ID').fill(sim.assetsImportSourceId);
 }
 

@@ -1,0 +1,40 @@
+// The run log: warnings and errors of one run, with Graph request ids.
+import Heading from '@atlaskit/heading';
+import Lozenge from '@atlaskit/lozenge';
+import { outcomeOf } from './report.js';
+
+export function RunLog({ log }) {
+  return (
+    <section aria-labelledby="log-title" className="card">
+      <Heading as="h2" size="medium" id="log-title">
+        Run log
+      </Heading>
+      <div id="log" role="region" aria-labelledby="log-title" aria-live="polite">
+        {!log ? <p className="subtle">Warnings and errors of a run appear here.</p> : null}
+        {log && !log.ok ? <p className="subtle">{log.reason}</p> : null}
+        {log?.ok ? (
+          <>
+            <p className="subtle">
+              {`Run ${log.runId} `}
+              <Lozenge appearance={outcomeOf(log.outcome).appearance}>{outcomeOf(log.outcome).text}</Lozenge>
+            </p>
+            {log.errors.length + log.warnings.length === 0 ? <p>No warnings or errors.</p> : null}
+            <ul className="log-list">
+              {log.errors.map((e, n) => (
+                <li key={`e${n}`} className="log-error">
+                  <Lozenge appearance="removed">Error</Lozenge> {e.message}
+                  {e.requestId ? <span className="subtle">{` (Graph request id ${e.requestId})`}</span> : null}
+                </li>
+              ))}
+              {log.warnings.map((w, n) => (
+                <li key={`w${n}`} className="log-warning">
+                  <Lozenge appearance="moved">Warning</Lozenge> {typeof w === 'string' ? w : w.message}
+                </li>
+              ))}
+            </ul>
+          </>
+        ) : null}
+      </div>
+    </section>
+  );
+}
