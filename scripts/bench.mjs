@@ -3,7 +3,7 @@
 // simulator (release build). `--latency-ms` applies to Graph, Assets and KVS; `--quota` is the
 // runtime's KVS quota (Forge's rates by default). Prints, per run: Graph requests by endpoint against
 // their true floor, Assets requests (import chunks, other import calls, REST), the most Graph and
-// Assets requests in flight at once, KVS units and the minutes of quota they imply, KVS requests
+// Assets requests in flight at once and the time spent waiting for them, KVS units and the minutes of quota they imply, KVS requests
 // and batches, queue events, log lines, objects written, steps, wall time, CPU of the function,
 // throttle waits, peak wasm memory, the longest step (wall and CPU) and whether every step stayed
 // inside its time limit and its external-request allowance. The request, in-flight, CPU and step
@@ -143,13 +143,13 @@ async function syncRun(label, floor) {
   console.log(`Graph requests: ${total(graph)} (floor ${floor}, ${(total(graph) / floor).toFixed(2)}×)`);
   if (last) console.log(`  throttled ${last.throttled}, waited ${(last.waitedMs / 1000).toFixed(1)} s`);
   for (const [endpoint, c] of graph) console.log(`  ${endpoint.padEnd(48)} ${c.total}`);
-  console.log(`  sent by the app    ${outbound.graph.requests} (+ ${outbound.identity.requests} token requests), at most ${outbound.graph.maxInFlight} in flight`);
+  console.log(`  sent by the app    ${outbound.graph.requests} (+ ${outbound.identity.requests} token requests), at most ${outbound.graph.maxInFlight} in flight, ${s1(outbound.graph.busyMs)} s waiting for answers (summed)`);
   const { assets } = outbound;
-  console.log(`Assets requests      ${assets.requests} (import chunks ${assets.importChunks}, other import calls ${assets.importOther}, REST ${assets.rest}), at most ${assets.maxInFlight} in flight; the simulator served ${total(assetsServed)}`);
+  console.log(`Assets requests      ${assets.requests} (import chunks ${assets.importChunks}, other import calls ${assets.importOther}, REST ${assets.rest}), at most ${assets.maxInFlight} in flight, ${s1(assets.busyMs)} s waiting for answers (summed); the simulator served ${total(assetsServed)}`);
   console.log(`KVS units: read ${kvs.readUnits}, write ${kvs.writeUnits}`);
   console.log(`  quota minutes      read ${(kvs.readUnits / QUOTA_UNITS_PER_MINUTE).toFixed(1)}, write ${(kvs.writeUnits / QUOTA_UNITS_PER_MINUTE).toFixed(1)} (Forge allows 4,000 units a minute each)`);
   console.log(`  bytes              read ${(kvs.readBytes / 1048576).toFixed(1)} MiB, write ${(kvs.writeBytes / 1048576).toFixed(1)} MiB`);
-  console.log(`KVS requests         ${kvs.requests} (${kvs.readRequests} reads, ${kvs.writeRequests} writes, ${kvs.batches} batches of ${kvs.batchKeys} keys, ${kvs.rejected} refused by the quota)`);
+  console.log(`KVS requests         ${kvs.requests} (${kvs.readRequests} reads, ${kvs.writeRequests} writes, ${kvs.batches} batches of ${kvs.batchKeys} keys, ${kvs.rejected} refused by the quota), ${s1(kvs.busyMs)} s waiting for answers (summed)`);
   console.log(`queue events         ${queue.events} in ${queue.pushes} pushes${queue.rejected ? `, ${queue.rejected} pushes refused` : ''}`);
   console.log(`log lines            ${logs.lines}${logs.dropped ? ` (${logs.dropped} dropped)` : ''}`);
   console.log(`objects written      ${written}`);

@@ -16,12 +16,17 @@ export function installForgeFetch({ kvs, queue, jiraUrl, realFetch, usage, kvsLa
     assertAlive(`${ctx?.remote ?? ctx?.type} call ${path}`);
     const body = () => (init.body ? JSON.parse(init.body) : {});
     if (ctx?.type === 'kvs') {
-      if (kvsLatencyMs > 0) {
-        await sleep(kvsLatencyMs);
-        assertAlive(`${ctx.type} call ${path}`);
+      const started = performance.now();
+      try {
+        if (kvsLatencyMs > 0) {
+          await sleep(kvsLatencyMs);
+          assertAlive(`${ctx.type} call ${path}`);
+        }
+        const { status, body: answer, headers } = kvs.handle(path, body());
+        return json(status, answer, headers);
+      } finally {
+        usage.kvsBusy(performance.now() - started);
       }
-      const { status, body: answer, headers } = kvs.handle(path, body());
-      return json(status, answer, headers);
     }
     if (ctx?.remote === 'stargate') {
       if (path.startsWith('/webhook/queue/publish/')) return answer(queue.publish(body()));

@@ -1,14 +1,16 @@
 // What the app used of the platform: KVS requests and units, queue events, log lines, outbound
-// requests (Graph, Assets, …) with the most in flight at once, and its invocations' time and CPU.
+// requests (Graph, Assets, …) with the most in flight at once, the time spent waiting for KVS and
+// each kind of request (busyMs: each call's time to its answer, summed), and its invocations' time
+// and CPU.
 // Counted for the runtime as a whole (read and reset by the bench per run, or over GET/POST
 // __forge__/usage) and for the current invocation (its summary line, and `localUsage()` on
 // `__forge_runtime__`, see invocation.js).
 import { currentInvocation } from './invocation.js';
 
-const outboundKind = () => ({ requests: 0, maxInFlight: 0 });
+const outboundKind = () => ({ requests: 0, maxInFlight: 0, busyMs: 0 });
 
 export const emptyUsage = () => ({
-  kvs: { requests: 0, readRequests: 0, writeRequests: 0, readUnits: 0, writeUnits: 0, readBytes: 0, writeBytes: 0, rejected: 0, batches: 0, batchKeys: 0 },
+  kvs: { requests: 0, readRequests: 0, writeRequests: 0, readUnits: 0, writeUnits: 0, readBytes: 0, writeBytes: 0, rejected: 0, batches: 0, batchKeys: 0, busyMs: 0 },
   queue: { pushes: 0, events: 0, rejected: 0 },
   logs: { lines: 0, dropped: 0 },
   // graph: graph.microsoft.com; identity: login.microsoftonline.com; assets: the Assets import
@@ -93,12 +95,18 @@ export function createUsage() {
         if (part) outbound[kind][part] += 1;
         outbound[kind].maxInFlight = Math.max(outbound[kind].maxInFlight, inFlight[kind]);
       });
+      const started = performance.now();
       let done = false;
       return () => {
-        if (!done) inFlight[kind] -= 1;
+        if (done) return;
         done = true;
+        inFlight[kind] -= 1;
+        const ms = performance.now() - started;
+        each(({ outbound }) => (outbound[kind].busyMs += ms));
       };
     },
+    /** A KVS call took `ms` to answer, platform latency included. */
+    kvsBusy: (ms) => each(({ kvs }) => (kvs.busyMs += ms)),
     /** An invocation ended: its kind, function, wall and CPU time, limits and external requests. */
     invocation({ kind, functionKey, wallMs, cpuMs, timeoutSeconds, timedOut, egress }) {
       const figures = (totals.invocations[kind] ??= invocationKind());
