@@ -5,7 +5,8 @@
 // Forge's documented rules ("Executing batch operations", storage reference): at most 25 keys a
 // batch; a batchSet carries at most 4 MB; a batch without keys, or naming one key twice, fails
 // whole; otherwise each key succeeds or fails on its own, "as many as possible". The 45 batch
-// calls a minute the same pages name is enforced by the quota (quota.js).
+// calls a minute the same pages name is enforced by the quota (quota.js), per installation like
+// the rest of it (the page does not say per what: a guess).
 //
 // GUESSES (Forge does not document them; kept on the side that costs the app more, so code that
 // fits here fits on Forge): each key is priced as its own request, since Forge says a batch runs
