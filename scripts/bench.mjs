@@ -134,7 +134,7 @@ async function syncRun(label, floor) {
     console.log(`steps                ${last ? last.steps : 'no report'} (${steps.count} consumer invocations)`);
     console.log(`  longest step       wall ${s1(longest.wallMs)} s (CPU ${s1(longest.cpuMs)} s) of ${longest.timeoutSeconds} s`);
     console.log(`  most CPU in a step ${s1(mostCpu.cpuMs)} s (wall ${s1(mostCpu.wallMs)} s)`);
-    console.log(`  external requests  at most ${mostExternal.used} of ${mostExternal.limit.toLocaleString('en-US')} allowed in one step`);
+    console.log(`  external requests  at most ${mostExternal.used} of ${mostExternal.limit.toLocaleString('en-US')} allowed in one step (fetch to Graph and its token; requestJira is not counted, as on Forge)`);
     console.log(`  within limits      ${inside ? 'yes: every step stayed inside its time limit and its external-request allowance' : `NO: ${steps.timedOut} steps timed out, ${steps.overExternal} ran out of external requests`}`);
     if (!inside) process.exitCode = 1;
   } else {
