@@ -112,6 +112,21 @@ describe('invocations', () => {
   });
 });
 
+describe('consumer invocations', () => {
+  test('are counted apart from resolvers, against their own time limit and allowance', async () => {
+    runtime.resetUsage();
+    await call('push', { events: [{ body: { noop: true } }, { body: { noop: true } }] });
+    await runtime.queueIdle();
+    const { consumer, resolver } = runtime.usage().invocations;
+    assert.equal(consumer.count, 2);
+    assert.equal(resolver.count, 1);
+    // probe-worker declares timeoutSeconds 120: two runtime-minutes, 200 external requests.
+    assert.equal(consumer.longest.timeoutSeconds, 120);
+    assert.equal(consumer.longest.functionKey, 'probe-worker');
+    assert.deepEqual(consumer.mostExternal, { used: 0, limit: 200, functionKey: 'probe-worker' });
+  });
+});
+
 describe('__forge_runtime__.localUsage()', () => {
   test("gives the calling invocation's own figures so far", async () => {
     await call('put', { key: 'elsewhere', value: 1 });

@@ -115,7 +115,8 @@ export function createUsage() {
       figures.cpuMs += cpuMs;
       if (wallMs > figures.longest.wallMs) figures.longest = { wallMs, cpuMs, timeoutSeconds, functionKey };
       if (cpuMs > figures.mostCpu.cpuMs) figures.mostCpu = { wallMs, cpuMs, functionKey };
-      if (egress.used / egress.limit > figures.mostExternal.used / (figures.mostExternal.limit || 1)) {
+      const most = figures.mostExternal;
+      if (most.functionKey === null || egress.used / egress.limit > most.used / most.limit) {
         figures.mostExternal = { used: egress.used, limit: egress.limit, functionKey };
       }
       if (timedOut) figures.timedOut += 1;
