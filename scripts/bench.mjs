@@ -2,9 +2,13 @@
 // full and then an incremental sync through the wasm build and the local Forge runtime against the
 // simulator (release build). `--latency-ms` applies to Graph, Assets and KVS; `--quota` is the
 // runtime's KVS quota (Forge's rates by default). Prints, per run: Graph requests by endpoint against
-// their true floor, Assets requests, KVS units and the minutes of quota they imply, KVS requests,
-// queue events, log lines, objects written, steps, wall time, throttle waits, peak wasm memory and
-// the longest step against its limit. Two lines are fixed for scripts to read:
+// their true floor, Assets requests (import chunks, other import calls, REST), the most Graph and
+// Assets requests in flight at once and the time spent waiting for them, KVS units and the minutes of quota they imply, KVS requests
+// and batches, queue events, log lines, objects written, steps, wall time, CPU of the function,
+// throttle waits, peak wasm memory, the longest step (wall and CPU) and whether every step stayed
+// inside its time limit and its external-request allowance. The request, in-flight, CPU and step
+// figures come from the local runtime's usage counters (dev/runtime/usage.js), measured where the
+// app's requests leave it. Two lines are fixed for scripts to read:
 //   KVS units: read N, write N
 //   Graph requests: N (floor N, R×)
 import { mkdtempSync } from 'node:fs';
@@ -41,7 +45,6 @@ const control = async (method, path, body) => {
 const latency = Number(options['latency-ms']);
 if (latency > 0) await control('POST', '/latency', { baseMs: latency, jitterMs: Math.round(latency / 4) });
 
-const steps = [];
 const stepFailures = [];
 const runtime = await startRuntime({
   appDir: root,
@@ -50,8 +53,6 @@ const runtime = await startRuntime({
   kvsQuota: options.quota,
   kvsLatencyMs: latency,
   log: (line) => {
-    const m = line.match(/^consumer (\S+) .* (\d+) ms, (\d+) external requests/);
-    if (m) steps.push({ ms: Number(m[2]), requests: Number(m[3]) });
     if (/^consumer \S+ failed on event/.test(line)) stepFailures.push(line);
   },
 });
@@ -103,7 +104,6 @@ const QUOTA_UNITS_PER_MINUTE = 4000;
 async function syncRun(label, floor) {
   await control('DELETE', '/requests');
   runtime.resetUsage();
-  steps.length = 0;
   const started = performance.now();
   const begun = await resolve('syncNow', {});
   if (!begun.started) throw new Error(begun.reason);
@@ -115,24 +115,41 @@ async function syncRun(label, floor) {
   const outcome = last ? last.outcome : `no report (the run is still ${active?.status ?? 'unknown'}: its step failed ${stepFailures.length} times)`;
   const counters = await control('GET', '/counters');
   const graph = Object.entries(counters).filter(([k]) => k.includes('/v1.0/'));
-  const assets = Object.entries(counters).filter(([k]) => k.includes('/jsm/') || k.includes('/rest/'));
+  // What the simulator served of Assets: a cross-check of what the runtime saw leave the app.
+  const assetsServed = Object.entries(counters).filter(([k]) => k.includes('/jsm/') || k.includes('/rest/servicedeskapi/assets'));
   const total = (list) => list.reduce((n, [, c]) => n + c.total, 0);
   const datasets = last?.datasets ?? [];
   const written = datasets.flatMap((d) => Object.values(d.objects)).reduce((n, c) => n + c.created + c.updated + c.retired, 0);
-  const longest = steps.reduce((a, b) => (b.ms > a.ms ? b : a), { ms: 0, requests: 0 });
-  const { kvs, queue, logs } = runtime.usage();
+  const { kvs, queue, logs, outbound, invocations } = runtime.usage();
+  const steps = invocations.consumer;
+  const cpuSeconds = Object.values(invocations).reduce((n, kind) => n + kind.cpuMs, 0) / 1000;
+  const s1 = (ms) => (ms / 1000).toFixed(1);
   console.log(`\n## ${label} (${options.preset}, latency ${latency} ms, KVS quota ${options.quota}): ${outcome}`);
   if (outcome !== 'succeeded') process.exitCode = 1;
-  console.log(`wall time            ${(wall / 1000).toFixed(1)} s`);
-  console.log(`steps                ${last ? last.steps : `${steps.length} consumer invocations`} (longest ${(longest.ms / 1000).toFixed(1)} s of 900 s, ${longest.requests} of 1,500 external requests)`);
+  console.log(`wall time            ${s1(wall)} s`);
+  console.log(`CPU of the function  ${cpuSeconds.toFixed(1)} s (steps ${s1(steps?.cpuMs ?? 0)} s; process CPU while each invocation ran, summed)`);
+  if (steps) {
+    const { longest, mostCpu, mostExternal } = steps;
+    const inside = steps.timedOut === 0 && steps.overExternal === 0;
+    console.log(`steps                ${last ? last.steps : 'no report'} (${steps.count} consumer invocations)`);
+    console.log(`  longest step       wall ${s1(longest.wallMs)} s (CPU ${s1(longest.cpuMs)} s) of ${longest.timeoutSeconds} s`);
+    console.log(`  most CPU in a step ${s1(mostCpu.cpuMs)} s (wall ${s1(mostCpu.wallMs)} s)`);
+    console.log(`  external requests  at most ${mostExternal.used} of ${mostExternal.limit.toLocaleString('en-US')} allowed in one step (fetch to Graph and its token; requestJira is not counted, as on Forge)`);
+    console.log(`  within limits      ${inside ? 'yes: every step stayed inside its time limit and its external-request allowance' : `NO: ${steps.timedOut} steps timed out, ${steps.overExternal} ran out of external requests`}`);
+    if (!inside) process.exitCode = 1;
+  } else {
+    console.log(`steps                ${last ? last.steps : 'no report'} (no consumer invocation)`);
+  }
   console.log(`Graph requests: ${total(graph)} (floor ${floor}, ${(total(graph) / floor).toFixed(2)}×)`);
   if (last) console.log(`  throttled ${last.throttled}, waited ${(last.waitedMs / 1000).toFixed(1)} s`);
   for (const [endpoint, c] of graph) console.log(`  ${endpoint.padEnd(48)} ${c.total}`);
-  console.log(`Assets requests      ${total(assets)}`);
+  console.log(`  sent by the app    ${outbound.graph.requests} (+ ${outbound.identity.requests} token requests), at most ${outbound.graph.maxInFlight} in flight, ${s1(outbound.graph.busyMs)} s waiting for answers (summed)`);
+  const { assets } = outbound;
+  console.log(`Assets requests      ${assets.requests} (import chunks ${assets.importChunks}, other import calls ${assets.importOther}, REST ${assets.rest}), at most ${assets.maxInFlight} in flight, ${s1(assets.busyMs)} s waiting for answers (summed); the simulator served ${total(assetsServed)}`);
   console.log(`KVS units: read ${kvs.readUnits}, write ${kvs.writeUnits}`);
   console.log(`  quota minutes      read ${(kvs.readUnits / QUOTA_UNITS_PER_MINUTE).toFixed(1)}, write ${(kvs.writeUnits / QUOTA_UNITS_PER_MINUTE).toFixed(1)} (Forge allows 4,000 units a minute each)`);
   console.log(`  bytes              read ${(kvs.readBytes / 1048576).toFixed(1)} MiB, write ${(kvs.writeBytes / 1048576).toFixed(1)} MiB`);
-  console.log(`KVS requests         ${kvs.requests} (${kvs.readRequests} reads, ${kvs.writeRequests} writes, ${kvs.rejected} refused by the quota)`);
+  console.log(`KVS requests         ${kvs.requests} (${kvs.readRequests} reads, ${kvs.writeRequests} writes, ${kvs.batches} batches of ${kvs.batchKeys} keys, ${kvs.rejected} refused by the quota), ${s1(kvs.busyMs)} s waiting for answers (summed)`);
   console.log(`queue events         ${queue.events} in ${queue.pushes} pushes${queue.rejected ? `, ${queue.rejected} pushes refused` : ''}`);
   console.log(`log lines            ${logs.lines}${logs.dropped ? ` (${logs.dropped} dropped)` : ''}`);
   console.log(`objects written      ${written}`);

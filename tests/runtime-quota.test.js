@@ -174,10 +174,13 @@ describe('quota off and KVS latency', () => {
     assert.equal(t.runtime.usage().kvs.writeUnits, 72);
   });
 
-  test('each KVS call waits the platform latency', async () => {
+  test('each KVS call waits the platform latency, and the usage counts the time waited', async () => {
+    t.runtime.resetUsage();
     const started = performance.now();
     await t.call('getMany', { key: 'absent', count: 3 });
     assert.ok(performance.now() - started >= 80, "three calls at 30 ms each take at least 80 ms (timers may fire a millisecond early)");
+    const { busyMs } = t.runtime.usage().kvs;
+    assert.ok(busyMs >= 80, `KVS busy ${busyMs} ms`);
   });
 });
 

@@ -1,9 +1,10 @@
 // Outbound fetch as Forge allows it: only to origins that manifest.yml declares, counted against
 // the invocation's budget (100 per runtime-minute), and here mapped onto the simulator. The
 // simulator learns the public host from X-Forwarded-Host, so the links it returns stay real.
+// A request is in flight (usage.js) until its answer's headers have come.
 import { assertAlive, currentInvocation } from './invocation.js';
 
-export function installEgress({ manifest, targets, realFetch, log }) {
+export function installEgress({ manifest, targets, realFetch, usage, log }) {
   const allowed = new Set(manifest.egress);
 
   async function forgeFetch(input, init = {}) {
@@ -21,6 +22,7 @@ export function installEgress({ manifest, targets, realFetch, log }) {
       );
     }
     if (invocation.egress.used >= invocation.egress.limit) {
+      invocation.egress.refused += 1;
       return new Response(
         JSON.stringify({ message: `Invocation ${invocation.id} reached Forge's limit of ${invocation.egress.limit} external requests (100 per runtime-minute).` }),
         { status: 429, headers: { 'content-type': 'application/json', 'forge-proxy-error': 'EGRESS_RATE_LIMITED' } },
@@ -35,7 +37,12 @@ export function installEgress({ manifest, targets, realFetch, log }) {
     const method = (request?.method ?? init.method ?? 'GET').toUpperCase();
     const body = method === 'GET' || method === 'HEAD' ? undefined : request ? await request.text() : init.body;
     const mapped = new URL(url.pathname + url.search, target);
-    return realFetch(mapped, { method, headers, body, redirect: 'manual', signal: init.signal ?? request?.signal });
+    const done = usage.outbound(url.href);
+    try {
+      return await realFetch(mapped, { method, headers, body, redirect: 'manual', signal: init.signal ?? request?.signal });
+    } finally {
+      done();
+    }
   }
 
   globalThis.fetch = forgeFetch;

@@ -11,17 +11,22 @@ const json = (status, body, headers = {}) =>
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** `kvsLatencyMs` is the platform's round trip added to every KVS call (0 = none). */
-export function installForgeFetch({ kvs, queue, jiraUrl, realFetch, kvsLatencyMs = 0 }) {
+export function installForgeFetch({ kvs, queue, jiraUrl, realFetch, usage, kvsLatencyMs = 0 }) {
   globalThis.__forge_fetch__ = async (ctx, path, init = {}) => {
     assertAlive(`${ctx?.remote ?? ctx?.type} call ${path}`);
     const body = () => (init.body ? JSON.parse(init.body) : {});
     if (ctx?.type === 'kvs') {
-      if (kvsLatencyMs > 0) {
-        await sleep(kvsLatencyMs);
-        assertAlive(`${ctx.type} call ${path}`);
+      const started = performance.now();
+      try {
+        if (kvsLatencyMs > 0) {
+          await sleep(kvsLatencyMs);
+          assertAlive(`${ctx.type} call ${path}`);
+        }
+        const { status, body: answer, headers } = kvs.handle(path, body());
+        return json(status, answer, headers);
+      } finally {
+        usage.kvsBusy(performance.now() - started);
       }
-      const { status, body: answer, headers } = kvs.handle(path, body());
-      return json(status, answer, headers);
     }
     if (ctx?.remote === 'stargate') {
       if (path.startsWith('/webhook/queue/publish/')) return answer(queue.publish(body()));
@@ -34,7 +39,12 @@ export function installForgeFetch({ kvs, queue, jiraUrl, realFetch, kvsLatencyMs
       // asUser() without an id acts as the invocation's user, as on Forge.
       const accountId = ctx.accountId ?? (ctx.provider === 'user' ? currentInvocation()?.accountId : undefined);
       if (accountId) headers.set('x-forge-account-id', accountId);
-      return realFetch(new URL(path, jiraUrl), { ...init, headers });
+      const done = usage.outbound(path);
+      try {
+        return await realFetch(new URL(path, jiraUrl), { ...init, headers });
+      } finally {
+        done();
+      }
     }
     return json(501, { message: `The local runtime does not provide ${JSON.stringify(ctx)} ${path}.` });
   };

@@ -51,13 +51,13 @@ export async function startRuntime({
   const realFetch = globalThis.fetch;
   const targets = Object.fromEntries(manifest.egress.map((origin) => [origin, simulatorUrl]));
 
-  const invoker = createInvoker({ appDir, manifest, limits, cloudId, log });
   const usage = createUsage();
+  const invoker = createInvoker({ appDir, manifest, limits, cloudId, usage, log });
   const kvs = createKvs(dataDir, { quota: createKvsQuota({ factor: quotaFactor, now }), usage, warn: log });
   const queue = createQueue({ manifest, invoker, log, dataDir, usage, timeScale, now });
-  installForgeFetch({ kvs, queue, jiraUrl: simulatorUrl, realFetch, kvsLatencyMs: latencyMs });
+  installForgeFetch({ kvs, queue, jiraUrl: simulatorUrl, realFetch, usage, kvsLatencyMs: latencyMs });
   const restoreConsole = installLogLimit({ usage, log });
-  installEgress({ manifest, targets, realFetch, log });
+  installEgress({ manifest, targets, realFetch, usage, log });
   const scheduler = createScheduler({ manifest, invoker, cloudId, log });
   const { server, callResolver } = createWebServer({ manifest, invoker, scheduler, usage, limits, cloudId, defaultAccountId, log });
 
@@ -78,7 +78,10 @@ export async function startRuntime({
     fireTrigger: scheduler.fire,
     advanceClock: scheduler.advance,
     queueIdle: queue.idle,
-    /** What the app used since start or the last `resetUsage()`: KVS, queue, log lines. */
+    /**
+     * What the app used since start or the last `resetUsage()`: KVS, queue, log lines, outbound
+     * requests (Graph, Assets) with the most in flight, and invocations' wall and CPU time.
+     */
     usage: usage.snapshot,
     /** Starts counting afresh and returns what was counted until now. */
     resetUsage: usage.reset,

@@ -42,7 +42,7 @@ export function assertAlive(what) {
   return invocation;
 }
 
-export function createInvoker({ appDir, manifest, limits, cloudId, log }) {
+export function createInvoker({ appDir, manifest, limits, cloudId, usage, log }) {
   const modules = new Map();
   const baseRuntime = runtimeFor({ id: 'outside-invocation', moduleKey: undefined, deadline: Infinity }, manifest, cloudId);
   Object.defineProperty(globalThis, '__forge_runtime__', {
@@ -76,7 +76,7 @@ export function createInvoker({ appDir, manifest, limits, cloudId, log }) {
       timeoutSeconds,
       deadline: Date.now() + timeoutSeconds * 1000,
       expired: false,
-      egress: { used: 0, limit: Math.ceil(timeoutSeconds / 60) * limits.egressPerRuntimeMinute },
+      egress: { used: 0, refused: 0, limit: Math.ceil(timeoutSeconds / 60) * limits.egressPerRuntimeMinute },
       logs: { lines: 0, bytes: 0, noted: false, limit: Math.ceil(timeoutSeconds / 60) * limits.logLinesPerRuntimeMinute },
       usage: emptyUsage(),
       // The user a resolver runs for: what Forge's asUser() acts as.
@@ -84,6 +84,9 @@ export function createInvoker({ appDir, manifest, limits, cloudId, log }) {
     };
     invocation.runtime = runtimeFor(invocation, manifest, cloudId);
     const started = Date.now();
+    invocation.started = started;
+    // The process's CPU, so invocations that overlap each count the CPU spent meanwhile.
+    invocation.cpuStart = process.cpuUsage();
     let timer;
     const timeout = new Promise((_, reject) => {
       timer = setTimeout(() => {
@@ -97,9 +100,12 @@ export function createInvoker({ appDir, manifest, limits, cloudId, log }) {
       return await Promise.race([storage.run(invocation, run), timeout]);
     } finally {
       clearTimeout(timer);
+      const wallMs = Date.now() - started;
+      const cpuMs = cpuMsSince(invocation.cpuStart);
+      usage.invocation({ kind, functionKey: fn.key, wallMs, cpuMs, timeoutSeconds, timedOut: invocation.expired, egress: invocation.egress });
       const { kvs, queue, logs } = invocation.usage;
       log(
-        `${kind} ${fn.key}${moduleKey ? ` (${moduleKey})` : ''} ${Date.now() - started} ms, ${invocation.egress.used} external requests, ` +
+        `${kind} ${fn.key}${moduleKey ? ` (${moduleKey})` : ''} ${wallMs} ms, ${cpuMs} ms CPU, ${invocation.egress.used} external requests, ` +
           `KVS ${kvs.requests} requests (read ${kvs.readUnits} units, write ${kvs.writeUnits} units, ${kvs.rejected} refused), ` +
           `${queue.events} queue events, ${logs.lines} log lines${logs.dropped ? ` (${logs.dropped} dropped)` : ''}`,
       );
@@ -107,6 +113,29 @@ export function createInvoker({ appDir, manifest, limits, cloudId, log }) {
   }
 
   return { invoke };
+}
+
+const cpuMsSince = (start) => {
+  const { user, system } = process.cpuUsage(start);
+  return Math.round((user + system) / 1000);
+};
+
+/**
+ * What `invocation` has used so far: its KVS, queue and log figures, outbound requests, external
+ * requests against its allowance, wall and CPU time. Local only (Forge has no such call): the app
+ * reads it as `__forge_runtime__.localUsage?.()`, which is undefined on Forge.
+ */
+function usageSoFar(invocation) {
+  const { kvs, queue, logs, outbound } = structuredClone(invocation.usage);
+  return {
+    kvs,
+    queue,
+    logs,
+    outbound,
+    external: { used: invocation.egress.used, limit: invocation.egress.limit, refused: invocation.egress.refused },
+    wallMs: Date.now() - invocation.started,
+    cpuMs: cpuMsSince(invocation.cpuStart),
+  };
 }
 
 function runtimeFor(invocation, manifest, cloudId) {
@@ -129,5 +158,6 @@ function runtimeFor(invocation, manifest, cloudId) {
     tracing: { traceId: randomBytes(16).toString('hex'), spanId: randomBytes(8).toString('hex') },
     contextAri: `ari:cloud:jira::site/${cloudId}`,
     proxy: { token: 'local-proxy-token' },
+    localUsage: invocation.usage ? () => usageSoFar(invocation) : undefined,
   };
 }

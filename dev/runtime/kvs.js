@@ -4,6 +4,8 @@
 // Every request is charged against the installation's quota (quota.js) before it takes effect.
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { batchRoutes } from './kvs-batch.js';
+import { KvsError } from './kvs-error.js';
 import { QuotaExceeded, unitsFor } from './quota.js';
 
 const KEY_PATTERN = /^(?!\s+$)[a-zA-Z0-9:._\s\-#]+$/;
@@ -13,14 +15,6 @@ const SECRET_MAX = 128 * 1024;
 const DEPTH_MAX = 31;
 const QUERY_MAX = 100;
 const TRANSACTION_OPS_MAX = 25;
-
-class KvsError extends Error {
-  constructor(status, code, message) {
-    super(message);
-    this.status = status;
-    this.code = code;
-  }
-}
 
 const fileName = (key) => `${Buffer.from(key).toString('base64url')}.json`;
 
@@ -179,6 +173,7 @@ export function createKvs(dataDir, { quota = { admit: () => {} }, usage = null, 
     '/api/v1/secret/delete': (b) => del(secrets, b),
     '/api/v1/query': query,
     '/api/v1/transaction': transaction,
+    ...batchRoutes(values),
   };
 
   /** Answers one KVS API call: `{status, body, headers?}`. */
@@ -187,9 +182,10 @@ export function createKvs(dataDir, { quota = { admit: () => {} }, usage = null, 
     if (!route) return { status: 404, body: { code: 'NOT_FOUND', message: `The local KVS does not implement ${path}.` } };
     try {
       const plan = route(body ?? {});
-      const units = unitsFor(plan.bytes);
-      quota.admit(plan.kind, units);
-      usage?.kvs(plan.kind, units, plan.bytes);
+      // A batch prices each key as its own request (kvs-batch.js); a single call, its data.
+      const units = plan.units ?? unitsFor(plan.bytes);
+      quota.admit(plan.kind, units, { requests: Math.max(1, plan.keys ?? 1), batch: plan.keys !== undefined });
+      usage?.kvs(plan.kind, units, plan.bytes, plan.keys);
       return { status: 200, body: plan.run() };
     } catch (error) {
       if (error instanceof QuotaExceeded) {

@@ -1,9 +1,10 @@
 // Forge's KVS and Custom Entity Store quota, per installation: 1,000 requests a second and 4,000
 // read units and 4,000 write units a minute, a unit being 10 KB of one request's data, rounded up.
 // Beyond either, Forge answers 429 RATE_LIMIT_EXCEEDED; the caller is expected to pace itself.
+// Batch calls (kvs-batch.js) are also limited to 45 a minute, as Forge's batch page documents.
 // `factor` scales every rate (0.1 = a tenth of Forge's), so tests can reach the pacing path cheaply.
 export const UNIT_BYTES = 10 * 1024;
-export const FORGE_KVS_QUOTA = { requestsPerSecond: 1000, readUnitsPerMinute: 4000, writeUnitsPerMinute: 4000 };
+export const FORGE_KVS_QUOTA = { requestsPerSecond: 1000, readUnitsPerMinute: 4000, writeUnitsPerMinute: 4000, batchesPerMinute: 45 };
 
 /** Units one request costs for `bytes` of data: at least one, rounded up. */
 export const unitsFor = (bytes) => Math.max(1, Math.ceil(bytes / UNIT_BYTES));
@@ -70,19 +71,28 @@ export class QuotaExceeded extends Error {
 export function createKvsQuota({ factor, now = Date.now }) {
   if (factor === null) return { admit: () => {} };
   const requests = new Window(1000, Math.max(1, Math.floor(FORGE_KVS_QUOTA.requestsPerSecond * factor)));
+  const batches = new Window(60_000, Math.max(1, Math.floor(FORGE_KVS_QUOTA.batchesPerMinute * factor)));
   const units = {
     read: new Window(60_000, Math.max(1, Math.floor(FORGE_KVS_QUOTA.readUnitsPerMinute * factor))),
     write: new Window(60_000, Math.max(1, Math.floor(FORGE_KVS_QUOTA.writeUnitsPerMinute * factor))),
   };
 
-  /** Charges one request of `cost` units of `kind` (read|write), or throws QuotaExceeded and charges nothing. */
-  function admit(kind, cost) {
+  /**
+   * Charges a call of `cost` units of `kind` (read|write) that counts as `count` requests (a batch
+   * counts one a key) and, if `batch`, as one batch call; or throws QuotaExceeded and charges nothing.
+   */
+  function admit(kind, cost, { requests: count = 1, batch = false } = {}) {
     const at = now();
     requests.roll(at);
+    batches.roll(at);
     units[kind].roll(at);
-    if (!requests.fits(1)) {
+    if (!requests.fits(count)) {
       const wait = requests.refillsInMs(at);
-      throw new QuotaExceeded(`KVS request rate exceeded: this installation may make ${requests.limit} KVS requests a second; retry in ${wait} ms.`, wait);
+      throw new QuotaExceeded(`KVS request rate exceeded: this installation may make ${requests.limit} KVS requests a second (a batch counts one a key); ${requests.used} made, this call needs ${count}; retry in ${wait} ms.`, wait);
+    }
+    if (batch && !batches.fits(1)) {
+      const wait = batches.refillsInMs(at);
+      throw new QuotaExceeded(`KVS batch rate exceeded: this installation may make ${batches.limit} batch calls a minute; the window refills in ${Math.ceil(wait / 1000)} s. Send fewer, fuller batches or retry after that.`, wait);
     }
     const window = units[kind];
     if (!window.fits(cost)) {
@@ -92,7 +102,8 @@ export function createKvsQuota({ factor, now = Date.now }) {
         wait,
       );
     }
-    requests.used += 1;
+    requests.used += count;
+    if (batch) batches.used += 1;
     window.used += cost;
   }
 
