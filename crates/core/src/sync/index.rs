@@ -52,6 +52,21 @@ impl IndexEntry {
     }
 }
 
+/// Staged chunks hold entries in the same text form as the shards.
+impl serde::Serialize for IndexEntry {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.encode())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for IndexEntry {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        IndexEntry::decode(&text)
+            .ok_or_else(|| serde::de::Error::custom(format!("unreadable index entry \"{text}\"")))
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum IndexError {
     #[error(transparent)]
