@@ -140,7 +140,7 @@ pub struct Checkpoint {
     pub tally: Tally,
     pub warnings: Vec<String>,
     pub samples: Samples,
-    /// The deletion policy and mass-deletion guard from the settings (see [`crate::config`]).
+    /// The deletion policy and mass-deletion guard from the settings.
     #[serde(default)]
     pub guard: super::guard::Guard,
     /// An admin asked to cancel: the next step ends the run (cancelling an execution in flight).
