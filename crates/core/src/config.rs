@@ -10,7 +10,6 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::check::PROBES;
 use crate::sync::Destination;
 pub use crate::sync::guard::{DeletionPolicy, Guard};
 
@@ -187,7 +186,7 @@ fn whole(value: Option<&Value>) -> Result<u64, String> {
 
 /// The data sets the settings may name, as Check connection and the page name them.
 pub fn dataset_keys() -> impl Iterator<Item = &'static str> {
-    PROBES.iter().map(|p| p.dataset)
+    crate::sync::datasets::SPECS.iter().map(|s| s.key)
 }
 
 impl ConfigInput {

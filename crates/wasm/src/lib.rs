@@ -86,9 +86,9 @@ pub async fn check_connection_js(input: JsValue) -> Result<JsValue, BridgeError>
     let datasets: CheckDatasets = bridge::from_js(input.clone(), "settings")?;
     let input: SettingsInput = bridge::from_js(input, "settings")?;
     let datasets = datasets.datasets.unwrap_or_else(|| {
-        entra_sync_core::check::PROBES
+        entra_sync_core::sync::datasets::SPECS
             .iter()
-            .map(|p| p.dataset.to_string())
+            .map(|s| s.key.to_string())
             .collect()
     });
     let report = match input.validate() {

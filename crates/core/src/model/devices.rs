@@ -52,10 +52,6 @@ pub struct Device {
     pub model: Option<String>,
 }
 
-impl Device {
-    pub const SELECT: &'static str = "id,deviceId,displayName,operatingSystem,operatingSystemVersion,trustType,isCompliant,isManaged,accountEnabled,approximateLastSignInDateTime,registrationDateTime,manufacturer,model";
-}
-
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ManagedDevice {
@@ -94,10 +90,6 @@ pub struct ManagedDevice {
     pub last_sync_date_time: Option<String>,
     #[serde(default)]
     pub is_encrypted: Option<bool>,
-}
-
-impl ManagedDevice {
-    pub const SELECT: &'static str = "id,deviceName,userId,azureADDeviceId,operatingSystem,osVersion,manufacturer,model,serialNumber,imei,wiFiMacAddress,complianceState,managementAgent,managedDeviceOwnerType,enrolledDateTime,lastSyncDateTime,isEncrypted";
 }
 
 /// Name of the Entra Device attribute holding `deviceId`; Intune records reference devices by it.

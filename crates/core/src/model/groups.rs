@@ -33,10 +33,6 @@ pub struct Group {
 }
 
 impl Group {
-    /// The `$select` that fetches what [`Group`] holds; `members` tracks direct membership in delta
-    /// rounds (`members@delta`).
-    pub const SELECT: &'static str = "id,displayName,description,mail,mailEnabled,securityEnabled,groupTypes,membershipRule,members";
-
     /// "Microsoft 365", "Security" or "Distribution", as the Entra admin center names them.
     pub fn kind(&self) -> &'static str {
         if self

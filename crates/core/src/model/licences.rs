@@ -27,12 +27,6 @@ pub struct SubscribedSku {
     pub prepaid_units: Option<PrepaidUnits>,
 }
 
-impl SubscribedSku {
-    /// `/subscribedSkus` supports only `$select`.
-    pub const SELECT: &'static str =
-        "skuId,skuPartNumber,appliesTo,capabilityStatus,consumedUnits,prepaidUnits";
-}
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PrepaidUnits {

@@ -120,17 +120,6 @@ pub fn check_filter(dataset: Dataset, text: &str) -> Result<Filter, SyncError> {
 }
 
 /// The properties a filter on `dataset` may name: those its first request selects.
-pub fn filterable(dataset: Dataset) -> Vec<String> {
-    dataset
-        .initial_url()
-        .split_once("$select=")
-        .map(|(_, rest)| {
-            rest.split('&')
-                .next()
-                .unwrap_or_default()
-                .split(',')
-                .map(str::to_string)
-                .collect()
-        })
-        .unwrap_or_default()
+pub fn filterable(dataset: Dataset) -> &'static [&'static str] {
+    dataset.spec().select
 }

@@ -4,16 +4,7 @@
 use serde_json::Value;
 
 use super::{Item, ParseContext, removed_id};
-use crate::endpoints;
 use crate::model::{Device, ObjectType, device_object};
-
-pub fn initial_url() -> String {
-    format!(
-        "{}/v1.0/devices/delta?$select={}",
-        endpoints::GRAPH,
-        Device::SELECT
-    )
-}
 
 pub fn parse(item: Value, _context: &ParseContext) -> Result<Vec<Item>, String> {
     if let Some(id) = removed_id(&item) {

@@ -25,16 +25,7 @@
 use serde_json::Value;
 
 use super::{Item, ParseContext, removed_id};
-use crate::endpoints;
 use crate::model::{DirectoryRef, Group, ObjectType, group_object, membership_object};
-
-pub fn initial_url() -> String {
-    format!(
-        "{}/v1.0/groups/delta?$select={}",
-        endpoints::GRAPH,
-        Group::SELECT
-    )
-}
 
 pub fn parse(item: Value, context: &ParseContext) -> Result<Vec<Item>, String> {
     if let Some(id) = removed_id(&item) {

@@ -4,16 +4,7 @@
 use serde_json::Value;
 
 use super::{Item, ParseContext};
-use crate::endpoints;
 use crate::model::{SubscribedSku, licence_object};
-
-pub fn initial_url() -> String {
-    format!(
-        "{}/v1.0/subscribedSkus?$select={}",
-        endpoints::GRAPH,
-        SubscribedSku::SELECT
-    )
-}
 
 pub fn parse(item: Value, _context: &ParseContext) -> Result<Vec<Item>, String> {
     let sku: SubscribedSku = serde_json::from_value(item).map_err(|e| e.to_string())?;
@@ -58,7 +49,6 @@ mod tests {
         assert_eq!(*carry, None);
         assert!(parse(json!({"skuPartNumber": "X"}), &context).is_err());
         assert!(parse(json!({"skuId": " "}), &context).is_err());
-        assert!(initial_url().ends_with("/v1.0/subscribedSkus?$select=skuId,skuPartNumber,appliesTo,capabilityStatus,consumedUnits,prepaidUnits"));
     }
 
     #[test]

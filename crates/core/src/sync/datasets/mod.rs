@@ -6,7 +6,10 @@ mod devices;
 mod groups;
 mod licences;
 mod managed_devices;
+mod registry;
 mod users;
+
+pub use registry::{SPECS, Spec};
 
 use std::collections::HashMap;
 
@@ -62,6 +65,7 @@ impl ParseContext<'_> {
 }
 
 impl Dataset {
+    /// The order a run reads them in (the page lists them in [`SPECS`] order).
     pub const ALL: [Dataset; 5] = [
         Dataset::Users,
         Dataset::Groups,
@@ -71,46 +75,22 @@ impl Dataset {
     ];
 
     pub fn key(self) -> &'static str {
-        match self {
-            Dataset::Users => "users",
-            Dataset::Devices => "devices",
-            Dataset::ManagedDevices => "managedDevices",
-            Dataset::Licences => "licences",
-            Dataset::Groups => "groups",
-        }
+        self.spec().key
     }
 
     /// The object types this data set writes, referenced types first.
     pub fn object_types(self) -> &'static [ObjectType] {
-        match self {
-            Dataset::Devices => &[ObjectType::Device],
-            Dataset::ManagedDevices => &[ObjectType::ManagedDevice],
-            Dataset::Users => &[ObjectType::User, ObjectType::LicenceAssignment],
-            Dataset::Licences => &[ObjectType::Licence],
-            Dataset::Groups => &[ObjectType::Group, ObjectType::GroupMembership],
-        }
+        self.spec().object_types
     }
 
     /// First request of a full round.
     pub fn initial_url(self) -> String {
-        match self {
-            Dataset::Users => users::initial_url(),
-            Dataset::Devices => devices::initial_url(),
-            Dataset::ManagedDevices => managed_devices::initial_url(),
-            Dataset::Licences => licences::initial_url(),
-            Dataset::Groups => groups::initial_url(),
-        }
+        self.spec().initial_url()
     }
 
     /// Whether the data set has delta queries; without, every run is a full round.
     pub fn has_delta(self) -> bool {
-        match self {
-            Dataset::Users => true,
-            Dataset::Devices => true,
-            Dataset::ManagedDevices => false,
-            Dataset::Licences => false,
-            Dataset::Groups => true,
-        }
+        self.spec().delta
     }
 
     pub fn parse(self, item: Value, context: &ParseContext) -> Result<Vec<Item>, ItemError> {

@@ -9,18 +9,9 @@
 use serde_json::Value;
 
 use super::{Item, ParseContext, removed_id};
-use crate::endpoints;
 use crate::model::{
     DirectoryRef, ObjectType, User, assignment_id, licence_assignment_object, user_object,
 };
-
-pub fn initial_url() -> String {
-    format!(
-        "{}/v1.0/users/delta?$select={}",
-        endpoints::GRAPH,
-        User::SELECT
-    )
-}
 
 pub fn parse(item: Value, context: &ParseContext) -> Result<Vec<Item>, String> {
     if let Some(id) = removed_id(&item) {
