@@ -1,6 +1,6 @@
 //! Devices: the Entra directory object (`microsoft.graph.device`, "Entra Device") and the Intune
 //! record (`microsoft.graph.managedDevice`, "Intune Managed Device"), their attributes, and the
-//! identity rules that keep one Assets object per machine (reference/graph-api.md §8).
+//! identity rules that keep one Assets object per machine (docs/graph-notes.md, "Device identity").
 //!
 //! Identity of a managed device: Intune makes a *new* record (new `id`) when a machine is wiped and
 //! re-enrolled, and the old record may linger, stale. The hardware serial number is what stays, so
@@ -13,6 +13,9 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 use serde_json::Value;
+
+use super::text;
+use crate::time::{civil_from_days, days_from_civil};
 
 use super::assets::{
     AssetsObject, AttrKind, AttributeSpec, IDENTITY_NAME, LAST_SYNCED, ObjectType, Status, attr,
@@ -278,14 +281,6 @@ pub const MANAGED_DEVICE_ATTRIBUTES: &[AttributeSpec] = &[
     ),
 ];
 
-fn text(value: &Option<String>) -> Value {
-    value
-        .as_deref()
-        .map(str::trim)
-        .filter(|v| !v.is_empty())
-        .map_or(Value::Null, |v| Value::String(v.to_string()))
-}
-
 fn flag(value: Option<bool>) -> Value {
     value.map_or(Value::Null, Value::Bool)
 }
@@ -322,24 +317,27 @@ pub fn device_object(device: &Device) -> Option<AssetsObject> {
     };
     let record = BTreeMap::from([
         ("id", Value::String(id.clone())),
-        ("displayName", text(&device.display_name)),
+        ("displayName", text(device.display_name.as_deref())),
         ("deviceId", guid(&device.device_id)),
-        ("operatingSystem", text(&device.operating_system)),
+        ("operatingSystem", text(device.operating_system.as_deref())),
         (
             "operatingSystemVersion",
-            text(&device.operating_system_version),
+            text(device.operating_system_version.as_deref()),
         ),
-        ("trustType", text(&device.trust_type)),
+        ("trustType", text(device.trust_type.as_deref())),
         ("isCompliant", flag(device.is_compliant)),
         ("isManaged", flag(device.is_managed)),
         ("accountEnabled", flag(device.account_enabled)),
-        ("registrationDateTime", text(&device.registration_date_time)),
+        (
+            "registrationDateTime",
+            text(device.registration_date_time.as_deref()),
+        ),
         (
             "approximateLastSignInDateTime",
-            text(&device.approximate_last_sign_in_date_time),
+            text(device.approximate_last_sign_in_date_time.as_deref()),
         ),
-        ("manufacturer", text(&device.manufacturer)),
-        ("model", text(&device.model)),
+        ("manufacturer", text(device.manufacturer.as_deref())),
+        ("model", text(device.model.as_deref())),
         ("status", Value::String(status.label().to_string())),
     ]);
     Some(AssetsObject {
@@ -426,29 +424,29 @@ pub fn managed_device_object(device: &ManagedDevice) -> AssetsObject {
     let key = machine_key(device);
     let record = BTreeMap::from([
         ("machineKey", Value::String(key.clone())),
-        ("deviceName", text(&device.device_name)),
+        ("deviceName", text(device.device_name.as_deref())),
         (
             "intuneDeviceId",
             Value::String(device.id.trim().to_ascii_lowercase()),
         ),
-        ("serialNumber", text(&device.serial_number)),
+        ("serialNumber", text(device.serial_number.as_deref())),
         ("userId", guid(&device.user_id)),
         ("azureADDeviceId", guid(&device.azure_ad_device_id)),
-        ("operatingSystem", text(&device.operating_system)),
-        ("osVersion", text(&device.os_version)),
-        ("complianceState", text(&device.compliance_state)),
-        ("managementAgent", text(&device.management_agent)),
+        ("operatingSystem", text(device.operating_system.as_deref())),
+        ("osVersion", text(device.os_version.as_deref())),
+        ("complianceState", text(device.compliance_state.as_deref())),
+        ("managementAgent", text(device.management_agent.as_deref())),
         (
             "managedDeviceOwnerType",
-            text(&device.managed_device_owner_type),
+            text(device.managed_device_owner_type.as_deref()),
         ),
         ("enrolledDateTime", moment(&device.enrolled_date_time)),
         ("lastSyncDateTime", moment(&device.last_sync_date_time)),
         ("isEncrypted", flag(device.is_encrypted)),
-        ("manufacturer", text(&device.manufacturer)),
-        ("model", text(&device.model)),
-        ("imei", text(&device.imei)),
-        ("wiFiMacAddress", text(&device.wi_fi_mac_address)),
+        ("manufacturer", text(device.manufacturer.as_deref())),
+        ("model", text(device.model.as_deref())),
+        ("imei", text(device.imei.as_deref())),
+        ("wiFiMacAddress", text(device.wi_fi_mac_address.as_deref())),
         ("status", Value::String(Status::Active.label().to_string())),
     ]);
     AssetsObject {
@@ -526,30 +524,6 @@ pub fn utc_ticks(text: &str) -> Option<String> {
         rest % 3600 / 60,
         rest % 60
     ))
-}
-
-/// Howard Hinnant's civil-to-days algorithm (proleptic Gregorian calendar).
-fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
-    let year = if month <= 2 { year - 1 } else { year };
-    let era = year.div_euclid(400);
-    let yoe = year.rem_euclid(400);
-    let month = i64::from(month);
-    let doy = (153 * (if month > 2 { month - 3 } else { month + 9 }) + 2) / 5 + i64::from(day) - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-fn civil_from_days(days: i64) -> (i64, u32, u32) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    (year, month, day)
 }
 
 #[cfg(test)]

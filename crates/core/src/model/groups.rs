@@ -7,6 +7,8 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 use serde_json::Value;
 
+use super::text;
+
 use super::assets::{
     AssetsObject, AttrKind, AttributeSpec, IDENTITY_NAME, LAST_SYNCED, ObjectType, Status, attr,
 };
@@ -143,23 +145,15 @@ pub const MEMBERSHIP_ATTRIBUTES: &[AttributeSpec] = &[
     SYNCED,
 ];
 
-fn text(value: &Option<String>) -> Value {
-    value
-        .as_deref()
-        .map(str::trim)
-        .filter(|v| !v.is_empty())
-        .map_or(Value::Null, |v| Value::String(v.to_string()))
-}
-
 pub fn group_object(group: &Group) -> AssetsObject {
     let id = group.id.to_ascii_lowercase();
     let record = BTreeMap::from([
         ("id", Value::String(id.clone())),
-        ("displayName", text(&group.display_name)),
-        ("description", text(&group.description)),
-        ("mail", text(&group.mail)),
+        ("displayName", text(group.display_name.as_deref())),
+        ("description", text(group.description.as_deref())),
+        ("mail", text(group.mail.as_deref())),
         ("groupType", Value::String(group.kind().to_string())),
-        ("membershipRule", text(&group.membership_rule)),
+        ("membershipRule", text(group.membership_rule.as_deref())),
         ("status", Value::String(Status::Active.label().to_string())),
     ]);
     AssetsObject {

@@ -8,6 +8,8 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 use serde_json::Value;
 
+use super::text;
+
 use super::assets::{AssetsObject, AttrKind, AttributeSpec, LAST_SYNCED, ObjectType, Status, attr};
 
 /// One entry of `/subscribedSkus` (subscribedSku resource), with what Entra Sync maps.
@@ -195,13 +197,6 @@ pub(super) const LICENCE_ASSIGNMENT_ATTRIBUTES: &[AttributeSpec] = &[
     STATUS,
     SYNCED,
 ];
-
-fn text(value: Option<&str>) -> Value {
-    value
-        .map(str::trim)
-        .filter(|v| !v.is_empty())
-        .map_or(Value::Null, |v| Value::String(v.to_string()))
-}
 
 fn number(value: Option<i64>) -> Value {
     value.map_or(Value::Null, Value::from)
