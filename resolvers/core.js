@@ -2,14 +2,12 @@
 // bundler, which has no rule for .wasm files, ships them inside the function bundle.
 import {
   beginConfiguredRun,
-  beginRun,
   checkConnection,
   datasetOptions,
   initSync,
   scheduleDue,
   syncStep,
   validateConfig,
-  validateDestination,
   validateSettings,
   wasmMemoryBytes,
 } from '../build/wasm/entra_sync_wasm.js';
@@ -19,13 +17,11 @@ initSync({ module: Buffer.from(wasmBase64, 'base64') });
 
 export {
   beginConfiguredRun,
-  beginRun,
   checkConnection,
   datasetOptions,
   scheduleDue,
   syncStep,
   validateConfig,
-  validateDestination,
   validateSettings,
   wasmMemoryBytes,
 };

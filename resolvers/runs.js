@@ -5,7 +5,7 @@ import { getAppContext } from '@forge/api';
 import { kvs, WhereConditions } from '@forge/kvs';
 import { beginConfiguredRun, scheduleDue, syncStep } from './core.js';
 import { site, store } from './platform.js';
-import { loadConfig, loadConnection, loadDestination, loadRunConfig, loadSecret } from './store.js';
+import { loadConfig, loadConnection, loadDestination, loadSecret } from './store.js';
 
 export const queue = new Queue({ key: 'sync-queue' });
 
@@ -34,7 +34,7 @@ export async function startRun({ trigger, dryRun = false, fullResync = false }) 
   if (lease && lease.expiresAt > Date.now()) {
     return { started: false, reason: `A sync is already running (started by ${lease.trigger}). Wait for it to finish or cancel it.` };
   }
-  const config = await loadRunConfig();
+  const config = await loadConfig();
   if (!config) return { started: false, reason: 'Choose the Assets destination (workspace and import) before syncing.' };
   const runId = `run-${Date.now()}`;
   await kvs.set(LEASE_KEY, { runId, trigger, expiresAt: Date.now() + LEASE_MS });

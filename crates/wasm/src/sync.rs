@@ -1,9 +1,7 @@
-//! The sync engine's exports: `beginRun` and `syncStep`.
+//! The sync engine's export: `syncStep`, one step of a run (a run begins in `beginConfiguredRun`).
 
 use entra_sync_core::SettingsInput;
-use entra_sync_core::sync::{
-    Budget, Checkpoint, Destination, Host, Selection, StepStatus, begin_run, step,
-};
+use entra_sync_core::sync::{Budget, Checkpoint, Destination, Host, StepStatus, step};
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 
@@ -11,58 +9,6 @@ use crate::bridge::{self, BridgeError};
 use crate::clock::JsClock;
 use crate::host::{JsSiteTransport, JsStore};
 use crate::transport::FetchTransport;
-use entra_sync_core::clock::Clock;
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct BeginInput {
-    run_id: String,
-    trigger: String,
-    #[serde(default)]
-    dry_run: bool,
-    #[serde(default)]
-    full_resync: bool,
-    /// Data sets to sync with their filters; all, unfiltered, when absent.
-    #[serde(default)]
-    datasets: Option<Vec<Selection>>,
-}
-
-/// The first checkpoint of a new run. `store` is `{get, set, delete}` over KVS.
-#[wasm_bindgen(js_name = beginRun)]
-pub async fn begin_run_js(input: JsValue, store: JsValue) -> Result<JsValue, BridgeError> {
-    let input: BeginInput = bridge::from_js(input, "run start")?;
-    let checkpoint = begin_run(
-        &JsStore(store),
-        input.run_id,
-        input.trigger,
-        input.dry_run,
-        input.full_resync,
-        JsClock.now_ms(),
-        &input.datasets.unwrap_or_else(Selection::all),
-    )
-    .await
-    .map_err(|e| BridgeError::Failed(e.to_string()))?;
-    bridge::to_js(&checkpoint)
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct DestinationProblem {
-    field: &'static str,
-    message: String,
-}
-
-/// Checks an Assets destination (`{workspaceId, importSourceId}`): `{ok, errors: [{field, message}]}`.
-#[wasm_bindgen(js_name = validateDestination)]
-pub fn validate_destination(input: JsValue) -> Result<JsValue, BridgeError> {
-    let destination: Destination = bridge::from_js(input, "destination")?;
-    let errors: Vec<DestinationProblem> = destination
-        .problems()
-        .into_iter()
-        .map(|(field, message)| DestinationProblem { field, message })
-        .collect();
-    bridge::to_js(&serde_json::json!({ "ok": errors.is_empty(), "errors": errors }))
-}
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]

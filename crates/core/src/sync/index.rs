@@ -1,5 +1,5 @@
-//! The committed index of one data set: object id → fingerprint (plus, for users, the manager id,
-//! which Graph's delta repeats only when it changes). Kept in KVS as hash shards, each well under
+//! The committed index of one object type: object id → fingerprint, plus the entry's carry (state
+//! that delta rounds do not repeat: a user's manager and licences, a managed device's rank). Kept in KVS as hash shards, each well under
 //! Forge's value limit; the shard count doubles when a shard would grow past it.
 
 use std::collections::{HashMap, HashSet};
@@ -14,7 +14,7 @@ const INITIAL_SHARDS: u32 = 16;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IndexEntry {
     pub fingerprint: Fingerprint,
-    /// State that delta rounds do not repeat (a user's manager id).
+    /// State that delta rounds do not repeat (a user's manager and licences, a ranked record's rank).
     pub carry: Option<String>,
 }
 

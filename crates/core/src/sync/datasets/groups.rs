@@ -1,5 +1,5 @@
 //! Groups and their direct memberships, through `/groups/delta` with `members` selected, so each
-//! group item carries `members@delta` (graph-api.md §5):
+//! group item carries `members@delta` (docs/graph-notes.md, "Delta queries"):
 //!
 //! - A full round lists every member of every group as an addition. A large group recurs on several
 //!   items (possibly on several pages), each with part of its members; so an item only ever *adds*
