@@ -396,7 +396,7 @@ pub async fn begin_configured_run(
     run: RunStart,
     now_ms: u64,
     config: &AppConfig,
-) -> Result<crate::sync::Checkpoint, String> {
+) -> Result<crate::sync::Checkpoint, RunStartError> {
     let selection: Vec<crate::sync::Selection> = crate::sync::datasets::Dataset::ALL
         .iter()
         .filter(|d| config.datasets.get(d.key()).copied().unwrap_or(false))
@@ -406,9 +406,7 @@ pub async fn begin_configured_run(
         })
         .collect();
     if selection.is_empty() {
-        return Err(
-            "No data set is turned on. Turn on Users (or another data set) in Data sets.".into(),
-        );
+        return Err(RunStartError::NoDataset);
     }
     let mut checkpoint = crate::sync::begin_run(
         store,
@@ -419,8 +417,7 @@ pub async fn begin_configured_run(
         now_ms,
         &selection,
     )
-    .await
-    .map_err(|e| e.to_string())?;
+    .await?;
     checkpoint.guard = config.deletion;
     Ok(checkpoint)
 }
@@ -469,6 +466,25 @@ fn filters_of(
         }
     }
     filters
+}
+
+/// Why no run can start under the saved settings.
+#[derive(Debug, thiserror::Error)]
+pub enum RunStartError {
+    #[error("No data set is turned on. Turn on Users (or another data set) in Data sets.")]
+    NoDataset,
+    #[error(transparent)]
+    Sync(#[from] crate::sync::SyncError),
+}
+
+impl RunStartError {
+    /// A stable name for the kind of failure (see [`crate::sync::SyncError::code`]).
+    pub fn code(&self) -> &'static str {
+        match self {
+            RunStartError::NoDataset => "noDataset",
+            RunStartError::Sync(error) => error.code(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]

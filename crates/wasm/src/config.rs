@@ -111,6 +111,6 @@ pub async fn begin_configured_run_js(
     };
     let checkpoint = begin_configured_run(&JsStore(store), run, JsClock.now_ms(), &input.config)
         .await
-        .map_err(BridgeError::Failed)?;
+        .map_err(|e| BridgeError::failed(e.code(), e))?;
     bridge::to_js(&checkpoint)
 }

@@ -14,7 +14,7 @@ use wasm_bindgen::prelude::*;
 
 pub use bridge::BridgeError;
 pub use clock::JsClock;
-pub use config::{dataset_options, schedule_due, validate_config};
+pub use config::{begin_configured_run_js, dataset_options, schedule_due, validate_config};
 pub use transport::FetchTransport;
 
 #[wasm_bindgen(start)]

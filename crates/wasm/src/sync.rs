@@ -50,16 +50,15 @@ pub async fn sync_step_js(
 ) -> Result<JsValue, BridgeError> {
     let input: StepInput = bridge::from_js(input, "step input")?;
     if let Some((_, message)) = input.destination.problems().into_iter().next() {
-        return Err(BridgeError::Failed(message));
+        return Err(BridgeError::failed("destination", message));
     }
     let settings = input.settings.validate().map_err(|errors| {
-        BridgeError::Failed(
-            errors
-                .iter()
-                .map(ToString::to_string)
-                .collect::<Vec<_>>()
-                .join(" "),
-        )
+        let message = errors
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join(" ");
+        BridgeError::failed("settings", message)
     })?;
     let store = JsStore(store);
     let site = JsSiteTransport(site);

@@ -2,7 +2,7 @@
 //! Schedule and Deletion policy sections.
 #![cfg(target_arch = "wasm32")]
 
-use entra_sync_wasm::{dataset_options, schedule_due, validate_config};
+use entra_sync_wasm::{begin_configured_run_js, dataset_options, schedule_due, validate_config};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_test::*;
 
@@ -66,4 +66,30 @@ fn schedule_and_options() {
     let options = rust(dataset_options().expect("options"));
     assert_eq!(options[0]["key"], "users");
     assert_eq!(options[0]["permission"], "User.Read.All");
+}
+
+#[wasm_bindgen_test]
+async fn a_run_without_data_sets_is_refused_with_a_stable_code() {
+    let input = js(serde_json::json!({
+        "runId": "run-1",
+        "trigger": "manual",
+        "config": {
+            "destination": {"workspaceId": "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0", "schemaId": "7", "importSourceId": "11111111-2222-3333-4444-555555555555"},
+            "datasets": {"users": false},
+            "schedule": {"interval": "hour", "enabled": false},
+            "deletion": {"policy": "retire", "percent": 5, "minimum": 500}
+        }
+    }));
+    let error: JsValue = begin_configured_run_js(input, JsValue::NULL)
+        .await
+        .expect_err("nothing to sync")
+        .into();
+    let field = |name: &str| {
+        js_sys::Reflect::get(&error, &name.into())
+            .ok()
+            .and_then(|v| v.as_string())
+    };
+    assert_eq!(field("name").as_deref(), Some("EntraSyncError"));
+    assert_eq!(field("code").as_deref(), Some("noDataset"));
+    assert!(field("message").is_some_and(|m| m.contains("Turn on Users")));
 }

@@ -2,6 +2,7 @@
 
 use super::assets::AssetsError;
 use super::datasets::{Dataset, ItemError};
+use super::filter::FilterError;
 use super::index::IndexError;
 use super::store::StoreError;
 use crate::auth::TokenError;
@@ -27,8 +28,8 @@ pub enum SyncError {
     Unterminated(Dataset),
     #[error("the Assets import was cancelled before it finished; nothing was committed")]
     Cancelled,
-    #[error("{0}")]
-    Settings(String),
+    #[error(transparent)]
+    Filter(#[from] FilterProblem),
     #[error("cancelled by an admin; nothing was committed")]
     CancelRequested,
 }
@@ -39,6 +40,42 @@ impl SyncError {
             SyncError::Graph { error, .. } => error.request_id(),
             SyncError::Token(error) => error.trace_id(),
             _ => None,
+        }
+    }
+}
+
+/// A data set's filter that a run cannot use.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FilterProblem {
+    #[error(transparent)]
+    Syntax(#[from] FilterError),
+    #[error(
+        "The {dataset} filter uses \"{property}\", which Entra Sync does not read. Filter on one of: {}.",
+        allowed.join(", ")
+    )]
+    Unread {
+        dataset: &'static str,
+        property: String,
+        allowed: &'static [&'static str],
+    },
+}
+
+impl SyncError {
+    /// A stable name for the kind of failure, for callers that must tell failures apart without
+    /// reading the message.
+    pub fn code(&self) -> &'static str {
+        match self {
+            SyncError::Token(_) => "token",
+            SyncError::Graph { .. } => "graph",
+            SyncError::Item(_) => "item",
+            SyncError::Index(_) => "index",
+            SyncError::Store(_) => "store",
+            SyncError::Assets(_) => "assets",
+            SyncError::Staged { .. } => "staged",
+            SyncError::Unterminated(_) => "unterminated",
+            SyncError::Cancelled => "cancelled",
+            SyncError::Filter(_) => "filter",
+            SyncError::CancelRequested => "cancelRequested",
         }
     }
 }

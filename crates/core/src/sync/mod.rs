@@ -20,7 +20,7 @@ pub mod store;
 pub use assets::Destination;
 pub use budget::Budget;
 pub use checkpoint::{Checkpoint, Phase};
-pub use error::SyncError;
+pub use error::{FilterProblem, SyncError};
 pub use guard::{DeletionPolicy, Guard};
 pub use report::{Outcome, Progress, RunReport};
 pub use run::{Selection, begin_run, check_filter, filterable};

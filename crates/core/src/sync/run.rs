@@ -5,7 +5,7 @@ use serde_json::Value;
 
 use super::checkpoint::Checkpoint;
 use super::datasets::Dataset;
-use super::error::SyncError;
+use super::error::{FilterProblem, SyncError};
 use super::filter::Filter;
 use super::index::Index;
 use super::store::KvStore;
@@ -102,19 +102,19 @@ fn scope_of(selection: &[Selection]) -> String {
 }
 
 /// A filter must parse, and may only read properties the data set selects (Graph returns nothing else).
-pub fn check_filter(dataset: Dataset, text: &str) -> Result<Filter, SyncError> {
-    let filter = Filter::parse(text).map_err(|e| SyncError::Settings(e.to_string()))?;
+pub fn check_filter(dataset: Dataset, text: &str) -> Result<Filter, FilterProblem> {
+    let filter = Filter::parse(text)?;
     let selected = filterable(dataset);
     if let Some(missing) = filter
         .properties()
         .into_iter()
-        .find(|p| !selected.iter().any(|s| s == p))
+        .find(|p| !selected.contains(p))
     {
-        return Err(SyncError::Settings(format!(
-            "The {} filter uses \"{missing}\", which Entra Sync does not read. Filter on one of: {}.",
-            dataset.key(),
-            selected.join(", ")
-        )));
+        return Err(FilterProblem::Unread {
+            dataset: dataset.key(),
+            property: missing.to_string(),
+            allowed: selected,
+        });
     }
     Ok(filter)
 }

@@ -7,7 +7,7 @@ use serde_json::Value;
 
 use super::super::checkpoint::{Checkpoint, SAMPLE_SIZE};
 use super::super::datasets::{self, Dataset, Item, ParseContext};
-use super::super::error::SyncError;
+use super::super::error::{FilterProblem, SyncError};
 use super::super::filter::Filter;
 use super::super::index::{Index, IndexEntry};
 use super::super::staging::{ChunkBuffer, import_record};
@@ -83,9 +83,7 @@ where
             indexes.insert(*object_type, index);
         }
         let filter = match &run.filter {
-            Some(text) => {
-                Some(Filter::parse(text).map_err(|e| SyncError::Settings(e.to_string()))?)
-            }
+            Some(text) => Some(Filter::parse(text).map_err(FilterProblem::from)?),
             None => None,
         };
         Ok(Round {
