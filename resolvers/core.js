@@ -3,6 +3,7 @@
 import {
   beginConfiguredRun,
   checkConnection,
+  configDefaults,
   datasetOptions,
   initSync,
   scheduleDue,
@@ -18,6 +19,7 @@ initSync({ module: Buffer.from(wasmBase64, 'base64') });
 export {
   beginConfiguredRun,
   checkConnection,
+  configDefaults,
   datasetOptions,
   scheduleDue,
   syncStep,

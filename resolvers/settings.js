@@ -1,7 +1,7 @@
 // Resolvers behind the Connection, Destination, Data sets, Schedule and Deletion policy sections.
 // Validation is the core's; these only gather, store and answer.
 import { asApp, route } from '@forge/api';
-import { checkConnection, datasetOptions, validateConfig, validateSettings } from './core.js';
+import { checkConnection, configDefaults, datasetOptions, validateConfig, validateSettings } from './core.js';
 import { loadConfig, loadConnection, loadSecret, loadSecretExpiry, saveConfig, saveConnection, saveSecret, saveSecretExpiry } from './store.js';
 
 const text = (value) => (typeof value === 'string' ? value.trim() : '');
@@ -25,6 +25,7 @@ async function publicSettings() {
     secretSet: secret !== '',
     secretExpiresAt: await loadSecretExpiry(secret),
     config: await loadConfig(),
+    defaults: configDefaults(),
     datasetOptions: datasetOptions(),
   };
 }

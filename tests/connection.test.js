@@ -103,6 +103,10 @@ test('saved settings keep the secret in secret storage and never hand it back', 
     { tenantId: stack.sim.tenantId, clientId: stack.sim.clientId, secretSet: true, config: null },
   );
   assert.ok(!JSON.stringify(shown).includes(stack.sim.clientSecret));
+  // Before settings are saved the page starts from the core's defaults: users, daily, schedule on.
+  assert.deepEqual(shown.defaults.schedule, { interval: 'day', enabled: true });
+  assert.equal(shown.defaults.datasets.users, true);
+  assert.equal(shown.defaults.deletion.policy, 'retire');
 
   const secret = stack.sim.clientSecret;
   assert.ok(!JSON.stringify(saved).includes(secret));

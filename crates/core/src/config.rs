@@ -184,6 +184,27 @@ fn whole(value: Option<&Value>) -> Result<u64, String> {
     }
 }
 
+/// What the page starts from before anything is saved. The only place these defaults live: a new
+/// installation syncs users, daily, with the schedule on, retiring (not deleting) what leaves Entra
+/// behind the default mass-deletion guard.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ConfigDefaults {
+    pub datasets: BTreeMap<String, bool>,
+    pub schedule: Schedule,
+    pub deletion: Guard,
+}
+
+pub fn defaults() -> ConfigDefaults {
+    ConfigDefaults {
+        datasets: dataset_keys()
+            .map(|key| (key.to_string(), key == "users"))
+            .collect(),
+        schedule: Schedule::default(),
+        deletion: Guard::default(),
+    }
+}
+
 /// The data sets the settings may name, as Check connection and the page name them.
 pub fn dataset_keys() -> impl Iterator<Item = &'static str> {
     crate::sync::datasets::SPECS.iter().map(|s| s.key)
@@ -658,5 +679,22 @@ mod tests {
             .threshold(300),
             3
         );
+    }
+
+    #[test]
+    fn the_defaults_are_valid_settings() {
+        let defaults = serde_json::to_value(defaults()).expect("serialisable");
+        let mut value = good();
+        value["datasets"] = defaults["datasets"].clone();
+        value["schedule"] = defaults["schedule"].clone();
+        value["deletion"] = defaults["deletion"].clone();
+        let config = input(value).validate().expect("valid");
+        assert_eq!(config.schedule, Schedule::default());
+        assert!(
+            config.schedule.enabled,
+            "a new installation syncs on its own"
+        );
+        assert_eq!(config.deletion, Guard::default());
+        assert!(config.datasets["users"]);
     }
 }

@@ -64,6 +64,12 @@ pub fn dataset_options() -> Result<JsValue, BridgeError> {
     bridge::to_js(&options)
 }
 
+/// What the page starts from before settings are saved (the core holds every default).
+#[wasm_bindgen(js_name = configDefaults)]
+pub fn config_defaults() -> Result<JsValue, BridgeError> {
+    bridge::to_js(&entra_sync_core::config::defaults())
+}
+
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct DueInput {

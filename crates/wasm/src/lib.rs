@@ -14,7 +14,9 @@ use wasm_bindgen::prelude::*;
 
 pub use bridge::BridgeError;
 pub use clock::JsClock;
-pub use config::{begin_configured_run_js, dataset_options, schedule_due, validate_config};
+pub use config::{
+    begin_configured_run_js, config_defaults, dataset_options, schedule_due, validate_config,
+};
 pub use transport::FetchTransport;
 
 #[wasm_bindgen(start)]
