@@ -1,7 +1,8 @@
-//! The sync engine's export: `syncStep`, one step of a run (a run begins in `beginConfiguredRun`).
+//! The sync engine's exports: `syncStep`, one step of a run (a run begins in `beginConfiguredRun`),
+//! and `applyCommand`, an admin's confirm or cancel.
 
 use entra_sync_core::SettingsInput;
-use entra_sync_core::sync::{Budget, Checkpoint, Destination, Host, StepStatus, step};
+use entra_sync_core::sync::{Budget, Checkpoint, Command, Destination, Host, StepStatus, step};
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 
@@ -9,6 +10,26 @@ use crate::bridge::{self, BridgeError};
 use crate::clock::JsClock;
 use crate::host::{JsSiteTransport, JsStore};
 use crate::transport::FetchTransport;
+
+#[derive(Deserialize)]
+struct CommandInput {
+    checkpoint: Checkpoint,
+    command: Command,
+}
+
+/// An admin's command on a run in flight: `{checkpoint, command: "confirm" | "cancel"}` → the
+/// checkpoint to store. Rejects with code `notAwaitingConfirmation` when there is nothing to confirm.
+#[wasm_bindgen(js_name = applyCommand)]
+pub fn apply_command(input: JsValue) -> Result<JsValue, BridgeError> {
+    let CommandInput {
+        mut checkpoint,
+        command,
+    } = bridge::from_js(input, "run command")?;
+    checkpoint
+        .apply(command)
+        .map_err(|e| BridgeError::failed(e.code(), e))?;
+    bridge::to_js(&checkpoint)
+}
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]

@@ -4,6 +4,7 @@
 pub mod assets;
 pub mod budget;
 pub mod checkpoint;
+mod control;
 pub mod datasets;
 mod error;
 pub mod filter;
@@ -20,6 +21,7 @@ pub mod store;
 pub use assets::Destination;
 pub use budget::Budget;
 pub use checkpoint::{Checkpoint, Phase};
+pub use control::{Command, CommandError};
 pub use error::{FilterProblem, SyncError};
 pub use guard::{DeletionPolicy, Guard};
 pub use report::{Outcome, Progress, RunReport};
