@@ -18,7 +18,8 @@ use super::text;
 use crate::time::{civil_from_days, days_from_civil};
 
 use super::assets::{
-    AssetsObject, AttrKind, AttributeSpec, IDENTITY_NAME, LAST_SYNCED, ObjectType, Status, attr,
+    AssetsObject, AttrKind, AttributeSpec, IDENTITY_NAME, ObjectType, STATUS, STATUS_DISABLEABLE,
+    SYNCED, Status, attr,
 };
 
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -163,18 +164,8 @@ pub const DEVICE_ATTRIBUTES: &[AttributeSpec] = &[
         AttrKind::Text,
     ),
     attr("model", "Model", "model", AttrKind::Text),
-    attr(
-        "status",
-        "Status",
-        "Active, Disabled or Deleted in Entra",
-        AttrKind::Text,
-    ),
-    attr(
-        LAST_SYNCED,
-        "Last Synced",
-        "When Entra Sync last wrote this object",
-        AttrKind::DateTime,
-    ),
+    STATUS_DISABLEABLE,
+    SYNCED,
 ];
 
 pub const MANAGED_DEVICE_ATTRIBUTES: &[AttributeSpec] = &[
@@ -267,18 +258,8 @@ pub const MANAGED_DEVICE_ATTRIBUTES: &[AttributeSpec] = &[
         "wiFiMacAddress",
         AttrKind::Text,
     ),
-    attr(
-        "status",
-        "Status",
-        "Active or Deleted in Entra",
-        AttrKind::Text,
-    ),
-    attr(
-        LAST_SYNCED,
-        "Last Synced",
-        "When Entra Sync last wrote this object",
-        AttrKind::DateTime,
-    ),
+    STATUS,
+    SYNCED,
 ];
 
 fn flag(value: Option<bool>) -> Value {

@@ -10,7 +10,7 @@ use serde_json::Value;
 use super::text;
 
 use super::assets::{
-    AssetsObject, AttrKind, AttributeSpec, IDENTITY_NAME, LAST_SYNCED, ObjectType, Status, attr,
+    AssetsObject, AttrKind, AttributeSpec, IDENTITY_NAME, ObjectType, STATUS, SYNCED, Status, attr,
 };
 use super::records::DirectoryRef;
 
@@ -51,19 +51,6 @@ impl Group {
         }
     }
 }
-
-const STATUS: AttributeSpec = attr(
-    "status",
-    "Status",
-    "Active, or Deleted in Entra",
-    AttrKind::Text,
-);
-const SYNCED: AttributeSpec = attr(
-    LAST_SYNCED,
-    "Last Synced",
-    "When Entra Sync last wrote this object",
-    AttrKind::DateTime,
-);
 
 pub const GROUP_ATTRIBUTES: &[AttributeSpec] = &[
     AttributeSpec {
@@ -222,7 +209,7 @@ pub fn membership_object(group_id: &str, member: &DirectoryRef) -> AssetsObject 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::Fingerprint;
+    use crate::model::{Fingerprint, LAST_SYNCED};
 
     fn member(odata: Option<&str>, id: &str) -> DirectoryRef {
         DirectoryRef {

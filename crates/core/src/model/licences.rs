@@ -10,7 +10,9 @@ use serde_json::Value;
 
 use super::text;
 
-use super::assets::{AssetsObject, AttrKind, AttributeSpec, LAST_SYNCED, ObjectType, Status, attr};
+use super::assets::{
+    AssetsObject, AttrKind, AttributeSpec, ObjectType, STATUS, SYNCED, Status, attr,
+};
 
 /// One entry of `/subscribedSkus` (subscribedSku resource), with what Entra Sync maps.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -95,19 +97,6 @@ pub fn assignment_id(user_id: &str, sku_id: &str) -> String {
         sku_id.to_ascii_lowercase()
     )
 }
-
-const STATUS: AttributeSpec = attr(
-    "status",
-    "Status",
-    "Active, or Deleted in Entra",
-    AttrKind::Text,
-);
-const SYNCED: AttributeSpec = attr(
-    LAST_SYNCED,
-    "Last Synced",
-    "When Entra Sync last wrote this object",
-    AttrKind::DateTime,
-);
 
 pub(super) const LICENCE_ATTRIBUTES: &[AttributeSpec] = &[
     AttributeSpec {

@@ -113,13 +113,7 @@ where
     }
 }
 
-impl<G, A, S, C> Step<'_, '_, G, A, S, C>
-where
-    G: HttpTransport,
-    A: HttpTransport,
-    S: KvStore,
-    C: Clock,
-{
+impl<G: HttpTransport, A: HttpTransport, S: KvStore, C: Clock> Step<'_, '_, G, A, S, C> {
     /// The phase machine: each arm does its phase (or the part the budget allows) and names the next.
     async fn run(&mut self, cp: &mut Checkpoint) -> Result<StepStatus, SyncError> {
         loop {

@@ -15,13 +15,7 @@ use crate::clock::Clock;
 use crate::http::HttpTransport;
 use crate::model::ObjectType;
 
-impl<G, A, S, C> Step<'_, '_, G, A, S, C>
-where
-    G: HttpTransport,
-    A: HttpTransport,
-    S: KvStore,
-    C: Clock,
-{
+impl<G: HttpTransport, A: HttpTransport, S: KvStore, C: Clock> Step<'_, '_, G, A, S, C> {
     /// A full round streams the staged entries into the whole index, one chunk at a time; a delta
     /// round's few changes go to their shards only.
     pub(in crate::sync) async fn commit(&mut self, cp: &mut Checkpoint) -> Result<(), SyncError> {

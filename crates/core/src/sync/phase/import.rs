@@ -18,13 +18,7 @@ use crate::model::ObjectType;
 const POLL_FIRST_MS: u64 = 200;
 const POLL_MAX_MS: u64 = 5_000;
 
-impl<G, A, S, C> Step<'_, '_, G, A, S, C>
-where
-    G: HttpTransport,
-    A: HttpTransport,
-    S: KvStore,
-    C: Clock,
-{
+impl<G: HttpTransport, A: HttpTransport, S: KvStore, C: Clock> Step<'_, '_, G, A, S, C> {
     /// Puts the mapping of every object type the run's data sets write.
     pub(in crate::sync) async fn put_mapping(&self, cp: &Checkpoint) -> Result<(), SyncError> {
         let types: Vec<ObjectType> = cp

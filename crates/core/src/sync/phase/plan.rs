@@ -18,13 +18,7 @@ use crate::clock::Clock;
 use crate::http::HttpTransport;
 use crate::model::ObjectType;
 
-impl<G, A, S, C> Step<'_, '_, G, A, S, C>
-where
-    G: HttpTransport,
-    A: HttpTransport,
-    S: KvStore,
-    C: Clock,
-{
+impl<G: HttpTransport, A: HttpTransport, S: KvStore, C: Clock> Step<'_, '_, G, A, S, C> {
     /// Works out what is gone and stages the retire lists. Returns the largest retire count and its
     /// threshold when the mass-deletion guard must stop the run.
     pub(in crate::sync) async fn plan(

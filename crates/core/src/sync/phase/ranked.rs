@@ -14,13 +14,7 @@ use crate::clock::Clock;
 use crate::http::HttpTransport;
 use crate::model::ObjectType;
 
-impl<G, A, S, C> Step<'_, '_, G, A, S, C>
-where
-    G: HttpTransport,
-    A: HttpTransport,
-    S: KvStore,
-    C: Clock,
-{
+impl<G: HttpTransport, A: HttpTransport, S: KvStore, C: Clock> Step<'_, '_, G, A, S, C> {
     /// Keeps, for each object of a ranked type, only the record with the highest rank read in this
     /// run, and settles the type's counts. Returns how many of the data set's chunks still hold
     /// records.

@@ -33,13 +33,7 @@ struct Round {
     buffer: ChunkBuffer,
 }
 
-impl<G, A, S, C> Step<'_, '_, G, A, S, C>
-where
-    G: HttpTransport,
-    A: HttpTransport,
-    S: KvStore,
-    C: Clock,
-{
+impl<G: HttpTransport, A: HttpTransport, S: KvStore, C: Clock> Step<'_, '_, G, A, S, C> {
     /// Reads pages of data set `at` until it ends (true) or the budget is spent (false).
     pub(in crate::sync) async fn read(
         &mut self,

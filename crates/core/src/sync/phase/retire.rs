@@ -20,13 +20,7 @@ use crate::model::{ObjectType, Status};
 /// Ids looked up with one AQL query when retiring.
 const RETIRE_BATCH: usize = 50;
 
-impl<G, A, S, C> Step<'_, '_, G, A, S, C>
-where
-    G: HttpTransport,
-    A: HttpTransport,
-    S: KvStore,
-    C: Clock,
-{
+impl<G: HttpTransport, A: HttpTransport, S: KvStore, C: Clock> Step<'_, '_, G, A, S, C> {
     /// Retires the staged retire lists from `from_chunk`/`from_offset` on; false when the budget
     /// ran out (the phase then says where to go on).
     pub(in crate::sync) async fn retire(
