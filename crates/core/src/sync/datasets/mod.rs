@@ -44,10 +44,32 @@ pub enum Item {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("Microsoft Graph returned a {dataset:?} item Entra Sync cannot read: {detail}")]
+#[error("Microsoft Graph returned a {dataset:?} item Entra Sync cannot read: {problem}")]
 pub struct ItemError {
     pub dataset: Dataset,
-    pub detail: String,
+    pub problem: ItemProblem,
+}
+
+/// Why one Graph item cannot be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ItemProblem {
+    #[error("{0} has no id")]
+    NoId(&'static str),
+    /// A property of the wrong type or shape (serde's own words).
+    #[error("{0}")]
+    Shape(String),
+    #[error("members@delta is not a list")]
+    MembersNotAList,
+    #[error("a member entry: {0}")]
+    Member(String),
+    #[error("a subscribed SKU has an empty skuId")]
+    EmptySkuId,
+}
+
+impl From<serde_json::Error> for ItemProblem {
+    fn from(error: serde_json::Error) -> Self {
+        ItemProblem::Shape(error.to_string())
+    }
 }
 
 /// What parsing may consult: whether this is a full round, and the committed index entries.
@@ -94,9 +116,9 @@ impl Dataset {
     }
 
     pub fn parse(self, item: Value, context: &ParseContext) -> Result<Vec<Item>, ItemError> {
-        let error = |detail: String| ItemError {
+        let error = |problem: ItemProblem| ItemError {
             dataset: self,
-            detail,
+            problem,
         };
         match self {
             Dataset::Users => users::parse(item, context).map_err(error),
@@ -117,12 +139,12 @@ pub fn ranked(object_type: ObjectType) -> bool {
 }
 
 /// A delta `@removed` entry's id, if the item is one.
-pub fn removed_id(item: &Value) -> Option<Result<String, String>> {
+pub fn removed_id(item: &Value) -> Option<Result<String, ItemProblem>> {
     item.get("@removed")?;
     Some(
         item.get("id")
             .and_then(Value::as_str)
             .map(str::to_ascii_lowercase)
-            .ok_or_else(|| "a removed item has no id".to_string()),
+            .ok_or(ItemProblem::NoId("a removed item")),
     )
 }
