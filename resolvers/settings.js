@@ -88,7 +88,9 @@ export const settingsResolvers = {
   /** Object schemas of one workspace. */
   async listSchemas({ payload }) {
     const workspaceId = text(payload?.workspaceId);
-    if (!/^[0-9a-f-]{36}$/i.test(workspaceId)) return { ok: false, message: 'Choose a workspace first.' };
+    // The core checks the id, as it does on save.
+    const problem = validateConfig({ destination: { workspaceId } }).errors.find((e) => e.field === 'destination.workspaceId');
+    if (problem) return { ok: false, message: problem.message };
     const answer = await jira(route`/jsm/assets/workspace/${workspaceId}/v1/objectschema/list`);
     if (!answer.ok) return { ok: false, message: answer.message };
     return {

@@ -123,3 +123,14 @@ test('saved settings keep the secret in secret storage and never hand it back', 
   assert.equal(resaved.ok, true);
   assert.equal(resaved.settings.secretSet, true);
 });
+
+test('schemas are listed only for a workspace id the core accepts', async () => {
+  const empty = await stack.resolve('listSchemas', { workspaceId: '' });
+  assert.equal(empty.ok, false);
+  assert.match(empty.message, /Choose the Assets workspace/);
+  const malformed = await stack.resolve('listSchemas', { workspaceId: 'not-a-workspace' });
+  assert.equal(malformed.ok, false);
+  assert.match(malformed.message, /"not-a-workspace" is not a GUID/);
+  const listed = await stack.resolve('listSchemas', { workspaceId: stack.sim.assetsWorkspaceId });
+  assert.equal(listed.ok, true, JSON.stringify(listed));
+});
