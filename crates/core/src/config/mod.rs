@@ -2,16 +2,19 @@
 //! data sets to sync, the schedule and the deletion policy. Like [`crate::settings`], every problem
 //! names its field and how to fix it, because the admin page shows the messages as they are.
 //!
-//! Also the two decisions that follow from them: whether a scheduled trigger is due, and how large a
-//! retirement may get before the mass-deletion guard asks for confirmation.
+//! Also whether a scheduled trigger is due, and (`start.rs`) a run's start under the settings. The
+//! deletion policy and guard themselves live with the engine, in `sync/guard.rs`.
 
 use std::collections::BTreeMap;
+
+mod start;
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::sync::Destination;
 pub use crate::sync::guard::{DeletionPolicy, Guard};
+pub use start::{RunStart, RunStartError, begin_configured_run};
 
 /// Settings as they arrive from the page or storage: every part optional and untrusted.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -410,39 +413,6 @@ impl ConfigInput {
     }
 }
 
-/// A new run's first checkpoint under these settings: only the enabled data sets, with the
-/// admin's deletion policy and guard. `Err` says why no run can start.
-pub async fn begin_configured_run(
-    store: &impl crate::sync::KvStore,
-    run: RunStart,
-    now_ms: u64,
-    config: &AppConfig,
-) -> Result<crate::sync::Checkpoint, RunStartError> {
-    let selection: Vec<crate::sync::Selection> = crate::sync::datasets::Dataset::ALL
-        .iter()
-        .filter(|d| config.datasets.get(d.key()).copied().unwrap_or(false))
-        .map(|d| crate::sync::Selection {
-            dataset: *d,
-            filter: config.filters.get(d.key()).cloned(),
-        })
-        .collect();
-    if selection.is_empty() {
-        return Err(RunStartError::NoDataset);
-    }
-    let mut checkpoint = crate::sync::begin_run(
-        store,
-        run.run_id,
-        run.trigger,
-        run.dry_run,
-        run.full_resync,
-        now_ms,
-        &selection,
-    )
-    .await?;
-    checkpoint.guard = config.deletion;
-    Ok(checkpoint)
-}
-
 /// The admin's filters, each checked the way a run will use it: it must parse as Graph `$filter`
 /// and may only name properties the data set reads (Graph returns nothing else to compare).
 fn filters_of(
@@ -487,36 +457,6 @@ fn filters_of(
         }
     }
     filters
-}
-
-/// Why no run can start under the saved settings.
-#[derive(Debug, thiserror::Error)]
-pub enum RunStartError {
-    #[error("No data set is turned on. Turn on Users (or another data set) in Data sets.")]
-    NoDataset,
-    #[error(transparent)]
-    Sync(#[from] crate::sync::SyncError),
-}
-
-impl RunStartError {
-    /// A stable name for the kind of failure (see [`crate::sync::SyncError::code`]).
-    pub fn code(&self) -> &'static str {
-        match self {
-            RunStartError::NoDataset => "noDataset",
-            RunStartError::Sync(error) => error.code(),
-        }
-    }
-}
-
-#[derive(Debug, Clone, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct RunStart {
-    pub run_id: String,
-    pub trigger: String,
-    #[serde(default)]
-    pub dry_run: bool,
-    #[serde(default)]
-    pub full_resync: bool,
 }
 
 #[cfg(test)]
