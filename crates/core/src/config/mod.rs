@@ -7,6 +7,7 @@
 
 use std::collections::BTreeMap;
 
+mod field;
 mod start;
 
 use serde::{Deserialize, Serialize};
@@ -14,6 +15,7 @@ use serde_json::Value;
 
 use crate::sync::Destination;
 pub use crate::sync::guard::{DeletionPolicy, Guard};
+pub use field::ConfigField;
 pub use start::{RunStart, RunStartError, begin_configured_run};
 
 /// Settings as they arrive from the page or storage: every part optional and untrusted.
@@ -148,13 +150,13 @@ impl Schedule {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ConfigProblem {
-    pub field: String,
+    pub field: ConfigField,
     pub message: String,
 }
 
-fn problem(field: &str, message: impl Into<String>) -> ConfigProblem {
+fn problem(field: ConfigField, message: impl Into<String>) -> ConfigProblem {
     ConfigProblem {
-        field: field.to_string(),
+        field,
         message: message.into(),
     }
 }
@@ -225,18 +227,18 @@ impl ConfigInput {
         };
         if destination.workspace_id.is_empty() {
             problems.push(problem(
-                "destination.workspaceId",
+                ConfigField::WorkspaceId,
                 "Choose the Assets workspace. If the list is empty, open Assets once in this site so that its workspace exists.",
             ));
         }
         if destination.schema_id.is_empty() {
             problems.push(problem(
-                "destination.schemaId",
+                ConfigField::SchemaId,
                 "Choose the object schema to fill. Create one in Assets (Assets → Object schemas → Create) if there is none.",
             ));
         } else if !destination.schema_id.chars().all(|c| c.is_ascii_digit()) {
             problems.push(problem(
-                "destination.schemaId",
+                ConfigField::SchemaId,
                 format!(
                     "Object schema ID \"{}\" is not a number. Pick the schema from the list.",
                     destination.schema_id
@@ -245,24 +247,24 @@ impl ConfigInput {
         }
         if destination.import_source_id.is_empty() {
             problems.push(problem(
-                "destination.importSourceId",
+                ConfigField::ImportSourceId,
                 "Enter the import source ID: in the object schema, Import → Create import → Microsoft Entra ID & Intune; Assets then starts Entra Sync and fills this in.",
             ));
         }
-        let filled = |field: &str| {
-            !problems
-                .iter()
-                .any(|p: &ConfigProblem| p.field == format!("destination.{field}"))
-        };
-        let (workspace_ok, source_ok) = (filled("workspaceId"), filled("importSourceId"));
+        let filled =
+            |field: ConfigField| !problems.iter().any(|p: &ConfigProblem| p.field == field);
+        let (workspace_ok, source_ok) = (
+            filled(ConfigField::WorkspaceId),
+            filled(ConfigField::ImportSourceId),
+        );
         for (field, message) in destination.destination().problems() {
-            let ok = if field == "workspaceId" {
-                workspace_ok
+            let (field, ok) = if field == "workspaceId" {
+                (ConfigField::WorkspaceId, workspace_ok)
             } else {
-                source_ok
+                (ConfigField::ImportSourceId, source_ok)
             };
             if ok {
-                problems.push(problem(&format!("destination.{field}"), message));
+                problems.push(problem(field, message));
             }
         }
 
@@ -272,14 +274,14 @@ impl ConfigInput {
         }
         match &self.datasets {
             None => problems.push(problem(
-                "datasets",
+                ConfigField::Datasets,
                 "Turn on at least one data set (Users is the usual start).",
             )),
             Some(given) => {
                 for (key, value) in given {
                     if !datasets.contains_key(key) {
                         problems.push(problem(
-                            "datasets",
+                            ConfigField::Datasets,
                             format!(
                                 "Unknown data set \"{key}\". Known: {}.",
                                 dataset_keys().collect::<Vec<_>>().join(", ")
@@ -292,7 +294,7 @@ impl ConfigInput {
                             datasets.insert(key.clone(), on);
                         }
                         None => problems.push(problem(
-                            "datasets",
+                            ConfigField::Datasets,
                             format!(
                                 "Data set \"{key}\" must be switched on or off (true or false)."
                             ),
@@ -301,7 +303,7 @@ impl ConfigInput {
                 }
                 if !datasets.values().any(|on| *on) {
                     problems.push(problem(
-                        "datasets",
+                        ConfigField::Datasets,
                         "Turn on at least one data set (Users is the usual start).",
                     ));
                 }
@@ -317,7 +319,7 @@ impl ConfigInput {
             "day" => Some(Interval::Day),
             other => {
                 problems.push(problem(
-                    "schedule.interval",
+                    ConfigField::ScheduleInterval,
                     if other.is_empty() {
                         "Choose how often to sync: every hour, every 6 hours or daily.".to_string()
                     } else {
@@ -332,7 +334,7 @@ impl ConfigInput {
             None if schedule_in.enabled.is_none() => true,
             None => {
                 problems.push(problem(
-                    "schedule.enabled",
+                    ConfigField::ScheduleEnabled,
                     "Scheduled sync must be switched on or off.",
                 ));
                 true
@@ -345,7 +347,7 @@ impl ConfigInput {
             "delete" => Some(DeletionPolicy::Delete),
             other => {
                 problems.push(problem(
-                    "deletion.policy",
+                    ConfigField::DeletionPolicy,
                     format!("\"{other}\" is not a deletion policy. Choose retire (keep the object, status Deleted in Entra) or delete."),
                 ));
                 None
@@ -355,14 +357,14 @@ impl ConfigInput {
             Ok(n) if (1..=100).contains(&n) => Some(n as u8),
             Ok(n) => {
                 problems.push(problem(
-                    "deletion.percent",
+                    ConfigField::DeletionPercent,
                     format!("{n} % is out of range. Enter a whole percentage from 1 to 100 (5 is a sensible default)."),
                 ));
                 None
             }
             Err(raw) => {
                 problems.push(problem(
-                    "deletion.percent",
+                    ConfigField::DeletionPercent,
                     if raw.is_empty() {
                         "Enter the share of objects that may go in one run without asking, a whole percentage from 1 to 100 (5 is a sensible default).".to_string()
                     } else {
@@ -376,14 +378,14 @@ impl ConfigInput {
             Ok(n) if n >= 1 => Some(n),
             Ok(_) => {
                 problems.push(problem(
-                    "deletion.minimum",
+                    ConfigField::DeletionMinimum,
                     "The minimum must be at least 1. Enter how many objects may always go without asking (for example 500).",
                 ));
                 None
             }
             Err(raw) => {
                 problems.push(problem(
-                    "deletion.minimum",
+                    ConfigField::DeletionMinimum,
                     if raw.is_empty() {
                         "Enter how many objects may always go without asking, a whole number of at least 1 (for example 500).".to_string()
                     } else {
@@ -421,13 +423,13 @@ fn filters_of(
 ) -> BTreeMap<String, String> {
     let mut filters = BTreeMap::new();
     for (key, value) in given.into_iter().flatten() {
-        let field = format!("filters.{key}");
+        let field = ConfigField::Filter(key.clone());
         let Some(dataset) = crate::sync::datasets::Dataset::ALL
             .into_iter()
             .find(|d| d.key() == key)
         else {
             problems.push(problem(
-                &field,
+                field,
                 format!(
                     "Unknown data set \"{key}\". Known: {}.",
                     dataset_keys().collect::<Vec<_>>().join(", ")
@@ -440,7 +442,7 @@ fn filters_of(
             Value::String(text) => text.trim(),
             _ => {
                 problems.push(problem(
-                    &field,
+                    field,
                     "A filter is text in Microsoft Graph $filter syntax, for example: department eq 'Sales'.",
                 ));
                 continue;
@@ -453,7 +455,7 @@ fn filters_of(
             Ok(_) => {
                 filters.insert(key.clone(), text.to_string());
             }
-            Err(error) => problems.push(problem(&field, error.to_string())),
+            Err(error) => problems.push(problem(field, error.to_string())),
         }
     }
     filters
@@ -495,7 +497,7 @@ mod tests {
         let on = |field: &str| {
             problems
                 .iter()
-                .find(|p| p.field == field)
+                .find(|p| p.field == *field)
                 .map(|p| p.message.clone())
                 .unwrap_or_else(|| panic!("no problem on {field}: {problems:?}"))
         };
@@ -539,7 +541,7 @@ mod tests {
         }))
         .validate()
         .unwrap_err();
-        let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+        let fields: Vec<String> = errors.iter().map(|e| e.field.to_string()).collect();
         assert_eq!(
             fields,
             vec![
