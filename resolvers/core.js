@@ -1,15 +1,15 @@
 // Loads the wasm core once per cold start. The module bytes are inlined as base64 so that Forge's
 // bundler, which has no rule for .wasm files, ships them inside the function bundle.
 import {
+  applyCommand,
   beginConfiguredRun,
-  beginRun,
   checkConnection,
+  configDefaults,
   datasetOptions,
   initSync,
   scheduleDue,
   syncStep,
   validateConfig,
-  validateDestination,
   validateSettings,
   wasmMemoryBytes,
 } from '../build/wasm/entra_sync_wasm.js';
@@ -18,14 +18,14 @@ import wasmBase64 from '../build/wasm/entra_sync_wasm_bg.wasm.b64.js';
 initSync({ module: Buffer.from(wasmBase64, 'base64') });
 
 export {
+  applyCommand,
   beginConfiguredRun,
-  beginRun,
   checkConnection,
+  configDefaults,
   datasetOptions,
   scheduleDue,
   syncStep,
   validateConfig,
-  validateDestination,
   validateSettings,
   wasmMemoryBytes,
 };

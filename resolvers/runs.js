@@ -3,9 +3,9 @@
 import { Queue } from '@forge/events';
 import { getAppContext } from '@forge/api';
 import { kvs, WhereConditions } from '@forge/kvs';
-import { beginConfiguredRun, scheduleDue, syncStep } from './core.js';
+import { applyCommand, beginConfiguredRun, scheduleDue, syncStep } from './core.js';
 import { site, store } from './platform.js';
-import { loadConfig, loadConnection, loadDestination, loadRunConfig, loadSecret } from './store.js';
+import { loadConfig, loadConnection, loadDestination, loadSecret } from './store.js';
 
 export const queue = new Queue({ key: 'sync-queue' });
 
@@ -34,7 +34,7 @@ export async function startRun({ trigger, dryRun = false, fullResync = false }) 
   if (lease && lease.expiresAt > Date.now()) {
     return { started: false, reason: `A sync is already running (started by ${lease.trigger}). Wait for it to finish or cancel it.` };
   }
-  const config = await loadRunConfig();
+  const config = await loadConfig();
   if (!config) return { started: false, reason: 'Choose the Assets destination (workspace and import) before syncing.' };
   const runId = `run-${Date.now()}`;
   await kvs.set(LEASE_KEY, { runId, trigger, expiresAt: Date.now() + LEASE_MS });
@@ -81,7 +81,7 @@ export async function runStep(event) {
   };
   // A cancel ends the run in this step: the core cancels an Assets execution in flight and cleans up.
   const cancel = (await kvs.get(CANCEL_KEY)) === runId;
-  const checkpoint0 = cancel ? { ...active.checkpoint, cancelRequested: true } : active.checkpoint;
+  const checkpoint0 = cancel ? applyCommand({ checkpoint: active.checkpoint, command: 'cancel' }) : active.checkpoint;
   const result = await syncStep({ settings, destination, budget, checkpoint: checkpoint0 }, store, site);
   const { checkpoint, progress, status } = result;
   if (status.kind === 'finished') return finish(active, status.report);
@@ -99,11 +99,15 @@ export async function runStep(event) {
 /** The admin confirmed the retirements the mass-deletion guard stopped for. */
 export async function confirmRun(runId) {
   const active = await activeRun();
-  if (!active || active.runId !== runId || active.status !== 'awaitingConfirmation') {
-    return { ok: false, reason: 'That run is not waiting for a confirmation.' };
+  if (!active || active.runId !== runId) return { ok: false, reason: 'That run is not waiting for a confirmation.' };
+  let checkpoint;
+  try {
+    checkpoint = applyCommand({ checkpoint: active.checkpoint, command: 'confirm' });
+  } catch (error) {
+    return { ok: false, reason: error.message, code: error.code };
   }
   const seq = active.seq + 1;
-  await kvs.set(ACTIVE_KEY, { ...active, seq, status: 'running', checkpoint: { ...active.checkpoint, confirmed: true } });
+  await kvs.set(ACTIVE_KEY, { ...active, seq, status: 'running', checkpoint });
   await kvs.set(LEASE_KEY, { runId, trigger: active.trigger, expiresAt: Date.now() + LEASE_MS });
   await queue.push([{ body: { runId, seq } }]);
   return { ok: true };

@@ -1,7 +1,7 @@
 // Resolvers behind the Connection, Destination, Data sets, Schedule and Deletion policy sections.
 // Validation is the core's; these only gather, store and answer.
 import { asApp, route } from '@forge/api';
-import { checkConnection, datasetOptions, validateConfig, validateSettings } from './core.js';
+import { checkConnection, configDefaults, datasetOptions, validateConfig, validateSettings } from './core.js';
 import { loadConfig, loadConnection, loadSecret, loadSecretExpiry, saveConfig, saveConnection, saveSecret, saveSecretExpiry } from './store.js';
 
 const text = (value) => (typeof value === 'string' ? value.trim() : '');
@@ -25,6 +25,7 @@ async function publicSettings() {
     secretSet: secret !== '',
     secretExpiresAt: await loadSecretExpiry(secret),
     config: await loadConfig(),
+    defaults: configDefaults(),
     datasetOptions: datasetOptions(),
   };
 }
@@ -87,7 +88,9 @@ export const settingsResolvers = {
   /** Object schemas of one workspace. */
   async listSchemas({ payload }) {
     const workspaceId = text(payload?.workspaceId);
-    if (!/^[0-9a-f-]{36}$/i.test(workspaceId)) return { ok: false, message: 'Choose a workspace first.' };
+    // The core checks the id, as it does on save.
+    const problem = validateConfig({ destination: { workspaceId } }).errors.find((e) => e.field === 'destination.workspaceId');
+    if (problem) return { ok: false, message: problem.message };
     const answer = await jira(route`/jsm/assets/workspace/${workspaceId}/v1/objectschema/list`);
     if (!answer.ok) return { ok: false, message: answer.message };
     return {

@@ -2,12 +2,10 @@
 // ever read back inside the backend.
 import { createHash } from 'node:crypto';
 import { kvs } from '@forge/kvs';
-import { datasetOptions } from './core.js';
 
 const SETTINGS_KEY = 'settings:connection';
 const SECRET_KEY = 'secret:client';
 const EXPIRY_KEY = 'settings:secret-expiry';
-const DESTINATION_KEY = 'settings:destination';
 const CONFIG_KEY = 'settings:config';
 
 export async function loadConnection() {
@@ -51,30 +49,10 @@ export async function saveConfig(config) {
 
 export async function forgetConfig() {
   await kvs.delete(CONFIG_KEY);
-  await kvs.delete(DESTINATION_KEY);
 }
 
+/** Where runs write: the destination of the saved settings. */
 export async function loadDestination() {
   const config = await loadConfig();
-  if (config) return { workspaceId: config.destination.workspaceId, importSourceId: config.destination.importSourceId };
-  return (await kvs.get(DESTINATION_KEY)) ?? null;
-}
-
-export async function saveDestination(destination) {
-  await kvs.set(DESTINATION_KEY, destination);
-}
-
-/** What a run syncs: the saved settings, or (before they are saved) the destination alone with defaults. */
-export async function loadRunConfig() {
-  const config = await loadConfig();
-  if (config) return config;
-  const destination = await kvs.get(DESTINATION_KEY);
-  if (!destination) return null;
-  return {
-    destination: { schemaId: '', ...destination },
-    // As before settings existed: every data set the core offers.
-    datasets: Object.fromEntries(datasetOptions().map(({ key }) => [key, true])),
-    schedule: { interval: 'day', enabled: false },
-    deletion: { policy: 'retire', percent: 5, minimum: 500 },
-  };
+  return config && { workspaceId: config.destination.workspaceId, importSourceId: config.destination.importSourceId };
 }

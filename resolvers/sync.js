@@ -1,7 +1,5 @@
 // Resolvers behind Sync now, run progress, cancel, confirmation, history and the run log.
 import { activeRun, cancelRun, cancelling, confirmRun, history, startRun } from './runs.js';
-import { validateDestination } from './core.js';
-import { saveDestination } from './store.js';
 
 // What the page shows of a finished run: counts and duration, never staged data.
 const summary = (report) => ({
@@ -60,11 +58,4 @@ export const syncResolvers = {
     return { ok: true, runId: report.runId, outcome: report.outcome, warnings: report.warnings ?? [], errors: report.errors ?? [] };
   },
 
-  async saveDestination({ payload }) {
-    const destination = { workspaceId: String(payload?.workspaceId ?? '').trim(), importSourceId: String(payload?.importSourceId ?? '').trim() };
-    const validation = validateDestination(destination);
-    if (!validation.ok) return validation;
-    await saveDestination(destination);
-    return { ok: true };
-  },
 };

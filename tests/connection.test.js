@@ -103,6 +103,10 @@ test('saved settings keep the secret in secret storage and never hand it back', 
     { tenantId: stack.sim.tenantId, clientId: stack.sim.clientId, secretSet: true, config: null },
   );
   assert.ok(!JSON.stringify(shown).includes(stack.sim.clientSecret));
+  // Before settings are saved the page starts from the core's defaults: users, daily, schedule on.
+  assert.deepEqual(shown.defaults.schedule, { interval: 'day', enabled: true });
+  assert.equal(shown.defaults.datasets.users, true);
+  assert.equal(shown.defaults.deletion.policy, 'retire');
 
   const secret = stack.sim.clientSecret;
   assert.ok(!JSON.stringify(saved).includes(secret));
@@ -118,4 +122,15 @@ test('saved settings keep the secret in secret storage and never hand it back', 
   const resaved = await stack.resolve('saveSettings', { tenantId: stack.sim.tenantDomain, clientId: stack.sim.clientId, clientSecret: '' });
   assert.equal(resaved.ok, true);
   assert.equal(resaved.settings.secretSet, true);
+});
+
+test('schemas are listed only for a workspace id the core accepts', async () => {
+  const empty = await stack.resolve('listSchemas', { workspaceId: '' });
+  assert.equal(empty.ok, false);
+  assert.match(empty.message, /Choose the Assets workspace/);
+  const malformed = await stack.resolve('listSchemas', { workspaceId: 'not-a-workspace' });
+  assert.equal(malformed.ok, false);
+  assert.match(malformed.message, /"not-a-workspace" is not a GUID/);
+  const listed = await stack.resolve('listSchemas', { workspaceId: stack.sim.assetsWorkspaceId });
+  assert.equal(listed.ok, true, JSON.stringify(listed));
 });

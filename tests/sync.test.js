@@ -2,6 +2,7 @@
 // the simulator. Assets must end up exactly equal to the tenant.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import { fullSettings } from './helpers/admin.js';
 import { startStack } from './helpers/stack.js';
 import { assetsObjects, graphAll } from './helpers/tenant.js';
 
@@ -9,9 +10,11 @@ let stack;
 before(async () => {
   stack = await startStack();
   const { sim } = stack;
-  assert.equal((await stack.resolve('saveSettings', { tenantId: sim.tenantId, clientId: sim.clientId, clientSecret: sim.clientSecret })).ok, true);
-  const destination = await stack.resolve('saveDestination', { workspaceId: sim.assetsWorkspaceId, importSourceId: sim.assetsImportSourceId });
-  assert.equal(destination.ok, true, JSON.stringify(destination));
+  const schemas = await stack.resolve('listSchemas', { workspaceId: sim.assetsWorkspaceId });
+  const datasets = Object.fromEntries((await stack.resolve('getSettings', {})).datasetOptions.map(({ key }) => [key, true]));
+  const settings = { ...fullSettings(sim, { schemaId: schemas.schemas[0].id, schedule: { enabled: false } }), datasets };
+  const saved = await stack.resolve('saveSettings', settings);
+  assert.equal(saved.ok, true, JSON.stringify(saved));
 });
 after(async () => stack?.stop());
 

@@ -6,8 +6,8 @@ mod support;
 use std::collections::BTreeMap;
 
 use entra_sync_core::config::{
-    AppConfig, DeletionPolicy, DestinationConfig, Guard, Interval, RunStart, Schedule,
-    begin_configured_run,
+    AppConfig, DeletionPolicy, DestinationConfig, Guard, Interval, RunStart, RunStartError,
+    Schedule, begin_configured_run,
 };
 use entra_sync_core::sync::{Checkpoint, KvStore, Outcome, Phase, StepStatus};
 use entra_sync_sim::Preset;
@@ -33,7 +33,7 @@ fn config(world: &World, deletion: Guard, datasets: &[(&str, bool)]) -> AppConfi
     }
 }
 
-fn begin(world: &World, config: &AppConfig) -> Result<Checkpoint, String> {
+fn begin(world: &World, config: &AppConfig) -> Result<Checkpoint, RunStartError> {
     let run = RunStart {
         run_id: format!("run-{}", world.clock.now_ms_value()),
         trigger: "test".into(),
@@ -167,7 +167,9 @@ fn a_run_needs_a_data_set_switched_on() {
     let world = World::new(Preset::Demo, 42);
     let settings = config(&world, Guard::default(), &[("users", false)]);
     let error = begin(&world, &settings).unwrap_err();
-    assert!(error.contains("Turn on Users"), "{error}");
+    assert!(matches!(error, RunStartError::NoDataset), "{error}");
+    assert_eq!(error.code(), "noDataset");
+    assert!(error.to_string().contains("Turn on Users"), "{error}");
 }
 
 #[test]

@@ -1,11 +1,9 @@
 //! Exports for the settings beside the connection: validation, the data sets the page offers,
 //! whether a scheduled trigger is due, and a run's first checkpoint under the saved settings.
 
-use entra_sync_core::check::PROBES;
 use entra_sync_core::clock::Clock;
 use entra_sync_core::config::{AppConfig, ConfigInput, RunStart, Schedule, begin_configured_run};
-use entra_sync_core::sync::datasets::Dataset;
-use entra_sync_core::sync::filterable;
+use entra_sync_core::sync::datasets::SPECS;
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 
@@ -48,26 +46,28 @@ struct DatasetOption {
     label: &'static str,
     permission: &'static str,
     /// Properties a filter on this data set may name.
-    filterable: Vec<String>,
+    filterable: &'static [&'static str],
 }
 
 /// The data sets the settings may switch, with their labels and least-privileged permission.
 #[wasm_bindgen(js_name = datasetOptions)]
 pub fn dataset_options() -> Result<JsValue, BridgeError> {
-    let options: Vec<DatasetOption> = PROBES
+    let options: Vec<DatasetOption> = SPECS
         .iter()
-        .map(|p| DatasetOption {
-            key: p.dataset,
-            label: p.label,
-            permission: p.permissions.first().copied().unwrap_or_default(),
-            filterable: Dataset::ALL
-                .into_iter()
-                .find(|d| d.key() == p.dataset)
-                .map(filterable)
-                .unwrap_or_default(),
+        .map(|s| DatasetOption {
+            key: s.key,
+            label: s.label,
+            permission: s.least_privileged(),
+            filterable: s.select,
         })
         .collect();
     bridge::to_js(&options)
+}
+
+/// What the page starts from before settings are saved (the core holds every default).
+#[wasm_bindgen(js_name = configDefaults)]
+pub fn config_defaults() -> Result<JsValue, BridgeError> {
+    bridge::to_js(&entra_sync_core::config::defaults())
 }
 
 #[derive(Deserialize)]
@@ -117,6 +117,6 @@ pub async fn begin_configured_run_js(
     };
     let checkpoint = begin_configured_run(&JsStore(store), run, JsClock.now_ms(), &input.config)
         .await
-        .map_err(BridgeError::Failed)?;
+        .map_err(|e| BridgeError::failed(e.code(), e))?;
     bridge::to_js(&checkpoint)
 }

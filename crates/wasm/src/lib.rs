@@ -14,7 +14,10 @@ use wasm_bindgen::prelude::*;
 
 pub use bridge::BridgeError;
 pub use clock::JsClock;
-pub use config::{dataset_options, schedule_due, validate_config};
+pub use config::{
+    begin_configured_run_js, config_defaults, dataset_options, schedule_due, validate_config,
+};
+pub use sync::apply_command;
 pub use transport::FetchTransport;
 
 #[wasm_bindgen(start)]
@@ -86,9 +89,9 @@ pub async fn check_connection_js(input: JsValue) -> Result<JsValue, BridgeError>
     let datasets: CheckDatasets = bridge::from_js(input.clone(), "settings")?;
     let input: SettingsInput = bridge::from_js(input, "settings")?;
     let datasets = datasets.datasets.unwrap_or_else(|| {
-        entra_sync_core::check::PROBES
+        entra_sync_core::sync::datasets::SPECS
             .iter()
-            .map(|p| p.dataset.to_string())
+            .map(|s| s.key.to_string())
             .collect()
     });
     let report = match input.validate() {

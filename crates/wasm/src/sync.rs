@@ -1,9 +1,8 @@
-//! The sync engine's exports: `beginRun` and `syncStep`.
+//! The sync engine's exports: `syncStep`, one step of a run (a run begins in `beginConfiguredRun`),
+//! and `applyCommand`, an admin's confirm or cancel.
 
 use entra_sync_core::SettingsInput;
-use entra_sync_core::sync::{
-    Budget, Checkpoint, Destination, Host, Selection, StepStatus, begin_run, step,
-};
+use entra_sync_core::sync::{Budget, Checkpoint, Command, Destination, Host, StepStatus, step};
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 
@@ -11,57 +10,25 @@ use crate::bridge::{self, BridgeError};
 use crate::clock::JsClock;
 use crate::host::{JsSiteTransport, JsStore};
 use crate::transport::FetchTransport;
-use entra_sync_core::clock::Clock;
 
 #[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct BeginInput {
-    run_id: String,
-    trigger: String,
-    #[serde(default)]
-    dry_run: bool,
-    #[serde(default)]
-    full_resync: bool,
-    /// Data sets to sync with their filters; all, unfiltered, when absent.
-    #[serde(default)]
-    datasets: Option<Vec<Selection>>,
+struct CommandInput {
+    checkpoint: Checkpoint,
+    command: Command,
 }
 
-/// The first checkpoint of a new run. `store` is `{get, set, delete}` over KVS.
-#[wasm_bindgen(js_name = beginRun)]
-pub async fn begin_run_js(input: JsValue, store: JsValue) -> Result<JsValue, BridgeError> {
-    let input: BeginInput = bridge::from_js(input, "run start")?;
-    let checkpoint = begin_run(
-        &JsStore(store),
-        input.run_id,
-        input.trigger,
-        input.dry_run,
-        input.full_resync,
-        JsClock.now_ms(),
-        &input.datasets.unwrap_or_else(Selection::all),
-    )
-    .await
-    .map_err(|e| BridgeError::Failed(e.to_string()))?;
+/// An admin's command on a run in flight: `{checkpoint, command: "confirm" | "cancel"}` → the
+/// checkpoint to store. Rejects with code `notAwaitingConfirmation` when there is nothing to confirm.
+#[wasm_bindgen(js_name = applyCommand)]
+pub fn apply_command(input: JsValue) -> Result<JsValue, BridgeError> {
+    let CommandInput {
+        mut checkpoint,
+        command,
+    } = bridge::from_js(input, "run command")?;
+    checkpoint
+        .apply(command)
+        .map_err(|e| BridgeError::failed(e.code(), e))?;
     bridge::to_js(&checkpoint)
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct DestinationProblem {
-    field: &'static str,
-    message: String,
-}
-
-/// Checks an Assets destination (`{workspaceId, importSourceId}`): `{ok, errors: [{field, message}]}`.
-#[wasm_bindgen(js_name = validateDestination)]
-pub fn validate_destination(input: JsValue) -> Result<JsValue, BridgeError> {
-    let destination: Destination = bridge::from_js(input, "destination")?;
-    let errors: Vec<DestinationProblem> = destination
-        .problems()
-        .into_iter()
-        .map(|(field, message)| DestinationProblem { field, message })
-        .collect();
-    bridge::to_js(&serde_json::json!({ "ok": errors.is_empty(), "errors": errors }))
 }
 
 #[derive(Deserialize)]
@@ -104,16 +71,15 @@ pub async fn sync_step_js(
 ) -> Result<JsValue, BridgeError> {
     let input: StepInput = bridge::from_js(input, "step input")?;
     if let Some((_, message)) = input.destination.problems().into_iter().next() {
-        return Err(BridgeError::Failed(message));
+        return Err(BridgeError::failed("destination", message));
     }
     let settings = input.settings.validate().map_err(|errors| {
-        BridgeError::Failed(
-            errors
-                .iter()
-                .map(ToString::to_string)
-                .collect::<Vec<_>>()
-                .join(" "),
-        )
+        let message = errors
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join(" ");
+        BridgeError::failed("settings", message)
     })?;
     let store = JsStore(store);
     let site = JsSiteTransport(site);

@@ -2,7 +2,9 @@
 //! Schedule and Deletion policy sections.
 #![cfg(target_arch = "wasm32")]
 
-use entra_sync_wasm::{dataset_options, schedule_due, validate_config};
+use entra_sync_wasm::{
+    apply_command, begin_configured_run_js, dataset_options, schedule_due, validate_config,
+};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_test::*;
 
@@ -66,4 +68,60 @@ fn schedule_and_options() {
     let options = rust(dataset_options().expect("options"));
     assert_eq!(options[0]["key"], "users");
     assert_eq!(options[0]["permission"], "User.Read.All");
+}
+
+#[wasm_bindgen_test]
+async fn a_run_without_data_sets_is_refused_with_a_stable_code() {
+    let input = js(serde_json::json!({
+        "runId": "run-1",
+        "trigger": "manual",
+        "config": {
+            "destination": {"workspaceId": "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0", "schemaId": "7", "importSourceId": "11111111-2222-3333-4444-555555555555"},
+            "datasets": {"users": false},
+            "schedule": {"interval": "hour", "enabled": false},
+            "deletion": {"policy": "retire", "percent": 5, "minimum": 500}
+        }
+    }));
+    let error: JsValue = begin_configured_run_js(input, JsValue::NULL)
+        .await
+        .expect_err("nothing to sync")
+        .into();
+    let field = |name: &str| {
+        js_sys::Reflect::get(&error, &name.into())
+            .ok()
+            .and_then(|v| v.as_string())
+    };
+    assert_eq!(field("name").as_deref(), Some("EntraSyncError"));
+    assert_eq!(field("code").as_deref(), Some("noDataset"));
+    assert!(field("message").is_some_and(|m| m.contains("Turn on Users")));
+}
+
+#[wasm_bindgen_test]
+fn commands_come_back_as_the_checkpoint_to_store_or_a_coded_refusal() {
+    use entra_sync_core::sync::Checkpoint;
+    use entra_sync_core::sync::datasets::Dataset;
+    let checkpoint = Checkpoint::new(
+        "run-1".into(),
+        "manual".into(),
+        false,
+        0,
+        &[(Dataset::Users, None, None)],
+    );
+    let checkpoint = serde_json::to_value(&checkpoint).expect("serialisable");
+    let cancelled = rust(
+        apply_command(js(
+            serde_json::json!({"checkpoint": checkpoint, "command": "cancel"}),
+        ))
+        .expect("a cancel always applies"),
+    );
+    assert_eq!(cancelled["cancelRequested"], true);
+    let error: JsValue = apply_command(js(
+        serde_json::json!({"checkpoint": checkpoint, "command": "confirm"}),
+    ))
+    .expect_err("nothing to confirm while reading")
+    .into();
+    let code = js_sys::Reflect::get(&error, &"code".into())
+        .ok()
+        .and_then(|v| v.as_string());
+    assert_eq!(code.as_deref(), Some("notAwaitingConfirmation"));
 }

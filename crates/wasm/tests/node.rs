@@ -23,12 +23,14 @@ export async function start_echo_server() {
 }
 export function error_name(e) { return e instanceof Error ? e.name : typeof e; }
 export function error_message(e) { return e instanceof Error ? e.message : String(e); }
+export function error_code(e) { return e instanceof Error ? String(e.code) : typeof e; }
 "#)]
 extern "C" {
     #[wasm_bindgen(catch)]
     async fn start_echo_server() -> Result<JsValue, JsValue>;
     fn error_name(error: &JsValue) -> String;
     fn error_message(error: &JsValue) -> String;
+    fn error_code(error: &JsValue) -> String;
 }
 
 /// A plain JS object, as a handler passes it (the default serializer would make a `Map`).
@@ -64,6 +66,7 @@ fn wrongly_shaped_input_becomes_a_named_js_error() {
         .expect_err("a number is not a tenant id")
         .into();
     assert_eq!(error_name(&error), "EntraSyncError");
+    assert_eq!(error_code(&error), "badInput");
     assert!(error_message(&error).starts_with("settings is not in the expected shape"));
 }
 

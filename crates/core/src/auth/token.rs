@@ -64,7 +64,7 @@ pub enum TokenError {
     )]
     UnknownTenant { trace_id: Option<String> },
     #[error(
-        "Microsoft rejected the requested scope (AADSTS70011). This is a fault in Entra Sync; please report it with trace id {trace_id:?}."
+        "Microsoft rejected the requested scope (AADSTS70011). This is a fault in Entra Sync; please report it with trace id {}.", trace_id.as_deref().unwrap_or("none")
     )]
     InvalidScope { trace_id: Option<String> },
     #[error("Microsoft refused the token request (HTTP {status}, {summary}).")]
@@ -302,6 +302,23 @@ mod tests {
             r#"{"error":"invalid_request","error_description":"AADSTS900144: The request body must contain client_id.\r\nTrace ID: x","error_codes":[900144]}"#,
         );
         assert!(other.to_string().contains("AADSTS900144"), "{other}");
+    }
+
+    #[test]
+    fn names_the_trace_id_of_an_invalid_scope_as_text() {
+        let error = pollster::block_on(request_token(
+            &|_| async {
+                Ok(answer(
+                    400,
+                    r#"{"error":"invalid_scope","error_codes":[70011],"trace_id":"t-70011"}"#,
+                ))
+            },
+            &settings(),
+        ))
+        .unwrap_err();
+        let message = error.to_string();
+        assert!(message.contains("trace id t-70011."), "{message}");
+        assert!(!message.contains("Some("), "{message}");
     }
 
     #[test]

@@ -2,7 +2,6 @@
 //! read the secret's expiry when allowed, and say for each failure what to change in Entra.
 
 mod expiry;
-mod probes;
 
 use serde::{Deserialize, Serialize};
 
@@ -12,8 +11,7 @@ use crate::graph::{GraphClient, GraphError};
 use crate::http::HttpTransport;
 use crate::retry::{Meter, RetryPolicy};
 use crate::settings::ConnectionSettings;
-
-pub use probes::{PROBES, Probe};
+use crate::sync::datasets::{SPECS, Spec};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -65,7 +63,7 @@ struct Anything {}
 
 const CONSENT_FIX: &str = "In the app registration, open API permissions, add the permissions as Application permissions (not Delegated), then select \"Grant admin consent\".";
 
-/// Checks the connection for the data sets named in `datasets` (keys as in [`PROBES`]).
+/// Checks the connection for the data sets named in `datasets` (keys as in [`SPECS`]).
 pub async fn check_connection<T: HttpTransport, C: Clock>(
     transport: &T,
     clock: &C,
@@ -98,24 +96,24 @@ pub async fn check_connection<T: HttpTransport, C: Clock>(
     let meter = Meter::default();
     let graph = GraphClient::new(transport, clock, &token, &policy, &meter);
     let mut readable = Vec::new();
-    for probe in PROBES
-        .iter()
-        .filter(|p| datasets.iter().any(|d| d == p.dataset))
+    for probe in SPECS
+        .into_iter()
+        .filter(|p| datasets.iter().any(|d| d == p.key))
     {
         if !probe.allowed(roles.as_deref()) {
             checks.push(CheckItem::failed(
-                probe.dataset,
-                format!("Cannot read {}: the app lacks the {} Application permission.", probe.label, probe.permissions[0]),
-                Some(format!("Add {} as an Application permission and grant admin consent, or turn the {} data set off.", probe.permissions[0], probe.label)),
+                probe.key,
+                format!("Cannot read {}: the app lacks the {} Application permission.", probe.label, probe.least_privileged()),
+                Some(format!("Add {} as an Application permission and grant admin consent, or turn the {} data set off.", probe.least_privileged(), probe.label)),
                 None,
             ));
             continue;
         }
-        match graph.page::<Anything>(&probe.url()).await {
+        match graph.page::<Anything>(&probe.probe_url()).await {
             Ok(_) => {
                 readable.push(probe.label);
                 checks.push(CheckItem::passed(
-                    probe.dataset,
+                    probe.key,
                     format!("{} are readable.", capitalised(probe.label)),
                 ));
             }
@@ -185,20 +183,20 @@ fn token_failed(error: &TokenError) -> ConnectionReport {
     }
 }
 
-fn explain(probe: &Probe, error: &GraphError) -> CheckItem {
+fn explain(probe: &Spec, error: &GraphError) -> CheckItem {
     let request_id = error.request_id().map(str::to_string);
     let (detail, fix) = match (error.status(), error.code()) {
         (Some(403), _) => (
-            format!("Microsoft Graph refused to list {}: the app lacks the {} Application permission. ({error})", probe.label, probe.permissions[0]),
-            Some(format!("Add {} as an Application permission and grant admin consent.", probe.permissions[0])),
+            format!("Microsoft Graph refused to list {}: the app lacks the {} Application permission. ({error})", probe.label, probe.least_privileged()),
+            Some(format!("Add {} as an Application permission and grant admin consent.", probe.least_privileged())),
         ),
-        (Some(400), _) if probe.dataset == "managedDevices" => (
+        (Some(400), _) if probe.dataset == crate::sync::datasets::Dataset::ManagedDevices => (
             format!("Intune is not available in this tenant ({error})."),
             Some("License Microsoft Intune for the tenant, or turn the Intune managed devices data set off.".into()),
         ),
         _ => (format!("Could not read {}: {error}", probe.label), None),
     };
-    CheckItem::failed(probe.dataset, detail, fix, request_id)
+    CheckItem::failed(probe.key, detail, fix, request_id)
 }
 
 #[cfg(test)]
@@ -344,5 +342,103 @@ mod tests {
             .find(|c| c.name == "users")
             .expect("users check");
         assert!(!users.ok, "without roles the read is not even attempted");
+    }
+
+    /// A token whose only Application permission is `role`, and a Graph that answers every probe.
+    fn check_with_role(dataset: &str, role: &str) -> ConnectionReport {
+        let payload = base64::Engine::encode(
+            &base64::engine::general_purpose::URL_SAFE_NO_PAD,
+            format!(r#"{{"aud":"x","roles":["{role}"]}}"#),
+        );
+        pollster::block_on(check_connection(
+            &move |request: HttpRequest| {
+                let payload = payload.clone();
+                async move {
+                    if request.url.ends_with("/token") {
+                        let body = format!(
+                            r#"{{"token_type":"Bearer","expires_in":3599,"access_token":"h.{payload}.s"}}"#
+                        );
+                        return Ok(respond(200, &body));
+                    }
+                    Ok(respond(200, r#"{"value":[]}"#))
+                }
+            },
+            &ManualClock::at(0),
+            &settings(),
+            &[dataset.to_string()],
+        ))
+    }
+
+    fn accepted(dataset: &str, role: &str) -> bool {
+        let report = check_with_role(dataset, role);
+        report.checks.iter().any(|c| c.name == dataset && c.ok)
+    }
+
+    /// One test per permission Graph accepts for a data set's read.
+    macro_rules! accepts {
+        ($($name:ident: $dataset:literal via $permission:literal;)*) => {
+            $(
+                #[test]
+                fn $name() {
+                    assert!(accepted($dataset, $permission), "{} via {}", $dataset, $permission);
+                }
+            )*
+
+            #[test]
+            fn every_listed_permission_has_its_test() {
+                let tested: &[(&str, &str)] = &[$(($dataset, $permission)),*];
+                for spec in SPECS {
+                    for permission in spec.permissions {
+                        assert!(
+                            tested.contains(&(spec.key, *permission)),
+                            "no test for {} via {permission}",
+                            spec.key
+                        );
+                    }
+                }
+                assert_eq!(tested.len(), SPECS.iter().map(|s| s.permissions.len()).sum::<usize>());
+            }
+        };
+    }
+
+    accepts! {
+        users_via_user_read_all: "users" via "User.Read.All";
+        users_via_user_readwrite_all: "users" via "User.ReadWrite.All";
+        users_via_directory_read_all: "users" via "Directory.Read.All";
+        users_via_directory_readwrite_all: "users" via "Directory.ReadWrite.All";
+        groups_via_groupmember_read_all: "groups" via "GroupMember.Read.All";
+        groups_via_group_read_all: "groups" via "Group.Read.All";
+        groups_via_directory_read_all: "groups" via "Directory.Read.All";
+        groups_via_groupmember_readwrite_all: "groups" via "GroupMember.ReadWrite.All";
+        groups_via_group_readwrite_all: "groups" via "Group.ReadWrite.All";
+        groups_via_directory_readwrite_all: "groups" via "Directory.ReadWrite.All";
+        devices_via_device_read_all: "devices" via "Device.Read.All";
+        devices_via_directory_read_all: "devices" via "Directory.Read.All";
+        devices_via_device_readwrite_all: "devices" via "Device.ReadWrite.All";
+        devices_via_directory_readwrite_all: "devices" via "Directory.ReadWrite.All";
+        managed_devices_via_read_all: "managedDevices" via "DeviceManagementManagedDevices.Read.All";
+        managed_devices_via_readwrite_all: "managedDevices" via "DeviceManagementManagedDevices.ReadWrite.All";
+        licences_via_organization_read_all: "licences" via "Organization.Read.All";
+        licences_via_licenseassignment_read_all: "licences" via "LicenseAssignment.Read.All";
+        licences_via_directory_read_all: "licences" via "Directory.Read.All";
+        licences_via_organization_readwrite_all: "licences" via "Organization.ReadWrite.All";
+        licences_via_directory_readwrite_all: "licences" via "Directory.ReadWrite.All";
+    }
+
+    #[test]
+    fn a_permission_for_another_data_set_is_refused_with_the_least_privileged_one() {
+        assert!(!accepted("managedDevices", "Directory.Read.All"));
+        let report = check_with_role("groups", "User.Read.All");
+        let groups = report
+            .checks
+            .iter()
+            .find(|c| c.name == "groups")
+            .expect("groups check");
+        assert!(!groups.ok);
+        assert!(
+            groups.detail.contains("GroupMember.Read.All"),
+            "{}",
+            groups.detail
+        );
     }
 }

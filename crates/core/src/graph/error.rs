@@ -39,7 +39,8 @@ struct Body {
 
 #[derive(Deserialize)]
 struct Inner {
-    #[serde(rename = "request-id", default)]
+    /// Older services spell it `requestId`.
+    #[serde(rename = "request-id", alias = "requestId", default)]
     request_id: Option<String>,
 }
 
@@ -109,5 +110,28 @@ mod tests {
         assert_eq!(throttled.code(), Some("TooManyRequests"));
         assert_eq!(throttled.request_id(), Some("from-header"));
         assert!(throttled.to_string().contains("from-header"));
+    }
+
+    #[test]
+    fn takes_the_request_id_from_the_header_or_either_spelling_in_the_body() {
+        let answer = |headers: Vec<(String, String)>, inner: &str| {
+            GraphError::from_response(&HttpResponse {
+                status: 403,
+                headers,
+                body: format!(
+                    r#"{{"error":{{"code":"Forbidden","message":"no","innerError":{inner}}}}}"#
+                ),
+            })
+        };
+        let older = answer(
+            vec![],
+            r#"{"requestId":"older","date":"2021-05-18T19:12:36"}"#,
+        );
+        assert_eq!(older.request_id(), Some("older"));
+        let current = answer(vec![], r#"{"request-id":"current"}"#);
+        assert_eq!(current.request_id(), Some("current"));
+        let header = answer(vec![("request-id".into(), "header".into())], "{}");
+        assert_eq!(header.request_id(), Some("header"));
+        assert!(header.to_string().contains("request-id header"));
     }
 }

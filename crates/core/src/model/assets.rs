@@ -100,25 +100,37 @@ const USER_ATTRIBUTES: &[AttributeSpec] = &[
         "accountEnabled",
         AttrKind::Boolean,
     ),
-    attr(
-        "status",
-        "Status",
-        "Active, Disabled or Deleted in Entra",
-        AttrKind::Text,
-    ),
+    STATUS_DISABLEABLE,
     attr(
         "managerId",
         "Manager",
         "The user's manager",
         AttrKind::Reference(ObjectType::User),
     ),
-    attr(
-        LAST_SYNCED,
-        "Last Synced",
-        "When Entra Sync last wrote this object",
-        AttrKind::DateTime,
-    ),
+    SYNCED,
 ];
+
+/// When Entra Sync last wrote the object; every type has it.
+pub(crate) const SYNCED: AttributeSpec = attr(
+    LAST_SYNCED,
+    "Last Synced",
+    "When Entra Sync last wrote this object",
+    AttrKind::DateTime,
+);
+/// Status of types whose objects are active or gone from Entra.
+pub(crate) const STATUS: AttributeSpec = attr(
+    "status",
+    "Status",
+    "Active or Deleted in Entra",
+    AttrKind::Text,
+);
+/// Status of types Entra can also disable (users, devices).
+pub(crate) const STATUS_DISABLEABLE: AttributeSpec = attr(
+    "status",
+    "Status",
+    "Active, Disabled or Deleted in Entra",
+    AttrKind::Text,
+);
 
 impl ObjectType {
     /// Short name used in storage keys and reports.

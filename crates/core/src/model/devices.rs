@@ -1,6 +1,6 @@
 //! Devices: the Entra directory object (`microsoft.graph.device`, "Entra Device") and the Intune
 //! record (`microsoft.graph.managedDevice`, "Intune Managed Device"), their attributes, and the
-//! identity rules that keep one Assets object per machine (reference/graph-api.md §8).
+//! identity rules that keep one Assets object per machine (docs/graph-notes.md, "Device identity").
 //!
 //! Identity of a managed device: Intune makes a *new* record (new `id`) when a machine is wiped and
 //! re-enrolled, and the old record may linger, stale. The hardware serial number is what stays, so
@@ -14,8 +14,12 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 use serde_json::Value;
 
+use super::text;
+use crate::time::utc_ticks;
+
 use super::assets::{
-    AssetsObject, AttrKind, AttributeSpec, IDENTITY_NAME, LAST_SYNCED, ObjectType, Status, attr,
+    AssetsObject, AttrKind, AttributeSpec, IDENTITY_NAME, ObjectType, STATUS, STATUS_DISABLEABLE,
+    SYNCED, Status, attr,
 };
 
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -50,10 +54,6 @@ pub struct Device {
     pub manufacturer: Option<String>,
     #[serde(default, alias = "Model")]
     pub model: Option<String>,
-}
-
-impl Device {
-    pub const SELECT: &'static str = "id,deviceId,displayName,operatingSystem,operatingSystemVersion,trustType,isCompliant,isManaged,accountEnabled,approximateLastSignInDateTime,registrationDateTime,manufacturer,model";
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -94,10 +94,6 @@ pub struct ManagedDevice {
     pub last_sync_date_time: Option<String>,
     #[serde(default)]
     pub is_encrypted: Option<bool>,
-}
-
-impl ManagedDevice {
-    pub const SELECT: &'static str = "id,deviceName,userId,azureADDeviceId,operatingSystem,osVersion,manufacturer,model,serialNumber,imei,wiFiMacAddress,complianceState,managementAgent,managedDeviceOwnerType,enrolledDateTime,lastSyncDateTime,isEncrypted";
 }
 
 /// Name of the Entra Device attribute holding `deviceId`; Intune records reference devices by it.
@@ -168,18 +164,8 @@ pub const DEVICE_ATTRIBUTES: &[AttributeSpec] = &[
         AttrKind::Text,
     ),
     attr("model", "Model", "model", AttrKind::Text),
-    attr(
-        "status",
-        "Status",
-        "Active, Disabled or Deleted in Entra",
-        AttrKind::Text,
-    ),
-    attr(
-        LAST_SYNCED,
-        "Last Synced",
-        "When Entra Sync last wrote this object",
-        AttrKind::DateTime,
-    ),
+    STATUS_DISABLEABLE,
+    SYNCED,
 ];
 
 pub const MANAGED_DEVICE_ATTRIBUTES: &[AttributeSpec] = &[
@@ -272,27 +258,9 @@ pub const MANAGED_DEVICE_ATTRIBUTES: &[AttributeSpec] = &[
         "wiFiMacAddress",
         AttrKind::Text,
     ),
-    attr(
-        "status",
-        "Status",
-        "Active or Deleted in Entra",
-        AttrKind::Text,
-    ),
-    attr(
-        LAST_SYNCED,
-        "Last Synced",
-        "When Entra Sync last wrote this object",
-        AttrKind::DateTime,
-    ),
+    STATUS,
+    SYNCED,
 ];
-
-fn text(value: &Option<String>) -> Value {
-    value
-        .as_deref()
-        .map(str::trim)
-        .filter(|v| !v.is_empty())
-        .map_or(Value::Null, |v| Value::String(v.to_string()))
-}
 
 fn flag(value: Option<bool>) -> Value {
     value.map_or(Value::Null, Value::Bool)
@@ -330,24 +298,27 @@ pub fn device_object(device: &Device) -> Option<AssetsObject> {
     };
     let record = BTreeMap::from([
         ("id", Value::String(id.clone())),
-        ("displayName", text(&device.display_name)),
+        ("displayName", text(device.display_name.as_deref())),
         ("deviceId", guid(&device.device_id)),
-        ("operatingSystem", text(&device.operating_system)),
+        ("operatingSystem", text(device.operating_system.as_deref())),
         (
             "operatingSystemVersion",
-            text(&device.operating_system_version),
+            text(device.operating_system_version.as_deref()),
         ),
-        ("trustType", text(&device.trust_type)),
+        ("trustType", text(device.trust_type.as_deref())),
         ("isCompliant", flag(device.is_compliant)),
         ("isManaged", flag(device.is_managed)),
         ("accountEnabled", flag(device.account_enabled)),
-        ("registrationDateTime", text(&device.registration_date_time)),
+        (
+            "registrationDateTime",
+            text(device.registration_date_time.as_deref()),
+        ),
         (
             "approximateLastSignInDateTime",
-            text(&device.approximate_last_sign_in_date_time),
+            text(device.approximate_last_sign_in_date_time.as_deref()),
         ),
-        ("manufacturer", text(&device.manufacturer)),
-        ("model", text(&device.model)),
+        ("manufacturer", text(device.manufacturer.as_deref())),
+        ("model", text(device.model.as_deref())),
         ("status", Value::String(status.label().to_string())),
     ]);
     Some(AssetsObject {
@@ -434,29 +405,29 @@ pub fn managed_device_object(device: &ManagedDevice) -> AssetsObject {
     let key = machine_key(device);
     let record = BTreeMap::from([
         ("machineKey", Value::String(key.clone())),
-        ("deviceName", text(&device.device_name)),
+        ("deviceName", text(device.device_name.as_deref())),
         (
             "intuneDeviceId",
             Value::String(device.id.trim().to_ascii_lowercase()),
         ),
-        ("serialNumber", text(&device.serial_number)),
+        ("serialNumber", text(device.serial_number.as_deref())),
         ("userId", guid(&device.user_id)),
         ("azureADDeviceId", guid(&device.azure_ad_device_id)),
-        ("operatingSystem", text(&device.operating_system)),
-        ("osVersion", text(&device.os_version)),
-        ("complianceState", text(&device.compliance_state)),
-        ("managementAgent", text(&device.management_agent)),
+        ("operatingSystem", text(device.operating_system.as_deref())),
+        ("osVersion", text(device.os_version.as_deref())),
+        ("complianceState", text(device.compliance_state.as_deref())),
+        ("managementAgent", text(device.management_agent.as_deref())),
         (
             "managedDeviceOwnerType",
-            text(&device.managed_device_owner_type),
+            text(device.managed_device_owner_type.as_deref()),
         ),
         ("enrolledDateTime", moment(&device.enrolled_date_time)),
         ("lastSyncDateTime", moment(&device.last_sync_date_time)),
         ("isEncrypted", flag(device.is_encrypted)),
-        ("manufacturer", text(&device.manufacturer)),
-        ("model", text(&device.model)),
-        ("imei", text(&device.imei)),
-        ("wiFiMacAddress", text(&device.wi_fi_mac_address)),
+        ("manufacturer", text(device.manufacturer.as_deref())),
+        ("model", text(device.model.as_deref())),
+        ("imei", text(device.imei.as_deref())),
+        ("wiFiMacAddress", text(device.wi_fi_mac_address.as_deref())),
         ("status", Value::String(Status::Active.label().to_string())),
     ]);
     AssetsObject {
@@ -464,100 +435,6 @@ pub fn managed_device_object(device: &ManagedDevice) -> AssetsObject {
         id: key,
         record,
     }
-}
-
-/// `2017-01-01T00:02:49.3205976-08:00` → `2017-01-01T08:02:49.3205976Z`: UTC, seven fractional
-/// digits, so text order is time order. No zone means UTC. `None` when it is not such a timestamp.
-pub fn utc_ticks(text: &str) -> Option<String> {
-    let text = text.trim();
-    let bytes = text.as_bytes();
-    let number = |range: std::ops::Range<usize>| -> Option<i64> {
-        let part = text.get(range)?;
-        part.bytes()
-            .all(|b| b.is_ascii_digit())
-            .then(|| part.parse().ok())?
-    };
-    if bytes.len() < 19
-        || bytes[4] != b'-'
-        || bytes[7] != b'-'
-        || !matches!(bytes[10], b'T' | b't' | b' ')
-        || bytes[13] != b':'
-        || bytes[16] != b':'
-    {
-        return None;
-    }
-    let (year, month, day) = (number(0..4)?, number(5..7)?, number(8..10)?);
-    let (hour, minute, second) = (number(11..13)?, number(14..16)?, number(17..19)?);
-    if !(1..=12).contains(&month) || !(1..=31).contains(&day) || hour > 23 || minute > 59 {
-        return None;
-    }
-    let mut rest = &text[19..];
-    let mut fraction = String::new();
-    if let Some(after) = rest.strip_prefix('.') {
-        let digits = after.bytes().take_while(u8::is_ascii_digit).count();
-        if digits == 0 {
-            return None;
-        }
-        fraction = after[..digits].chars().take(7).collect();
-        rest = &after[digits..];
-    }
-    while fraction.len() < 7 {
-        fraction.push('0');
-    }
-    let offset_minutes = match rest {
-        "" | "Z" | "z" => 0,
-        zone if zone.len() == 6
-            && zone.is_ascii()
-            && matches!(&zone[..1], "+" | "-")
-            && &zone[3..4] == ":" =>
-        {
-            let hours: i64 = zone[1..3].parse().ok()?;
-            let minutes: i64 = zone[4..6].parse().ok()?;
-            let sign = if zone.starts_with('-') { -1 } else { 1 };
-            sign * (hours * 60 + minutes)
-        }
-        _ => return None,
-    };
-    let seconds = days_from_civil(year, month as u32, day as u32) * 86_400
-        + hour * 3600
-        + minute * 60
-        + second.min(59)
-        - offset_minutes * 60;
-    let (days, rest) = (seconds.div_euclid(86_400), seconds.rem_euclid(86_400));
-    let (year, month, day) = civil_from_days(days);
-    if !(0..=9999).contains(&year) {
-        return None;
-    }
-    Some(format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.{fraction}Z",
-        rest / 3600,
-        rest % 3600 / 60,
-        rest % 60
-    ))
-}
-
-/// Howard Hinnant's civil-to-days algorithm (proleptic Gregorian calendar).
-fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
-    let year = if month <= 2 { year - 1 } else { year };
-    let era = year.div_euclid(400);
-    let yoe = year.rem_euclid(400);
-    let month = i64::from(month);
-    let doy = (153 * (if month > 2 { month - 3 } else { month + 9 }) + 2) / 5 + i64::from(day) - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-fn civil_from_days(days: i64) -> (i64, u32, u32) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    (year, month, day)
 }
 
 #[cfg(test)]
@@ -688,23 +565,5 @@ mod tests {
         assert!(tie_b > tie_a);
         let never = managed_device_rank(&record("z", "garbage"));
         assert!(never < tie_a, "unreadable check-ins rank lowest");
-    }
-
-    #[test]
-    fn timestamps_become_canonical_utc() {
-        assert_eq!(
-            utc_ticks("2016-12-31T23:59:43.797191-08:00").as_deref(),
-            Some("2017-01-01T07:59:43.7971910Z")
-        );
-        assert_eq!(
-            utc_ticks("2000-02-29T00:30:00+01:00").as_deref(),
-            Some("2000-02-28T23:30:00.0000000Z")
-        );
-        assert_eq!(
-            utc_ticks("0001-01-01T00:00:00Z").as_deref(),
-            Some("0001-01-01T00:00:00.0000000Z")
-        );
-        assert_eq!(utc_ticks("yesterday"), None);
-        assert_eq!(utc_ticks("2025-13-01T00:00:00Z"), None);
     }
 }

@@ -7,8 +7,10 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 use serde_json::Value;
 
+use super::text;
+
 use super::assets::{
-    AssetsObject, AttrKind, AttributeSpec, IDENTITY_NAME, LAST_SYNCED, ObjectType, Status, attr,
+    AssetsObject, AttrKind, AttributeSpec, IDENTITY_NAME, ObjectType, STATUS, SYNCED, Status, attr,
 };
 use super::records::DirectoryRef;
 
@@ -33,10 +35,6 @@ pub struct Group {
 }
 
 impl Group {
-    /// The `$select` that fetches what [`Group`] holds; `members` tracks direct membership in delta
-    /// rounds (`members@delta`).
-    pub const SELECT: &'static str = "id,displayName,description,mail,mailEnabled,securityEnabled,groupTypes,membershipRule,members";
-
     /// "Microsoft 365", "Security" or "Distribution", as the Entra admin center names them.
     pub fn kind(&self) -> &'static str {
         if self
@@ -53,19 +51,6 @@ impl Group {
         }
     }
 }
-
-const STATUS: AttributeSpec = attr(
-    "status",
-    "Status",
-    "Active, or Deleted in Entra",
-    AttrKind::Text,
-);
-const SYNCED: AttributeSpec = attr(
-    LAST_SYNCED,
-    "Last Synced",
-    "When Entra Sync last wrote this object",
-    AttrKind::DateTime,
-);
 
 pub const GROUP_ATTRIBUTES: &[AttributeSpec] = &[
     AttributeSpec {
@@ -147,23 +132,15 @@ pub const MEMBERSHIP_ATTRIBUTES: &[AttributeSpec] = &[
     SYNCED,
 ];
 
-fn text(value: &Option<String>) -> Value {
-    value
-        .as_deref()
-        .map(str::trim)
-        .filter(|v| !v.is_empty())
-        .map_or(Value::Null, |v| Value::String(v.to_string()))
-}
-
 pub fn group_object(group: &Group) -> AssetsObject {
     let id = group.id.to_ascii_lowercase();
     let record = BTreeMap::from([
         ("id", Value::String(id.clone())),
-        ("displayName", text(&group.display_name)),
-        ("description", text(&group.description)),
-        ("mail", text(&group.mail)),
+        ("displayName", text(group.display_name.as_deref())),
+        ("description", text(group.description.as_deref())),
+        ("mail", text(group.mail.as_deref())),
         ("groupType", Value::String(group.kind().to_string())),
-        ("membershipRule", text(&group.membership_rule)),
+        ("membershipRule", text(group.membership_rule.as_deref())),
         ("status", Value::String(Status::Active.label().to_string())),
     ]);
     AssetsObject {
@@ -232,7 +209,7 @@ pub fn membership_object(group_id: &str, member: &DirectoryRef) -> AssetsObject 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::Fingerprint;
+    use crate::model::{Fingerprint, LAST_SYNCED};
 
     fn member(odata: Option<&str>, id: &str) -> DirectoryRef {
         DirectoryRef {

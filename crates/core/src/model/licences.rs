@@ -8,7 +8,11 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::assets::{AssetsObject, AttrKind, AttributeSpec, LAST_SYNCED, ObjectType, Status, attr};
+use super::text;
+
+use super::assets::{
+    AssetsObject, AttrKind, AttributeSpec, ObjectType, STATUS, SYNCED, Status, attr,
+};
 
 /// One entry of `/subscribedSkus` (subscribedSku resource), with what Entra Sync maps.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -25,12 +29,6 @@ pub struct SubscribedSku {
     pub consumed_units: Option<i64>,
     #[serde(default)]
     pub prepaid_units: Option<PrepaidUnits>,
-}
-
-impl SubscribedSku {
-    /// `/subscribedSkus` supports only `$select`.
-    pub const SELECT: &'static str =
-        "skuId,skuPartNumber,appliesTo,capabilityStatus,consumedUnits,prepaidUnits";
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
@@ -99,19 +97,6 @@ pub fn assignment_id(user_id: &str, sku_id: &str) -> String {
         sku_id.to_ascii_lowercase()
     )
 }
-
-const STATUS: AttributeSpec = attr(
-    "status",
-    "Status",
-    "Active, or Deleted in Entra",
-    AttrKind::Text,
-);
-const SYNCED: AttributeSpec = attr(
-    LAST_SYNCED,
-    "Last Synced",
-    "When Entra Sync last wrote this object",
-    AttrKind::DateTime,
-);
 
 pub(super) const LICENCE_ATTRIBUTES: &[AttributeSpec] = &[
     AttributeSpec {
@@ -201,13 +186,6 @@ pub(super) const LICENCE_ASSIGNMENT_ATTRIBUTES: &[AttributeSpec] = &[
     STATUS,
     SYNCED,
 ];
-
-fn text(value: Option<&str>) -> Value {
-    value
-        .map(str::trim)
-        .filter(|v| !v.is_empty())
-        .map_or(Value::Null, |v| Value::String(v.to_string()))
-}
 
 fn number(value: Option<i64>) -> Value {
     value.map_or(Value::Null, Value::from)

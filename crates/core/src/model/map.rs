@@ -4,16 +4,10 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
+use super::text;
+
 use super::assets::{AssetsObject, ObjectType, Status};
 use super::records::User;
-
-fn text(value: &Option<String>) -> Value {
-    value
-        .as_deref()
-        .map(str::trim)
-        .filter(|v| !v.is_empty())
-        .map_or(Value::Null, |v| Value::String(v.to_string()))
-}
 
 pub fn user_object(user: &User) -> AssetsObject {
     let id = user.id.to_ascii_lowercase();
@@ -24,13 +18,16 @@ pub fn user_object(user: &User) -> AssetsObject {
     };
     let record = BTreeMap::from([
         ("id", Value::String(id.clone())),
-        ("displayName", text(&user.display_name)),
-        ("userPrincipalName", text(&user.user_principal_name)),
-        ("mail", text(&user.mail)),
-        ("jobTitle", text(&user.job_title)),
-        ("department", text(&user.department)),
-        ("employeeId", text(&user.employee_id)),
-        ("userType", text(&user.user_type)),
+        ("displayName", text(user.display_name.as_deref())),
+        (
+            "userPrincipalName",
+            text(user.user_principal_name.as_deref()),
+        ),
+        ("mail", text(user.mail.as_deref())),
+        ("jobTitle", text(user.job_title.as_deref())),
+        ("department", text(user.department.as_deref())),
+        ("employeeId", text(user.employee_id.as_deref())),
+        ("userType", text(user.user_type.as_deref())),
         (
             "accountEnabled",
             user.account_enabled.map_or(Value::Null, Value::Bool),

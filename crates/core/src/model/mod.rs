@@ -26,3 +26,13 @@ pub use licences::{
 };
 pub use map::user_object;
 pub use records::{DirectoryRef, User};
+
+/// A Graph text property as an attribute value: trimmed, and null when absent or blank.
+fn text(value: Option<&str>) -> serde_json::Value {
+    value
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+        .map_or(serde_json::Value::Null, |v| {
+            serde_json::Value::String(v.to_string())
+        })
+}

@@ -32,11 +32,6 @@ pub struct User {
     pub assigned_licenses: Option<Vec<AssignedLicense>>,
 }
 
-impl User {
-    /// The `$select` that fetches what [`User`] holds (`manager` tracks the relationship in delta).
-    pub const SELECT: &'static str = "id,displayName,userPrincipalName,mail,jobTitle,department,employeeId,userType,accountEnabled,assignedLicenses,manager";
-}
-
 /// A directory object named by id, as in `manager` and `members@delta`.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 pub struct DirectoryRef {

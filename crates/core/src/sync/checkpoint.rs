@@ -140,9 +140,9 @@ pub struct Checkpoint {
     pub tally: Tally,
     pub warnings: Vec<String>,
     pub samples: Samples,
-    /// The deletion policy and mass-deletion guard from the settings (see [`crate::config`]).
+    /// The deletion policy and mass-deletion guard from the settings.
     #[serde(default)]
-    pub guard: crate::config::Guard,
+    pub guard: super::guard::Guard,
     /// An admin asked to cancel: the next step ends the run (cancelling an execution in flight).
     #[serde(default)]
     pub cancel_requested: bool,
@@ -193,7 +193,7 @@ impl Checkpoint {
             tally: Tally::default(),
             warnings: Vec::new(),
             samples: Samples::default(),
-            guard: crate::config::Guard::default(),
+            guard: super::guard::Guard::default(),
             cancel_requested: false,
         }
     }

@@ -1,5 +1,5 @@
-//! The committed index of one data set: object id → fingerprint (plus, for users, the manager id,
-//! which Graph's delta repeats only when it changes). Kept in KVS as hash shards, each well under
+//! The committed index of one object type: object id → fingerprint, plus the entry's carry (state
+//! that delta rounds do not repeat: a user's manager and licences, a managed device's rank). Kept in KVS as hash shards, each well under
 //! Forge's value limit; the shard count doubles when a shard would grow past it.
 
 use std::collections::{HashMap, HashSet};
@@ -14,7 +14,7 @@ const INITIAL_SHARDS: u32 = 16;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IndexEntry {
     pub fingerprint: Fingerprint,
-    /// State that delta rounds do not repeat (a user's manager id).
+    /// State that delta rounds do not repeat (a user's manager and licences, a ranked record's rank).
     pub carry: Option<String>,
 }
 
@@ -49,6 +49,21 @@ impl IndexEntry {
             fingerprint: fp.parse().ok()?,
             carry,
         })
+    }
+}
+
+/// Staged chunks hold entries in the same text form as the shards.
+impl serde::Serialize for IndexEntry {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.encode())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for IndexEntry {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        IndexEntry::decode(&text)
+            .ok_or_else(|| serde::de::Error::custom(format!("unreadable index entry \"{text}\"")))
     }
 }
 
@@ -263,12 +278,16 @@ impl Index {
         for stale in shards..previous {
             store.delete(&shard_key(dataset, stale)).await?;
         }
-        store
-            .set(
-                &meta_key(dataset),
-                serde_json::json!({ "shards": shards, "entries": self.total() }),
-            )
-            .await?;
+        let meta = Meta {
+            version: INDEX_VERSION,
+            shards,
+            entries: Some(self.total()),
+        };
+        let value = serde_json::to_value(&meta).map_err(|e| IndexError::Damaged {
+            key: meta_key(dataset),
+            detail: e.to_string(),
+        })?;
+        store.set(&meta_key(dataset), value).await?;
         Ok(())
     }
 }
@@ -303,29 +322,46 @@ async fn load_shard(
     Ok(())
 }
 
+/// What `index:<type>:meta` holds. Indexes committed before the field existed have no `version`
+/// (and perhaps no `entries`): they read as version 1, whose shards hold the same entry text, so
+/// installed sites keep their index. A version this code does not know is refused, not guessed at.
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
 struct Meta {
+    #[serde(default = "first_version")]
+    version: u32,
     shards: u32,
     /// Absent in indexes committed by versions that did not count.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     entries: Option<u64>,
+}
+
+/// The stored form this code writes: shards of `{id: "<fingerprint hex>[ <carry>]"}`.
+const INDEX_VERSION: u32 = 1;
+
+fn first_version() -> u32 {
+    1
 }
 
 async fn meta(store: &impl KvStore, dataset: &str) -> Result<Option<Meta>, IndexError> {
     let key = meta_key(dataset);
-    let Some(meta) = store.get(&key).await? else {
+    let Some(value) = store.get(&key).await? else {
         return Ok(None);
     };
-    let shards = meta
-        .get("shards")
-        .and_then(Value::as_u64)
-        .filter(|n| (1..=65_536).contains(n))
-        .ok_or_else(|| IndexError::Damaged {
-            key,
-            detail: "no valid shard count".into(),
-        })?;
-    Ok(Some(Meta {
-        shards: shards as u32,
-        entries: meta.get("entries").and_then(Value::as_u64),
-    }))
+    let damaged = |detail: String| IndexError::Damaged {
+        key: key.clone(),
+        detail,
+    };
+    let meta: Meta = serde_json::from_value(value).map_err(|e| damaged(e.to_string()))?;
+    if !(1..=65_536).contains(&meta.shards) {
+        return Err(damaged("no valid shard count".into()));
+    }
+    if meta.version > INDEX_VERSION {
+        return Err(damaged(format!(
+            "written in format {} by a newer Entra Sync; this one reads up to {INDEX_VERSION}",
+            meta.version
+        )));
+    }
+    Ok(Some(meta))
 }
 
 #[cfg(test)]
@@ -459,5 +495,57 @@ mod tests {
             .insert("index:users:0".into(), serde_json::json!({"a": 5}));
         let error = pollster::block_on(Index::load(&store, "users")).unwrap_err();
         assert!(error.to_string().contains("full resync"), "{error}");
+    }
+
+    #[test]
+    fn an_index_committed_in_the_old_form_is_read_as_it_was() {
+        let store = MemoryStore::default();
+        pollster::block_on(async {
+            // As earlier versions committed it: no version, no entry count, text entries.
+            store
+                .set("index:user:meta", serde_json::json!({ "shards": 2 }))
+                .await
+                .expect("set");
+            let id = "00000000-0000-0000-0000-000000000001";
+            let shard = shard_of(id, 2);
+            let text = format!("{} boss|sku1,sku2", Fingerprint(7));
+            store
+                .set(
+                    &format!("index:user:{shard}"),
+                    serde_json::json!({ id: text }),
+                )
+                .await
+                .expect("set");
+            let index = Index::load(&store, "user").await.expect("readable");
+            assert_eq!(index.entries[id], entry(7, Some("boss|sku1,sku2")));
+            let part = Index::load_for(&store, "user", [id])
+                .await
+                .expect("readable");
+            assert_eq!(part.entries[id], entry(7, Some("boss|sku1,sku2")));
+            index.save(&store, "user").await.expect("saved");
+            let meta = store
+                .get("index:user:meta")
+                .await
+                .expect("get")
+                .expect("meta");
+            assert_eq!(meta["version"], 1);
+            assert_eq!(meta["entries"], 1);
+        });
+    }
+
+    #[test]
+    fn an_index_from_a_newer_version_is_refused() {
+        let store = MemoryStore::default();
+        pollster::block_on(async {
+            store
+                .set(
+                    "index:user:meta",
+                    serde_json::json!({ "version": 99, "shards": 16 }),
+                )
+                .await
+                .expect("set");
+            let error = Index::load(&store, "user").await.expect_err("refused");
+            assert!(error.to_string().contains("newer Entra Sync"), "{error}");
+        });
     }
 }

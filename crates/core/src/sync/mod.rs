@@ -4,19 +4,27 @@
 pub mod assets;
 pub mod budget;
 pub mod checkpoint;
+mod control;
 pub mod datasets;
-pub mod engine;
+mod error;
 pub mod filter;
+pub mod guard;
 pub mod index;
 pub mod mapping_doc;
+mod phase;
 pub mod report;
+mod run;
+pub mod staging;
+mod step;
 pub mod store;
 
 pub use assets::Destination;
 pub use budget::Budget;
 pub use checkpoint::{Checkpoint, Phase};
-pub use engine::{
-    Host, Selection, StepResult, StepStatus, SyncError, begin_run, check_filter, filterable, step,
-};
+pub use control::{Command, CommandError};
+pub use error::{FilterProblem, SyncError};
+pub use guard::{DeletionPolicy, Guard};
 pub use report::{Outcome, Progress, RunReport};
+pub use run::{Selection, begin_run, check_filter, filterable};
+pub use step::{Host, StepResult, StepStatus, step};
 pub use store::{KvStore, MemoryStore, StoreError};

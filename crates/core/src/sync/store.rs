@@ -24,7 +24,7 @@ pub trait KvStore {
     fn delete(&self, key: &str) -> impl Future<Output = Result<(), StoreError>>;
 }
 
-/// An in-memory store with a record of operations, for tests.
+/// An in-memory store, for tests and native runs.
 #[derive(Debug, Default)]
 pub struct MemoryStore {
     pub values: RefCell<BTreeMap<String, Value>>,

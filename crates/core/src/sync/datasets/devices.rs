@@ -3,27 +3,18 @@
 
 use serde_json::Value;
 
-use super::{Item, ParseContext, removed_id};
-use crate::endpoints;
+use super::{Item, ItemProblem, ParseContext, removed_id};
 use crate::model::{Device, ObjectType, device_object};
 
-pub fn initial_url() -> String {
-    format!(
-        "{}/v1.0/devices/delta?$select={}",
-        endpoints::GRAPH,
-        Device::SELECT
-    )
-}
-
-pub fn parse(item: Value, _context: &ParseContext) -> Result<Vec<Item>, String> {
+pub fn parse(item: Value, _context: &ParseContext) -> Result<Vec<Item>, ItemProblem> {
     if let Some(id) = removed_id(&item) {
         return Ok(vec![Item::Removed {
             object_type: ObjectType::Device,
             id: id?,
         }]);
     }
-    let device: Device = serde_json::from_value(item).map_err(|e| e.to_string())?;
-    let object = device_object(&device).ok_or_else(|| "a device has no id".to_string())?;
+    let device: Device = serde_json::from_value(item)?;
+    let object = device_object(&device).ok_or(ItemProblem::NoId("a device"))?;
     Ok(vec![Item::Upsert {
         object,
         carry: None,
@@ -72,6 +63,6 @@ mod tests {
         ))
         .expect("json");
         let error = parse(example["value"][0].clone(), &context).unwrap_err();
-        assert!(error.contains("no id"), "{error}");
+        assert_eq!(error, ItemProblem::NoId("a device"), "{error}");
     }
 }

@@ -1,5 +1,5 @@
 //! Groups and their direct memberships, through `/groups/delta` with `members` selected, so each
-//! group item carries `members@delta` (graph-api.md §5):
+//! group item carries `members@delta` (docs/graph-notes.md, "Delta queries"):
 //!
 //! - A full round lists every member of every group as an addition. A large group recurs on several
 //!   items (possibly on several pages), each with part of its members; so an item only ever *adds*
@@ -24,19 +24,10 @@
 
 use serde_json::Value;
 
-use super::{Item, ParseContext, removed_id};
-use crate::endpoints;
+use super::{Item, ItemProblem, ParseContext, removed_id};
 use crate::model::{DirectoryRef, Group, ObjectType, group_object, membership_object};
 
-pub fn initial_url() -> String {
-    format!(
-        "{}/v1.0/groups/delta?$select={}",
-        endpoints::GRAPH,
-        Group::SELECT
-    )
-}
-
-pub fn parse(item: Value, context: &ParseContext) -> Result<Vec<Item>, String> {
+pub fn parse(item: Value, context: &ParseContext) -> Result<Vec<Item>, ItemProblem> {
     if let Some(id) = removed_id(&item) {
         let id = id?;
         let mut items = Vec::new();
@@ -53,11 +44,11 @@ pub fn parse(item: Value, context: &ParseContext) -> Result<Vec<Item>, String> {
         .get("id")
         .and_then(Value::as_str)
         .map(str::to_ascii_lowercase)
-        .ok_or_else(|| "a group has no id".to_string())?;
+        .ok_or(ItemProblem::NoId("a group"))?;
     let members = members_of(&item)?;
     let mut items = Vec::with_capacity(members.len() + 1);
     if item.get("displayName").is_some() {
-        let group: Group = serde_json::from_value(item).map_err(|e| e.to_string())?;
+        let group: Group = serde_json::from_value(item)?;
         items.push(Item::Upsert {
             object: group_object(&group),
             carry: None,
@@ -81,17 +72,17 @@ pub fn parse(item: Value, context: &ParseContext) -> Result<Vec<Item>, String> {
 
 /// The item's member entries, each with whether it carries `@removed`. `members@delta` in delta
 /// rounds; a plain `members` list is read the same way.
-fn members_of(item: &Value) -> Result<Vec<(DirectoryRef, bool)>, String> {
+fn members_of(item: &Value) -> Result<Vec<(DirectoryRef, bool)>, ItemProblem> {
     let list = match item.get("members@delta").or_else(|| item.get("members")) {
         None | Some(Value::Null) => return Ok(Vec::new()),
         Some(Value::Array(list)) => list,
-        Some(_) => return Err("members@delta is not a list".into()),
+        Some(_) => return Err(ItemProblem::MembersNotAList),
     };
     list.iter()
         .map(|entry| {
             let removed = entry.get("@removed").is_some();
             let member: DirectoryRef = serde_json::from_value(entry.clone())
-                .map_err(|e| format!("a member entry: {e}"))?;
+                .map_err(|e| ItemProblem::Member(e.to_string()))?;
             Ok((member, removed))
         })
         .collect()
@@ -262,8 +253,14 @@ mod tests {
             Fingerprint::of(upserts(&before)[0]),
             Fingerprint::of(upserts(&after)[0])
         );
-        assert!(parse(json!({"displayName": "no id"}), &context).is_err());
-        assert!(parse(json!({"id": "g", "members@delta": 5}), &context).is_err());
+        assert_eq!(
+            parse(json!({"displayName": "no id"}), &context),
+            Err(ItemProblem::NoId("a group"))
+        );
+        assert_eq!(
+            parse(json!({"id": "g", "members@delta": 5}), &context),
+            Err(ItemProblem::MembersNotAList)
+        );
     }
 
     #[test]

@@ -3,22 +3,13 @@
 
 use serde_json::Value;
 
-use super::{Item, ParseContext};
-use crate::endpoints;
+use super::{Item, ItemProblem, ParseContext};
 use crate::model::{SubscribedSku, licence_object};
 
-pub fn initial_url() -> String {
-    format!(
-        "{}/v1.0/subscribedSkus?$select={}",
-        endpoints::GRAPH,
-        SubscribedSku::SELECT
-    )
-}
-
-pub fn parse(item: Value, _context: &ParseContext) -> Result<Vec<Item>, String> {
-    let sku: SubscribedSku = serde_json::from_value(item).map_err(|e| e.to_string())?;
+pub fn parse(item: Value, _context: &ParseContext) -> Result<Vec<Item>, ItemProblem> {
+    let sku: SubscribedSku = serde_json::from_value(item)?;
     if sku.sku_id.trim().is_empty() {
-        return Err("a subscribed SKU has an empty skuId".into());
+        return Err(ItemProblem::EmptySkuId);
     }
     Ok(vec![Item::Upsert {
         object: licence_object(&sku),
@@ -57,8 +48,10 @@ mod tests {
         assert_eq!(object.record["enabledUnits"], 5);
         assert_eq!(*carry, None);
         assert!(parse(json!({"skuPartNumber": "X"}), &context).is_err());
-        assert!(parse(json!({"skuId": " "}), &context).is_err());
-        assert!(initial_url().ends_with("/v1.0/subscribedSkus?$select=skuId,skuPartNumber,appliesTo,capabilityStatus,consumedUnits,prepaidUnits"));
+        assert_eq!(
+            parse(json!({"skuId": " "}), &context),
+            Err(ItemProblem::EmptySkuId)
+        );
     }
 
     #[test]

@@ -9,22 +9,13 @@
 
 use serde_json::Value;
 
-use super::{Item, ParseContext};
-use crate::endpoints;
+use super::{Item, ItemProblem, ParseContext};
 use crate::model::{ManagedDevice, managed_device_object, managed_device_rank};
 
-pub fn initial_url() -> String {
-    format!(
-        "{}/v1.0/deviceManagement/managedDevices?$select={}",
-        endpoints::GRAPH,
-        ManagedDevice::SELECT
-    )
-}
-
-pub fn parse(item: Value, _context: &ParseContext) -> Result<Vec<Item>, String> {
-    let device: ManagedDevice = serde_json::from_value(item).map_err(|e| e.to_string())?;
+pub fn parse(item: Value, _context: &ParseContext) -> Result<Vec<Item>, ItemProblem> {
+    let device: ManagedDevice = serde_json::from_value(item)?;
     if device.id.trim().is_empty() {
-        return Err("a managed device has no id".into());
+        return Err(ItemProblem::NoId("a managed device"));
     }
     Ok(vec![Item::Upsert {
         object: managed_device_object(&device),

@@ -6,7 +6,10 @@ mod devices;
 mod groups;
 mod licences;
 mod managed_devices;
+mod registry;
 mod users;
+
+pub use registry::{SPECS, Spec};
 
 use std::collections::HashMap;
 
@@ -41,10 +44,32 @@ pub enum Item {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("Microsoft Graph returned a {dataset:?} item Entra Sync cannot read: {detail}")]
+#[error("Microsoft Graph returned a {dataset:?} item Entra Sync cannot read: {problem}")]
 pub struct ItemError {
     pub dataset: Dataset,
-    pub detail: String,
+    pub problem: ItemProblem,
+}
+
+/// Why one Graph item cannot be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ItemProblem {
+    #[error("{0} has no id")]
+    NoId(&'static str),
+    /// A property of the wrong type or shape (serde's own words).
+    #[error("{0}")]
+    Shape(String),
+    #[error("members@delta is not a list")]
+    MembersNotAList,
+    #[error("a member entry: {0}")]
+    Member(String),
+    #[error("a subscribed SKU has an empty skuId")]
+    EmptySkuId,
+}
+
+impl From<serde_json::Error> for ItemProblem {
+    fn from(error: serde_json::Error) -> Self {
+        ItemProblem::Shape(error.to_string())
+    }
 }
 
 /// What parsing may consult: whether this is a full round, and the committed index entries.
@@ -62,6 +87,7 @@ impl ParseContext<'_> {
 }
 
 impl Dataset {
+    /// The order a run reads them in (the page lists them in [`SPECS`] order).
     pub const ALL: [Dataset; 5] = [
         Dataset::Users,
         Dataset::Groups,
@@ -71,52 +97,28 @@ impl Dataset {
     ];
 
     pub fn key(self) -> &'static str {
-        match self {
-            Dataset::Users => "users",
-            Dataset::Devices => "devices",
-            Dataset::ManagedDevices => "managedDevices",
-            Dataset::Licences => "licences",
-            Dataset::Groups => "groups",
-        }
+        self.spec().key
     }
 
     /// The object types this data set writes, referenced types first.
     pub fn object_types(self) -> &'static [ObjectType] {
-        match self {
-            Dataset::Devices => &[ObjectType::Device],
-            Dataset::ManagedDevices => &[ObjectType::ManagedDevice],
-            Dataset::Users => &[ObjectType::User, ObjectType::LicenceAssignment],
-            Dataset::Licences => &[ObjectType::Licence],
-            Dataset::Groups => &[ObjectType::Group, ObjectType::GroupMembership],
-        }
+        self.spec().object_types
     }
 
     /// First request of a full round.
     pub fn initial_url(self) -> String {
-        match self {
-            Dataset::Users => users::initial_url(),
-            Dataset::Devices => devices::initial_url(),
-            Dataset::ManagedDevices => managed_devices::initial_url(),
-            Dataset::Licences => licences::initial_url(),
-            Dataset::Groups => groups::initial_url(),
-        }
+        self.spec().initial_url()
     }
 
     /// Whether the data set has delta queries; without, every run is a full round.
     pub fn has_delta(self) -> bool {
-        match self {
-            Dataset::Users => true,
-            Dataset::Devices => true,
-            Dataset::ManagedDevices => false,
-            Dataset::Licences => false,
-            Dataset::Groups => true,
-        }
+        self.spec().delta
     }
 
     pub fn parse(self, item: Value, context: &ParseContext) -> Result<Vec<Item>, ItemError> {
-        let error = |detail: String| ItemError {
+        let error = |problem: ItemProblem| ItemError {
             dataset: self,
-            detail,
+            problem,
         };
         match self {
             Dataset::Users => users::parse(item, context).map_err(error),
@@ -137,12 +139,12 @@ pub fn ranked(object_type: ObjectType) -> bool {
 }
 
 /// A delta `@removed` entry's id, if the item is one.
-pub fn removed_id(item: &Value) -> Option<Result<String, String>> {
+pub fn removed_id(item: &Value) -> Option<Result<String, ItemProblem>> {
     item.get("@removed")?;
     Some(
         item.get("id")
             .and_then(Value::as_str)
             .map(str::to_ascii_lowercase)
-            .ok_or_else(|| "a removed item has no id".to_string()),
+            .ok_or(ItemProblem::NoId("a removed item")),
     )
 }

@@ -8,21 +8,12 @@
 
 use serde_json::Value;
 
-use super::{Item, ParseContext, removed_id};
-use crate::endpoints;
+use super::{Item, ItemProblem, ParseContext, removed_id};
 use crate::model::{
     DirectoryRef, ObjectType, User, assignment_id, licence_assignment_object, user_object,
 };
 
-pub fn initial_url() -> String {
-    format!(
-        "{}/v1.0/users/delta?$select={}",
-        endpoints::GRAPH,
-        User::SELECT
-    )
-}
-
-pub fn parse(item: Value, context: &ParseContext) -> Result<Vec<Item>, String> {
+pub fn parse(item: Value, context: &ParseContext) -> Result<Vec<Item>, ItemProblem> {
     if let Some(id) = removed_id(&item) {
         let id = id?;
         let known = UserCarry::of(context, &id);
@@ -37,7 +28,7 @@ pub fn parse(item: Value, context: &ParseContext) -> Result<Vec<Item>, String> {
         return Ok(items);
     }
     let manager = manager_of(&item);
-    let mut user: User = serde_json::from_value(item).map_err(|e| e.to_string())?;
+    let mut user: User = serde_json::from_value(item)?;
     let id = user.id.to_ascii_lowercase();
     let known = UserCarry::of(context, &id);
     user.manager = match manager {

@@ -2,16 +2,21 @@
 //! data sets to sync, the schedule and the deletion policy. Like [`crate::settings`], every problem
 //! names its field and how to fix it, because the admin page shows the messages as they are.
 //!
-//! Also the two decisions that follow from them: whether a scheduled trigger is due, and how large a
-//! retirement may get before the mass-deletion guard asks for confirmation.
+//! Also whether a scheduled trigger is due, and (`start.rs`) a run's start under the settings. The
+//! deletion policy and guard themselves live with the engine, in `sync/guard.rs`.
 
 use std::collections::BTreeMap;
+
+mod field;
+mod start;
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::check::PROBES;
 use crate::sync::Destination;
+pub use crate::sync::guard::{DeletionPolicy, Guard};
+pub use field::ConfigField;
+pub use start::{RunStart, RunStartError, begin_configured_run};
 
 /// Settings as they arrive from the page or storage: every part optional and untrusted.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -141,53 +146,17 @@ impl Schedule {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub enum DeletionPolicy {
-    /// Objects gone from Entra stay in Assets with status "Deleted in Entra".
-    Retire,
-    /// Objects gone from Entra are deleted from Assets.
-    Delete,
-}
-
-/// The deletion policy and the mass-deletion guard: a run that would retire more than
-/// `max(percent % of the known objects of a type, minimum)` stops and asks for confirmation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Guard {
-    pub policy: DeletionPolicy,
-    pub percent: u8,
-    pub minimum: u64,
-}
-
-impl Default for Guard {
-    fn default() -> Self {
-        Guard {
-            policy: DeletionPolicy::Retire,
-            percent: 5,
-            minimum: 500,
-        }
-    }
-}
-
-impl Guard {
-    /// The most objects of a type with `known` committed objects that may go without confirmation.
-    pub fn threshold(&self, known: u64) -> u64 {
-        (known.saturating_mul(u64::from(self.percent)) / 100).max(self.minimum)
-    }
-}
-
 /// One problem, with the field as the admin page names it (`destination.workspaceId`, …).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ConfigProblem {
-    pub field: String,
+    pub field: ConfigField,
     pub message: String,
 }
 
-fn problem(field: &str, message: impl Into<String>) -> ConfigProblem {
+fn problem(field: ConfigField, message: impl Into<String>) -> ConfigProblem {
     ConfigProblem {
-        field: field.to_string(),
+        field,
         message: message.into(),
     }
 }
@@ -220,9 +189,30 @@ fn whole(value: Option<&Value>) -> Result<u64, String> {
     }
 }
 
+/// What the page starts from before anything is saved. The only place these defaults live: a new
+/// installation syncs users, daily, with the schedule on, retiring (not deleting) what leaves Entra
+/// behind the default mass-deletion guard.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ConfigDefaults {
+    pub datasets: BTreeMap<String, bool>,
+    pub schedule: Schedule,
+    pub deletion: Guard,
+}
+
+pub fn defaults() -> ConfigDefaults {
+    ConfigDefaults {
+        datasets: dataset_keys()
+            .map(|key| (key.to_string(), key == "users"))
+            .collect(),
+        schedule: Schedule::default(),
+        deletion: Guard::default(),
+    }
+}
+
 /// The data sets the settings may name, as Check connection and the page name them.
 pub fn dataset_keys() -> impl Iterator<Item = &'static str> {
-    PROBES.iter().map(|p| p.dataset)
+    crate::sync::datasets::SPECS.iter().map(|s| s.key)
 }
 
 impl ConfigInput {
@@ -237,18 +227,18 @@ impl ConfigInput {
         };
         if destination.workspace_id.is_empty() {
             problems.push(problem(
-                "destination.workspaceId",
+                ConfigField::WorkspaceId,
                 "Choose the Assets workspace. If the list is empty, open Assets once in this site so that its workspace exists.",
             ));
         }
         if destination.schema_id.is_empty() {
             problems.push(problem(
-                "destination.schemaId",
+                ConfigField::SchemaId,
                 "Choose the object schema to fill. Create one in Assets (Assets → Object schemas → Create) if there is none.",
             ));
         } else if !destination.schema_id.chars().all(|c| c.is_ascii_digit()) {
             problems.push(problem(
-                "destination.schemaId",
+                ConfigField::SchemaId,
                 format!(
                     "Object schema ID \"{}\" is not a number. Pick the schema from the list.",
                     destination.schema_id
@@ -257,24 +247,24 @@ impl ConfigInput {
         }
         if destination.import_source_id.is_empty() {
             problems.push(problem(
-                "destination.importSourceId",
+                ConfigField::ImportSourceId,
                 "Enter the import source ID: in the object schema, Import → Create import → Microsoft Entra ID & Intune; Assets then starts Entra Sync and fills this in.",
             ));
         }
-        let filled = |field: &str| {
-            !problems
-                .iter()
-                .any(|p: &ConfigProblem| p.field == format!("destination.{field}"))
-        };
-        let (workspace_ok, source_ok) = (filled("workspaceId"), filled("importSourceId"));
+        let filled =
+            |field: ConfigField| !problems.iter().any(|p: &ConfigProblem| p.field == field);
+        let (workspace_ok, source_ok) = (
+            filled(ConfigField::WorkspaceId),
+            filled(ConfigField::ImportSourceId),
+        );
         for (field, message) in destination.destination().problems() {
-            let ok = if field == "workspaceId" {
-                workspace_ok
+            let (field, ok) = if field == "workspaceId" {
+                (ConfigField::WorkspaceId, workspace_ok)
             } else {
-                source_ok
+                (ConfigField::ImportSourceId, source_ok)
             };
             if ok {
-                problems.push(problem(&format!("destination.{field}"), message));
+                problems.push(problem(field, message));
             }
         }
 
@@ -284,14 +274,14 @@ impl ConfigInput {
         }
         match &self.datasets {
             None => problems.push(problem(
-                "datasets",
+                ConfigField::Datasets,
                 "Turn on at least one data set (Users is the usual start).",
             )),
             Some(given) => {
                 for (key, value) in given {
                     if !datasets.contains_key(key) {
                         problems.push(problem(
-                            "datasets",
+                            ConfigField::Datasets,
                             format!(
                                 "Unknown data set \"{key}\". Known: {}.",
                                 dataset_keys().collect::<Vec<_>>().join(", ")
@@ -304,7 +294,7 @@ impl ConfigInput {
                             datasets.insert(key.clone(), on);
                         }
                         None => problems.push(problem(
-                            "datasets",
+                            ConfigField::Datasets,
                             format!(
                                 "Data set \"{key}\" must be switched on or off (true or false)."
                             ),
@@ -313,7 +303,7 @@ impl ConfigInput {
                 }
                 if !datasets.values().any(|on| *on) {
                     problems.push(problem(
-                        "datasets",
+                        ConfigField::Datasets,
                         "Turn on at least one data set (Users is the usual start).",
                     ));
                 }
@@ -329,7 +319,7 @@ impl ConfigInput {
             "day" => Some(Interval::Day),
             other => {
                 problems.push(problem(
-                    "schedule.interval",
+                    ConfigField::ScheduleInterval,
                     if other.is_empty() {
                         "Choose how often to sync: every hour, every 6 hours or daily.".to_string()
                     } else {
@@ -344,7 +334,7 @@ impl ConfigInput {
             None if schedule_in.enabled.is_none() => true,
             None => {
                 problems.push(problem(
-                    "schedule.enabled",
+                    ConfigField::ScheduleEnabled,
                     "Scheduled sync must be switched on or off.",
                 ));
                 true
@@ -357,7 +347,7 @@ impl ConfigInput {
             "delete" => Some(DeletionPolicy::Delete),
             other => {
                 problems.push(problem(
-                    "deletion.policy",
+                    ConfigField::DeletionPolicy,
                     format!("\"{other}\" is not a deletion policy. Choose retire (keep the object, status Deleted in Entra) or delete."),
                 ));
                 None
@@ -367,14 +357,14 @@ impl ConfigInput {
             Ok(n) if (1..=100).contains(&n) => Some(n as u8),
             Ok(n) => {
                 problems.push(problem(
-                    "deletion.percent",
+                    ConfigField::DeletionPercent,
                     format!("{n} % is out of range. Enter a whole percentage from 1 to 100 (5 is a sensible default)."),
                 ));
                 None
             }
             Err(raw) => {
                 problems.push(problem(
-                    "deletion.percent",
+                    ConfigField::DeletionPercent,
                     if raw.is_empty() {
                         "Enter the share of objects that may go in one run without asking, a whole percentage from 1 to 100 (5 is a sensible default).".to_string()
                     } else {
@@ -388,14 +378,14 @@ impl ConfigInput {
             Ok(n) if n >= 1 => Some(n),
             Ok(_) => {
                 problems.push(problem(
-                    "deletion.minimum",
+                    ConfigField::DeletionMinimum,
                     "The minimum must be at least 1. Enter how many objects may always go without asking (for example 500).",
                 ));
                 None
             }
             Err(raw) => {
                 problems.push(problem(
-                    "deletion.minimum",
+                    ConfigField::DeletionMinimum,
                     if raw.is_empty() {
                         "Enter how many objects may always go without asking, a whole number of at least 1 (for example 500).".to_string()
                     } else {
@@ -425,42 +415,6 @@ impl ConfigInput {
     }
 }
 
-/// A new run's first checkpoint under these settings: only the enabled data sets, with the
-/// admin's deletion policy and guard. `Err` says why no run can start.
-pub async fn begin_configured_run(
-    store: &impl crate::sync::KvStore,
-    run: RunStart,
-    now_ms: u64,
-    config: &AppConfig,
-) -> Result<crate::sync::Checkpoint, String> {
-    let selection: Vec<crate::sync::Selection> = crate::sync::datasets::Dataset::ALL
-        .iter()
-        .filter(|d| config.datasets.get(d.key()).copied().unwrap_or(false))
-        .map(|d| crate::sync::Selection {
-            dataset: *d,
-            filter: config.filters.get(d.key()).cloned(),
-        })
-        .collect();
-    if selection.is_empty() {
-        return Err(
-            "No data set is turned on. Turn on Users (or another data set) in Data sets.".into(),
-        );
-    }
-    let mut checkpoint = crate::sync::begin_run(
-        store,
-        run.run_id,
-        run.trigger,
-        run.dry_run,
-        run.full_resync,
-        now_ms,
-        &selection,
-    )
-    .await
-    .map_err(|e| e.to_string())?;
-    checkpoint.guard = config.deletion;
-    Ok(checkpoint)
-}
-
 /// The admin's filters, each checked the way a run will use it: it must parse as Graph `$filter`
 /// and may only name properties the data set reads (Graph returns nothing else to compare).
 fn filters_of(
@@ -469,13 +423,13 @@ fn filters_of(
 ) -> BTreeMap<String, String> {
     let mut filters = BTreeMap::new();
     for (key, value) in given.into_iter().flatten() {
-        let field = format!("filters.{key}");
+        let field = ConfigField::Filter(key.clone());
         let Some(dataset) = crate::sync::datasets::Dataset::ALL
             .into_iter()
             .find(|d| d.key() == key)
         else {
             problems.push(problem(
-                &field,
+                field,
                 format!(
                     "Unknown data set \"{key}\". Known: {}.",
                     dataset_keys().collect::<Vec<_>>().join(", ")
@@ -488,7 +442,7 @@ fn filters_of(
             Value::String(text) => text.trim(),
             _ => {
                 problems.push(problem(
-                    &field,
+                    field,
                     "A filter is text in Microsoft Graph $filter syntax, for example: department eq 'Sales'.",
                 ));
                 continue;
@@ -501,21 +455,10 @@ fn filters_of(
             Ok(_) => {
                 filters.insert(key.clone(), text.to_string());
             }
-            Err(error) => problems.push(problem(&field, error.to_string())),
+            Err(error) => problems.push(problem(field, error.to_string())),
         }
     }
     filters
-}
-
-#[derive(Debug, Clone, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct RunStart {
-    pub run_id: String,
-    pub trigger: String,
-    #[serde(default)]
-    pub dry_run: bool,
-    #[serde(default)]
-    pub full_resync: bool,
 }
 
 #[cfg(test)]
@@ -554,7 +497,7 @@ mod tests {
         let on = |field: &str| {
             problems
                 .iter()
-                .find(|p| p.field == field)
+                .find(|p| p.field == *field)
                 .map(|p| p.message.clone())
                 .unwrap_or_else(|| panic!("no problem on {field}: {problems:?}"))
         };
@@ -598,7 +541,7 @@ mod tests {
         }))
         .validate()
         .unwrap_err();
-        let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+        let fields: Vec<String> = errors.iter().map(|e| e.field.to_string()).collect();
         assert_eq!(
             fields,
             vec![
@@ -678,5 +621,22 @@ mod tests {
             .threshold(300),
             3
         );
+    }
+
+    #[test]
+    fn the_defaults_are_valid_settings() {
+        let defaults = serde_json::to_value(defaults()).expect("serialisable");
+        let mut value = good();
+        value["datasets"] = defaults["datasets"].clone();
+        value["schedule"] = defaults["schedule"].clone();
+        value["deletion"] = defaults["deletion"].clone();
+        let config = input(value).validate().expect("valid");
+        assert_eq!(config.schedule, Schedule::default());
+        assert!(
+            config.schedule.enabled,
+            "a new installation syncs on its own"
+        );
+        assert_eq!(config.deletion, Guard::default());
+        assert!(config.datasets["users"]);
     }
 }

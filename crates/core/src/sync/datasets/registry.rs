@@ -1,0 +1,258 @@
+//! The one table of data sets: everything the settings, the page, Check connection and a run need
+//! to know about a data set is derived from its entry here.
+
+use super::Dataset;
+use crate::endpoints;
+use crate::model::ObjectType;
+
+pub struct Spec {
+    pub dataset: Dataset,
+    /// The key the settings and the page use.
+    pub key: &'static str,
+    /// How the admin page names it.
+    pub label: &'static str,
+    /// Application permissions any one of which lets the app read the data set, least privileged
+    /// first (the one the page asks for); the rest are those Graph also accepts for the read.
+    pub permissions: &'static [&'static str],
+    /// The cheapest read that proves the permission (Check connection).
+    pub probe: &'static str,
+    /// The path of a full round's first request.
+    pub path: &'static str,
+    /// The properties a run reads (`$select`); also the only ones a filter may name.
+    pub select: &'static [&'static str],
+    /// Whether the data set has delta queries; without, every run is a full round.
+    pub delta: bool,
+    /// The object types the data set writes, referenced types first.
+    pub object_types: &'static [ObjectType],
+}
+
+/// Every data set, in the order the page and Check connection list them.
+pub const SPECS: [&Spec; 5] = [&USERS, &GROUPS, &DEVICES, &MANAGED_DEVICES, &LICENCES];
+
+const USERS: Spec = Spec {
+    dataset: Dataset::Users,
+    key: "users",
+    label: "users",
+    permissions: &[
+        "User.Read.All",
+        "User.ReadWrite.All",
+        "Directory.Read.All",
+        "Directory.ReadWrite.All",
+    ],
+    probe: "/v1.0/users?$select=id&$top=1",
+    path: "/v1.0/users/delta",
+    select: &[
+        "id",
+        "displayName",
+        "userPrincipalName",
+        "mail",
+        "jobTitle",
+        "department",
+        "employeeId",
+        "userType",
+        "accountEnabled",
+        "assignedLicenses",
+        "manager",
+    ],
+    delta: true,
+    object_types: &[ObjectType::User, ObjectType::LicenceAssignment],
+};
+
+const GROUPS: Spec = Spec {
+    dataset: Dataset::Groups,
+    key: "groups",
+    label: "groups",
+    permissions: &[
+        "GroupMember.Read.All",
+        "Group.Read.All",
+        "Directory.Read.All",
+        "GroupMember.ReadWrite.All",
+        "Group.ReadWrite.All",
+        "Directory.ReadWrite.All",
+    ],
+    probe: "/v1.0/groups?$select=id&$top=1",
+    path: "/v1.0/groups/delta",
+    select: &[
+        "id",
+        "displayName",
+        "description",
+        "mail",
+        "mailEnabled",
+        "securityEnabled",
+        "groupTypes",
+        "membershipRule",
+        // Direct membership, tracked in delta rounds as `members@delta`.
+        "members",
+    ],
+    delta: true,
+    object_types: &[ObjectType::Group, ObjectType::GroupMembership],
+};
+
+const DEVICES: Spec = Spec {
+    dataset: Dataset::Devices,
+    key: "devices",
+    label: "devices",
+    permissions: &[
+        "Device.Read.All",
+        "Directory.Read.All",
+        "Device.ReadWrite.All",
+        "Directory.ReadWrite.All",
+    ],
+    probe: "/v1.0/devices?$select=id&$top=1",
+    path: "/v1.0/devices/delta",
+    select: &[
+        "id",
+        "deviceId",
+        "displayName",
+        "operatingSystem",
+        "operatingSystemVersion",
+        "trustType",
+        "isCompliant",
+        "isManaged",
+        "accountEnabled",
+        "approximateLastSignInDateTime",
+        "registrationDateTime",
+        "manufacturer",
+        "model",
+    ],
+    delta: true,
+    object_types: &[ObjectType::Device],
+};
+
+const MANAGED_DEVICES: Spec = Spec {
+    dataset: Dataset::ManagedDevices,
+    key: "managedDevices",
+    label: "Intune managed devices",
+    permissions: &[
+        "DeviceManagementManagedDevices.Read.All",
+        "DeviceManagementManagedDevices.ReadWrite.All",
+    ],
+    probe: "/v1.0/deviceManagement/managedDevices?$select=id&$top=1",
+    path: "/v1.0/deviceManagement/managedDevices",
+    select: &[
+        "id",
+        "deviceName",
+        "userId",
+        "azureADDeviceId",
+        "operatingSystem",
+        "osVersion",
+        "manufacturer",
+        "model",
+        "serialNumber",
+        "imei",
+        "wiFiMacAddress",
+        "complianceState",
+        "managementAgent",
+        "managedDeviceOwnerType",
+        "enrolledDateTime",
+        "lastSyncDateTime",
+        "isEncrypted",
+    ],
+    delta: false,
+    object_types: &[ObjectType::ManagedDevice],
+};
+
+const LICENCES: Spec = Spec {
+    dataset: Dataset::Licences,
+    key: "licences",
+    label: "licences",
+    permissions: &[
+        "Organization.Read.All",
+        "LicenseAssignment.Read.All",
+        "Directory.Read.All",
+        "Organization.ReadWrite.All",
+        "Directory.ReadWrite.All",
+    ],
+    probe: "/v1.0/subscribedSkus?$select=skuId",
+    // `/subscribedSkus` supports only `$select`.
+    path: "/v1.0/subscribedSkus",
+    select: &[
+        "skuId",
+        "skuPartNumber",
+        "appliesTo",
+        "capabilityStatus",
+        "consumedUnits",
+        "prepaidUnits",
+    ],
+    delta: false,
+    object_types: &[ObjectType::Licence],
+};
+
+impl Spec {
+    /// The data set named `key` in the settings.
+    pub fn find(key: &str) -> Option<&'static Spec> {
+        SPECS.into_iter().find(|s| s.key == key)
+    }
+
+    /// First request of a full round.
+    pub fn initial_url(&self) -> String {
+        format!(
+            "{}{}?$select={}",
+            endpoints::GRAPH,
+            self.path,
+            self.select.join(",")
+        )
+    }
+
+    pub fn probe_url(&self) -> String {
+        format!("{}{}", endpoints::GRAPH, self.probe)
+    }
+
+    /// Whether a token with `roles` may read this data set (`None`: roles unknown, assume yes).
+    pub fn allowed(&self, roles: Option<&[String]>) -> bool {
+        roles.is_none_or(|roles| {
+            self.permissions
+                .iter()
+                .any(|p| roles.iter().any(|r| r == p))
+        })
+    }
+
+    /// The permission the page and Check connection ask for.
+    pub fn least_privileged(&self) -> &'static str {
+        self.permissions[0]
+    }
+}
+
+impl Dataset {
+    pub fn spec(self) -> &'static Spec {
+        match self {
+            Dataset::Users => &USERS,
+            Dataset::Groups => &GROUPS,
+            Dataset::Devices => &DEVICES,
+            Dataset::ManagedDevices => &MANAGED_DEVICES,
+            Dataset::Licences => &LICENCES,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_data_set_has_one_entry_under_its_own_key() {
+        for dataset in Dataset::ALL {
+            assert_eq!(dataset.spec().dataset, dataset);
+            assert_eq!(Spec::find(dataset.key()).map(|s| s.dataset), Some(dataset));
+        }
+        assert_eq!(SPECS.len(), Dataset::ALL.len());
+        assert!(
+            SPECS
+                .iter()
+                .all(|s| !s.permissions.is_empty() && !s.select.is_empty())
+        );
+    }
+
+    #[test]
+    fn the_first_request_selects_the_listed_properties() {
+        assert_eq!(
+            LICENCES.initial_url(),
+            "https://graph.microsoft.com/v1.0/subscribedSkus?$select=skuId,skuPartNumber,appliesTo,capabilityStatus,consumedUnits,prepaidUnits"
+        );
+        assert!(
+            USERS
+                .initial_url()
+                .contains("/v1.0/users/delta?$select=id,displayName,")
+        );
+    }
+}

@@ -1,0 +1,81 @@
+//! Why a run step failed. Every variant ends the run; the message is shown to the admin as is.
+
+use super::assets::AssetsError;
+use super::datasets::{Dataset, ItemError};
+use super::filter::FilterError;
+use super::index::IndexError;
+use super::store::StoreError;
+use crate::auth::TokenError;
+use crate::graph::GraphError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum SyncError {
+    #[error(transparent)]
+    Token(#[from] TokenError),
+    #[error("reading {dataset:?}: {error}")]
+    Graph { dataset: Dataset, error: GraphError },
+    #[error(transparent)]
+    Item(#[from] ItemError),
+    #[error(transparent)]
+    Index(#[from] IndexError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Assets(#[from] AssetsError),
+    #[error("staged data \"{key}\" is damaged ({detail}); the run cannot go on, start a new one")]
+    Staged { key: String, detail: String },
+    #[error("Microsoft Graph ended a {0:?} page with neither a nextLink nor a deltaLink")]
+    Unterminated(Dataset),
+    #[error("the Assets import was cancelled before it finished; nothing was committed")]
+    Cancelled,
+    #[error(transparent)]
+    Filter(#[from] FilterProblem),
+    #[error("cancelled by an admin; nothing was committed")]
+    CancelRequested,
+}
+
+impl SyncError {
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            SyncError::Graph { error, .. } => error.request_id(),
+            SyncError::Token(error) => error.trace_id(),
+            _ => None,
+        }
+    }
+}
+
+/// A data set's filter that a run cannot use.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FilterProblem {
+    #[error(transparent)]
+    Syntax(#[from] FilterError),
+    #[error(
+        "The {dataset} filter uses \"{property}\", which Entra Sync does not read. Filter on one of: {}.",
+        allowed.join(", ")
+    )]
+    Unread {
+        dataset: &'static str,
+        property: String,
+        allowed: &'static [&'static str],
+    },
+}
+
+impl SyncError {
+    /// A stable name for the kind of failure, for callers that must tell failures apart without
+    /// reading the message.
+    pub fn code(&self) -> &'static str {
+        match self {
+            SyncError::Token(_) => "token",
+            SyncError::Graph { .. } => "graph",
+            SyncError::Item(_) => "item",
+            SyncError::Index(_) => "index",
+            SyncError::Store(_) => "store",
+            SyncError::Assets(_) => "assets",
+            SyncError::Staged { .. } => "staged",
+            SyncError::Unterminated(_) => "unterminated",
+            SyncError::Cancelled => "cancelled",
+            SyncError::Filter(_) => "filter",
+            SyncError::CancelRequested => "cancelRequested",
+        }
+    }
+}

@@ -1,0 +1,8 @@
+//! The phases of a run, in the order they run. Each adds methods to [`super::step::Step`].
+
+mod commit;
+mod import;
+mod plan;
+mod ranked;
+mod read;
+mod retire;

@@ -1,0 +1,141 @@
+//! Plan: what is gone, per object type, staged as retire lists; and whether the mass-deletion guard
+//! must stop the run for confirmation.
+//!
+//! Memory: the committed index of one object type and one staged chunk at a time. Every id the run
+//! touched (staged, or seen unchanged in a full round) is struck from the loaded index; what remains
+//! is what a full round did not see, and what a delta round's removals still hit.
+
+use std::collections::HashSet;
+
+use super::super::checkpoint::{Checkpoint, SAMPLE_SIZE};
+use super::super::datasets;
+use super::super::error::SyncError;
+use super::super::index::Index;
+use super::super::staging::{RETIRE_IDS_PER_CHUNK, RetireList, StagedChunk};
+use super::super::step::Step;
+use super::super::store::KvStore;
+use crate::clock::Clock;
+use crate::http::HttpTransport;
+use crate::model::ObjectType;
+
+impl<G: HttpTransport, A: HttpTransport, S: KvStore, C: Clock> Step<'_, '_, G, A, S, C> {
+    /// Works out what is gone and stages the retire lists. Returns the largest retire count and its
+    /// threshold when the mass-deletion guard must stop the run.
+    pub(in crate::sync) async fn plan(
+        &mut self,
+        cp: &mut Checkpoint,
+    ) -> Result<Option<(u64, u64)>, SyncError> {
+        let mut trip: Option<(u64, u64)> = None;
+        cp.retire_chunks = 0;
+        for at in 0..cp.datasets.len() {
+            let dataset = cp.datasets[at].dataset;
+            for object_type in dataset.object_types().iter().copied() {
+                let (gone, committed) = if cp.datasets[at].full || datasets::ranked(object_type) {
+                    self.gone_in_full_round(cp, at, object_type).await?
+                } else {
+                    self.gone_in_delta_round(cp, at, object_type).await?
+                };
+                cp.datasets[at].counts_of(object_type).retired = gone.len() as u64;
+                let room = SAMPLE_SIZE.saturating_sub(cp.samples.retired.len());
+                for id in gone.iter().take(room) {
+                    cp.samples
+                        .retired
+                        .push(format!("{}: {id}", object_type.name()));
+                }
+                let threshold = cp.guard.threshold(committed);
+                let count = gone.len() as u64;
+                if count > threshold && trip.is_none_or(|(n, _)| count > n) {
+                    trip = Some((count, threshold));
+                }
+                for ids in gone.chunks(RETIRE_IDS_PER_CHUNK) {
+                    let list = RetireList {
+                        object_type,
+                        ids: ids.to_vec(),
+                    };
+                    self.store_staged(&cp.retire_key(cp.retire_chunks), &list)
+                        .await?;
+                    cp.retire_chunks += 1;
+                }
+            }
+        }
+        if cp.dry_run {
+            self.cleanup(cp).await;
+        }
+        Ok(trip)
+    }
+
+    pub(in crate::sync) async fn load_chunk(&self, key: &str) -> Result<StagedChunk, SyncError> {
+        self.load_staged(key).await
+    }
+
+    /// What a full round did not see, or a removal hit: the whole index is loaded and every id the
+    /// run touched is struck from it. Also the number of committed objects of the type.
+    async fn gone_in_full_round(
+        &mut self,
+        cp: &mut Checkpoint,
+        at: usize,
+        object_type: ObjectType,
+    ) -> Result<(Vec<String>, u64), SyncError> {
+        let mut index = Index::load(self.host.store, object_type.key()).await?;
+        let committed = index.entries.len() as u64;
+        if datasets::ranked(object_type) {
+            let records = self.resolve_ranked(cp, at, object_type, &index).await?;
+            let run = &mut cp.datasets[at];
+            cp.record_chunks = cp.record_chunks - run.record_chunks.min(cp.record_chunks) + records;
+            run.record_chunks = records;
+        }
+        let mut removed = Vec::new();
+        for n in cp.chunks_of(at) {
+            let mut chunk = self.load_chunk(&cp.chunk_key(n)).await?;
+            let Some(part) = chunk.types.remove(&object_type) else {
+                continue;
+            };
+            for id in part.touched() {
+                index.entries.remove(id);
+            }
+            removed.extend(part.removed);
+        }
+        let mut gone: Vec<String> = removed
+            .into_iter()
+            .filter(|id| index.entries.remove(id).is_some())
+            .collect();
+        if cp.datasets[at].full {
+            gone.extend(index.entries.into_keys());
+        }
+        gone.sort_unstable();
+        Ok((gone, committed))
+    }
+
+    /// A delta round's removals that hit a committed object the round did not also write: only
+    /// the index shards holding the removed ids are loaded.
+    async fn gone_in_delta_round(
+        &mut self,
+        cp: &Checkpoint,
+        at: usize,
+        object_type: ObjectType,
+    ) -> Result<(Vec<String>, u64), SyncError> {
+        let mut touched = HashSet::new();
+        let mut removed = Vec::new();
+        for n in cp.chunks_of(at) {
+            let mut chunk = self.load_chunk(&cp.chunk_key(n)).await?;
+            let Some(part) = chunk.types.remove(&object_type) else {
+                continue;
+            };
+            touched.extend(part.touched().cloned());
+            removed.extend(part.removed);
+        }
+        let mut index = self.delta_index(object_type).await?;
+        for id in &removed {
+            index.ensure(self.host.store, object_type.key(), id).await?;
+        }
+        let mut gone: Vec<String> = removed
+            .into_iter()
+            .filter(|id| !touched.contains(id) && index.entries.contains_key(id))
+            .collect();
+        gone.sort_unstable();
+        gone.dedup();
+        let total = index.total();
+        self.indexes.insert(object_type, index);
+        Ok((gone, total))
+    }
+}

@@ -1,0 +1,344 @@
+//! Read: pages of one data set from Graph, each item compared with the committed index and staged
+//! (records to write, index entries to commit, ids seen or removed) in chunks of KVS size.
+
+use std::collections::HashMap;
+
+use serde_json::Value;
+
+use super::super::checkpoint::{Checkpoint, SAMPLE_SIZE};
+use super::super::datasets::{self, Dataset, Item, ParseContext};
+use super::super::error::{FilterProblem, SyncError};
+use super::super::filter::Filter;
+use super::super::index::{Index, IndexEntry};
+use super::super::staging::{ChunkBuffer, import_record};
+use super::super::step::Step;
+use super::super::store::{KvStore, MAX_VALUE_BYTES};
+use crate::clock::Clock;
+use crate::graph::{GraphClient, GraphError, Page};
+use crate::http::HttpTransport;
+use crate::model::{AssetsObject, Fingerprint, ObjectType};
+use crate::retry::RetryPolicy;
+use crate::time::iso_utc;
+
+/// What reading one data set in one step works with.
+struct Round {
+    at: usize,
+    dataset: Dataset,
+    /// A delta round: index shards are loaded as the items that need them come.
+    lazy: bool,
+    filter: Option<Filter>,
+    /// The run's start, stamped on every record.
+    synced: Value,
+    indexes: HashMap<ObjectType, Index>,
+    buffer: ChunkBuffer,
+}
+
+impl<G: HttpTransport, A: HttpTransport, S: KvStore, C: Clock> Step<'_, '_, G, A, S, C> {
+    /// Reads pages of data set `at` until it ends (true) or the budget is spent (false).
+    pub(in crate::sync) async fn read(
+        &mut self,
+        cp: &mut Checkpoint,
+        at: usize,
+    ) -> Result<bool, SyncError> {
+        let mut round = self.open_round(cp, at).await?;
+        let finished = loop {
+            if !self.has_time(1) {
+                break false;
+            }
+            let Some(page) = self.next_page(cp, at).await? else {
+                continue;
+            };
+            for item in page.value {
+                self.take_item(cp, &mut round, item).await?;
+            }
+            if end_of_page(cp, at, page.next_link, page.delta_link)? {
+                break true;
+            }
+        };
+        self.flush(cp, &mut round.buffer).await?;
+        if round.lazy {
+            self.indexes.extend(round.indexes);
+        }
+        Ok(finished)
+    }
+
+    async fn open_round(&mut self, cp: &Checkpoint, at: usize) -> Result<Round, SyncError> {
+        let run = &cp.datasets[at];
+        let dataset = run.dataset;
+        // A delta round reads a few changes: their shards of the index are loaded as they come.
+        let lazy = !run.full;
+        let mut indexes = HashMap::new();
+        for object_type in dataset.object_types() {
+            let index = if lazy {
+                self.delta_index(*object_type).await?
+            } else {
+                Index::load(self.host.store, object_type.key()).await?
+            };
+            indexes.insert(*object_type, index);
+        }
+        let filter = match &run.filter {
+            Some(text) => Some(Filter::parse(text).map_err(FilterProblem::from)?),
+            None => None,
+        };
+        Ok(Round {
+            at,
+            dataset,
+            lazy,
+            filter,
+            synced: Value::String(iso_utc(cp.started_ms)),
+            indexes,
+            buffer: ChunkBuffer::new(dataset),
+        })
+    }
+
+    /// The data set's next page; `None` when its delta token expired and it starts over in full.
+    async fn next_page(
+        &mut self,
+        cp: &mut Checkpoint,
+        at: usize,
+    ) -> Result<Option<Page<Value>>, SyncError> {
+        let token = self.token().await?;
+        let run = &mut cp.datasets[at];
+        let dataset = run.dataset;
+        let url = run
+            .next_url
+            .clone()
+            .unwrap_or_else(|| dataset.initial_url());
+        let policy = RetryPolicy::default();
+        let graph = GraphClient::new(
+            self.host.graph,
+            self.host.clock,
+            &token,
+            &policy,
+            &self.graph_meter,
+        );
+        run.requests += 1;
+        self.units += 1;
+        match graph.page::<Value>(&url).await {
+            Ok(page) => Ok(Some(page)),
+            Err(error) if needs_resync(&error) && run.next_url.is_some() => {
+                let note = format!(
+                    "The {} delta token was no longer valid ({}); reading all {} again. Nothing is lost or doubled: objects are matched by id.",
+                    dataset.key(),
+                    error.code().unwrap_or("expired"),
+                    dataset.key()
+                );
+                run.full = true;
+                run.next_url = None;
+                cp.warn(note);
+                Ok(None)
+            }
+            Err(error) => Err(SyncError::Graph { dataset, error }),
+        }
+    }
+
+    /// One Graph item: parsed against the committed index and staged.
+    async fn take_item(
+        &mut self,
+        cp: &mut Checkpoint,
+        round: &mut Round,
+        item: Value,
+    ) -> Result<(), SyncError> {
+        if round.lazy {
+            self.load_index_for(round.dataset, &item, &mut round.indexes)
+                .await?;
+        }
+        let full = cp.datasets[round.at].full;
+        let items = parse(round, item, full)?;
+        if round.lazy {
+            for item in &items {
+                if let Item::Upsert { object, .. } = item {
+                    if let Some(index) = round.indexes.get_mut(&object.object_type) {
+                        let key = object.object_type.key();
+                        index.ensure(self.host.store, key, &object.id).await?;
+                    }
+                }
+            }
+        }
+        for item in items {
+            match item {
+                Item::Removed { object_type, id } => round.buffer.removed(object_type, id),
+                Item::Upsert { object, carry } => stage_upsert(cp, round, object, carry, full),
+            }
+        }
+        // Per item, not per page: a 1,000-record Intune page or one group item with its
+        // memberships alone can outgrow a chunk.
+        if round.buffer.bytes > MAX_VALUE_BYTES / 2 {
+            self.flush(cp, &mut round.buffer).await?;
+        }
+        Ok(())
+    }
+
+    /// What parsing one Graph item of a delta round may look up: the shard of the item's own id
+    /// (a user's committed manager and licences), and, for a removed group, every membership.
+    async fn load_index_for(
+        &self,
+        dataset: Dataset,
+        item: &Value,
+        indexes: &mut HashMap<ObjectType, Index>,
+    ) -> Result<(), SyncError> {
+        let Some(id) = item.get("id").and_then(Value::as_str) else {
+            return Ok(());
+        };
+        let own = dataset.object_types()[0];
+        if let Some(index) = indexes.get_mut(&own) {
+            index
+                .ensure(self.host.store, own.key(), &id.to_ascii_lowercase())
+                .await?;
+        }
+        if dataset == Dataset::Groups && item.get("@removed").is_some() {
+            let memberships = ObjectType::GroupMembership;
+            if let Some(index) = indexes.get_mut(&memberships) {
+                index
+                    .ensure_whole(self.host.store, memberships.key())
+                    .await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Stores the buffer as the run's next staged chunk.
+    async fn flush(&self, cp: &mut Checkpoint, buffer: &mut ChunkBuffer) -> Result<(), SyncError> {
+        if buffer.is_empty() {
+            return Ok(());
+        }
+        let has_records = buffer.has_records();
+        let chunk = buffer.take();
+        self.store_staged(&cp.chunk_key(cp.chunks), &chunk).await?;
+        cp.chunks += 1;
+        if has_records {
+            cp.record_chunks += 1;
+            if let Some(run) = cp.datasets.iter_mut().find(|d| d.dataset == buffer.dataset) {
+                run.record_chunks += 1;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The item's meaning for Assets. Out of the admin's filter: unseen in a full round (so retired if
+/// it was synced before), removed in an incremental one (it may have just left the scope).
+fn parse(round: &Round, item: Value, full: bool) -> Result<Vec<Item>, SyncError> {
+    let context = ParseContext {
+        full,
+        indexes: &round.indexes,
+    };
+    let out_of_scope = round
+        .filter
+        .as_ref()
+        .is_some_and(|filter| item.get("@removed").is_none() && !filter.matches(&item));
+    if !out_of_scope {
+        return Ok(round.dataset.parse(item, &context)?);
+    }
+    Ok(match (full, item.get("id").and_then(Value::as_str)) {
+        (false, Some(id)) => vec![Item::Removed {
+            object_type: round.dataset.object_types()[0],
+            id: id.to_ascii_lowercase(),
+        }],
+        _ => Vec::new(),
+    })
+}
+
+/// Stages one object read from Graph, unless the index says it is unchanged.
+fn stage_upsert(
+    cp: &mut Checkpoint,
+    round: &mut Round,
+    object: AssetsObject,
+    carry: Option<String>,
+    full: bool,
+) {
+    let object_type = object.object_type;
+    let ranked = datasets::ranked(object_type);
+    // Repeats of one object in a step are staged once; ranked types (one Assets object for several
+    // Graph records) choose their own winner.
+    if !ranked && !round.buffer.first(object_type, &object.id) {
+        return;
+    }
+    let entry = IndexEntry {
+        fingerprint: Fingerprint::of(&object),
+        carry,
+    };
+    let known = round
+        .indexes
+        .get(&object_type)
+        .and_then(|i| i.entries.get(&object.id));
+    cp.datasets[round.at].counts_of(object_type).read += 1;
+    if ranked {
+        // Another record may claim this object on a later page or step: stage by rank, decide
+        // (and count) in `resolve_ranked`.
+        let unchanged = known == Some(&entry) && !cp.rewrite;
+        let rank = entry.carry.clone().unwrap_or_default();
+        round.buffer.rank(object_type, &object.id, rank);
+        if !unchanged {
+            let record = import_record(&object, &round.synced);
+            round
+                .buffer
+                .push_ranked(object_type, record, object.id, entry);
+        }
+        return;
+    }
+    let rewrite = cp.rewrite;
+    let counts = cp.datasets[round.at].counts_of(object_type);
+    match known {
+        // A full round must list what it saw so the rest counts as gone; staged index entries list
+        // themselves, so only unchanged ids are noted here (ranked ids are in the chunk's ranks).
+        Some(old) if *old == entry && !rewrite => {
+            counts.unchanged += 1;
+            if full {
+                round.buffer.seen(object_type, object.id);
+            }
+        }
+        // Only the carry changed (a user's licences): nothing to write to Assets, but the index
+        // must learn the new carry.
+        Some(old) if old.fingerprint == entry.fingerprint && !rewrite => {
+            counts.unchanged += 1;
+            round.buffer.carry_only(object_type, object.id, entry);
+        }
+        old => {
+            let list = if old.is_some() {
+                counts.updated += 1;
+                &mut cp.samples.updated
+            } else {
+                counts.created += 1;
+                &mut cp.samples.created
+            };
+            if list.len() < SAMPLE_SIZE {
+                list.push(format!("{}: {}", object_type.name(), object.label()));
+            }
+            let record = import_record(&object, &round.synced);
+            round.buffer.push(object_type, record, object.id, entry);
+        }
+    }
+}
+
+/// Whether the data set ended with this page; its deltaLink is kept until the commit.
+fn end_of_page(
+    cp: &mut Checkpoint,
+    at: usize,
+    next_link: Option<String>,
+    delta_link: Option<String>,
+) -> Result<bool, SyncError> {
+    let run = &mut cp.datasets[at];
+    match (next_link, delta_link) {
+        (Some(next), _) => {
+            run.next_url = Some(next);
+            Ok(false)
+        }
+        (None, delta) if delta.is_some() || !run.dataset.has_delta() => {
+            run.pending_delta_link = delta;
+            run.next_url = None;
+            run.finished = true;
+            Ok(true)
+        }
+        (None, _) => Err(SyncError::Unterminated(run.dataset)),
+    }
+}
+
+/// Graph's ways of saying a delta token is no longer valid.
+fn needs_resync(error: &GraphError) -> bool {
+    matches!(error.status(), Some(410))
+        || matches!(
+            error.code(),
+            Some("syncStateNotFound" | "resyncRequired" | "syncStateInvalid")
+        )
+}

@@ -1,0 +1,381 @@
+//! One step of a sync run: resume from the checkpoint, work until the budget is nearly spent, return
+//! the next checkpoint. The phases run read → plan → write → commit (one file each under `phase/`);
+//! nothing is committed before Assets reports the execution DONE, so a failed run is redone whole.
+
+use std::collections::HashMap;
+
+use super::assets::{AssetsClient, Destination, TypeCounters};
+use super::budget::Budget;
+use super::checkpoint::{Checkpoint, Phase};
+use super::error::SyncError;
+use super::index::Index;
+use super::report::{Outcome, Progress, RunError, RunReport};
+use super::store::KvStore;
+use crate::auth::{AccessToken, request_token};
+use crate::clock::Clock;
+use crate::concurrency::Concurrency;
+use crate::http::HttpTransport;
+use crate::model::ObjectType;
+use crate::retry::Meter;
+use crate::settings::ConnectionSettings;
+
+/// Time one Graph page or Assets call may take, for budget checks.
+const UNIT_MS: u64 = 10_000;
+/// What plan and commit may take per staged chunk (about 100 KB each), generously: they start in a
+/// step that has already worked only when that much time is left.
+const HEAVY_MS_PER_CHUNK: u64 = 100;
+
+/// The world as the engine sees it: Graph/token requests, Assets requests, storage and time.
+pub struct Host<'a, G, A, S, C> {
+    pub graph: &'a G,
+    pub assets: &'a A,
+    pub store: &'a S,
+    pub clock: &'a C,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum StepStatus {
+    Continue,
+    AwaitingConfirmation { retire: u64, threshold: u64 },
+    Finished(Box<RunReport>),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct StepResult {
+    pub checkpoint: Checkpoint,
+    pub progress: Progress,
+    pub status: StepStatus,
+}
+
+/// One step's working state; the phases are its methods, one file each under `phase/`.
+pub(super) struct Step<'a, 'h, G, A, S, C> {
+    pub(super) host: &'a Host<'h, G, A, S, C>,
+    settings: &'a ConnectionSettings,
+    destination: &'a Destination,
+    budget: Budget,
+    pub(super) graph_meter: Meter,
+    pub(super) assets_meter: Meter,
+    /// Retirements in flight at once.
+    pub(super) assets_concurrency: Concurrency,
+    token: Option<AccessToken>,
+    pub(super) counters: Vec<TypeCounters>,
+    /// Units of work done in this step; the first is always allowed, so every step progresses.
+    pub(super) units: u32,
+    /// Indexes a delta round loaded in this step, as committed (only ever extended by shards
+    /// loaded on demand): plan and commit of the same step use them instead of loading again.
+    /// Full rounds load whole indexes and are not kept, so memory stays one index at a time.
+    pub(super) indexes: HashMap<ObjectType, Index>,
+}
+
+/// Runs one step. Errors end the run (an execution in flight is cancelled, staged data removed);
+/// they come back as a finished report with outcome `Failed`, never as a panic.
+pub async fn step<G, A, S, C>(
+    host: &Host<'_, G, A, S, C>,
+    settings: &ConnectionSettings,
+    destination: &Destination,
+    budget: Budget,
+    mut checkpoint: Checkpoint,
+) -> StepResult
+where
+    G: HttpTransport,
+    A: HttpTransport,
+    S: KvStore,
+    C: Clock,
+{
+    checkpoint.tally.steps += 1;
+    let mut step = Step {
+        host,
+        settings,
+        destination,
+        budget,
+        graph_meter: Meter::default(),
+        assets_meter: Meter::default(),
+        assets_concurrency: Concurrency::default(),
+        token: None,
+        counters: Vec::new(),
+        units: 0,
+        indexes: HashMap::new(),
+    };
+    let result = if checkpoint.cancel_requested {
+        Err(SyncError::CancelRequested)
+    } else {
+        step.run(&mut checkpoint).await
+    };
+    step.account(&mut checkpoint);
+    let status = match result {
+        Ok(status) => status,
+        Err(error) => step.fail(&mut checkpoint, error).await,
+    };
+    StepResult {
+        progress: Progress::of(&checkpoint),
+        checkpoint,
+        status,
+    }
+}
+
+impl<G: HttpTransport, A: HttpTransport, S: KvStore, C: Clock> Step<'_, '_, G, A, S, C> {
+    /// The phase machine: each arm does its phase (or the part the budget allows) and names the next.
+    async fn run(&mut self, cp: &mut Checkpoint) -> Result<StepStatus, SyncError> {
+        loop {
+            match cp.phase.clone() {
+                Phase::Read { dataset } => {
+                    if !self.read(cp, dataset).await? {
+                        return Ok(StepStatus::Continue);
+                    }
+                    cp.phase = if dataset + 1 < cp.datasets.len() {
+                        cp.datasets[dataset + 1].first_chunk = cp.chunks;
+                        Phase::Read {
+                            dataset: dataset + 1,
+                        }
+                    } else {
+                        Phase::Plan
+                    };
+                }
+                Phase::Plan => {
+                    if self.needs_fresh_step(cp) {
+                        return Ok(StepStatus::Continue);
+                    }
+                    if let Some((retire, threshold)) = self.plan(cp).await? {
+                        if !cp.confirmed && !cp.dry_run {
+                            cp.phase = Phase::AwaitingConfirmation { retire, threshold };
+                            return Ok(StepStatus::AwaitingConfirmation { retire, threshold });
+                        }
+                    }
+                    cp.phase = after_plan(cp);
+                }
+                Phase::AwaitingConfirmation { retire, threshold } => {
+                    if !cp.confirmed {
+                        return Ok(StepStatus::AwaitingConfirmation { retire, threshold });
+                    }
+                    cp.phase = after_plan(cp);
+                }
+                Phase::Mapping => {
+                    self.put_mapping(cp).await?;
+                    cp.phase = Phase::Start;
+                }
+                Phase::Start => {
+                    cp.execution = Some(self.assets_client().start().await?);
+                    cp.phase = Phase::Submit { next: 0 };
+                }
+                Phase::Submit { next } => {
+                    if !self.submit(cp, next).await? {
+                        return Ok(StepStatus::Continue);
+                    }
+                    cp.phase = Phase::Poll;
+                }
+                Phase::Poll => {
+                    if !self.poll(cp).await? {
+                        return Ok(StepStatus::Continue);
+                    }
+                    cp.execution = None;
+                    cp.phase = Phase::Retire {
+                        chunk: 0,
+                        offset: 0,
+                    };
+                }
+                Phase::Retire { chunk, offset } => {
+                    if !self.retire(cp, chunk, offset).await? {
+                        return Ok(StepStatus::Continue);
+                    }
+                    cp.phase = Phase::Commit;
+                }
+                Phase::Commit => {
+                    if self.needs_fresh_step(cp) {
+                        return Ok(StepStatus::Continue);
+                    }
+                    self.commit(cp).await?;
+                    cp.phase = Phase::Done;
+                }
+                Phase::Done => return Ok(self.finish(cp)),
+            }
+            if !self.has_time(0) {
+                return Ok(StepStatus::Continue);
+            }
+        }
+    }
+
+    fn finish(&mut self, cp: &mut Checkpoint) -> StepStatus {
+        let outcome = if cp.dry_run {
+            Outcome::DryRun
+        } else {
+            Outcome::Succeeded
+        };
+        self.account(cp);
+        StepStatus::Finished(Box::new(RunReport::from(
+            cp,
+            outcome,
+            self.now(),
+            std::mem::take(&mut self.counters),
+            Vec::new(),
+        )))
+    }
+
+    /// Ends the run on `error`: cancels an execution in flight and removes what the run staged.
+    async fn fail(&mut self, cp: &mut Checkpoint, error: SyncError) -> StepStatus {
+        let failure = RunError {
+            message: error.to_string(),
+            request_id: error.request_id().map(str::to_string),
+        };
+        if let Some(links) = cp.execution.take() {
+            if let Err(cancel) = self.assets_client().cancel(&links).await {
+                cp.warn(format!("Could not cancel the Assets import: {cancel}"));
+            }
+        }
+        self.cleanup(cp).await;
+        self.account(cp);
+        cp.phase = Phase::Done;
+        let outcome = if matches!(error, SyncError::Cancelled | SyncError::CancelRequested) {
+            Outcome::Cancelled
+        } else {
+            Outcome::Failed
+        };
+        StepStatus::Finished(Box::new(RunReport::from(
+            cp,
+            outcome,
+            self.host.clock.now_ms(),
+            Vec::new(),
+            vec![failure],
+        )))
+    }
+
+    pub(super) fn now(&self) -> u64 {
+        self.host.clock.now_ms()
+    }
+
+    fn egress_used(&self) -> u32 {
+        self.graph_meter.requests.get()
+    }
+
+    /// Whether another unit of work (plus `requests` Graph requests) fits in the budget.
+    pub(super) fn has_time(&self, requests: u32) -> bool {
+        self.units == 0
+            || self
+                .budget
+                .allows(self.now(), self.egress_used(), UNIT_MS, requests)
+    }
+
+    /// Plan and commit go over every staged chunk without a pause; on a large tenant that takes a
+    /// while, so they start in a step that already worked only if the chunks fit in what is left.
+    fn needs_fresh_step(&self, cp: &Checkpoint) -> bool {
+        let work_ms = u64::from(cp.chunks) * HEAVY_MS_PER_CHUNK;
+        self.units > 0
+            && !self
+                .budget
+                .allows(self.now(), self.egress_used(), work_ms, 0)
+    }
+
+    /// This step's committed index of `object_type` if a delta round already loaded it, else an
+    /// empty part of it that loads shards on demand ([`Index::ensure`]).
+    pub(super) async fn delta_index(
+        &mut self,
+        object_type: ObjectType,
+    ) -> Result<Index, SyncError> {
+        match self.indexes.remove(&object_type) {
+            Some(index) => Ok(index),
+            None => {
+                Ok(Index::load_for(self.host.store, object_type.key(), std::iter::empty()).await?)
+            }
+        }
+    }
+
+    pub(super) fn account(&self, checkpoint: &mut Checkpoint) {
+        let tally = &mut checkpoint.tally;
+        tally.graph_requests += u64::from(self.graph_meter.requests.take());
+        tally.assets_requests += u64::from(self.assets_meter.requests.take());
+        tally.throttled += u64::from(self.graph_meter.throttled.take())
+            + u64::from(self.assets_meter.throttled.take());
+        tally.waited_ms += self.graph_meter.waited_ms.take() + self.assets_meter.waited_ms.take();
+    }
+
+    pub(super) fn assets_client(&self) -> AssetsClient<'_, A, C> {
+        AssetsClient::new(
+            self.host.assets,
+            self.host.clock,
+            &self.assets_meter,
+            self.destination,
+        )
+    }
+
+    /// The step's Graph token, requested once per step.
+    pub(super) async fn token(&mut self) -> Result<AccessToken, SyncError> {
+        if let Some(token) = &self.token {
+            return Ok(token.clone());
+        }
+        self.graph_meter
+            .requests
+            .set(self.graph_meter.requests.get() + 1);
+        let token = request_token(self.host.graph, self.settings).await?;
+        self.token = Some(token.clone());
+        Ok(token)
+    }
+
+    /// A value this run staged: missing or unreadable means the run cannot go on.
+    pub(super) async fn load_staged<T: serde::de::DeserializeOwned>(
+        &self,
+        key: &str,
+    ) -> Result<T, SyncError> {
+        let value = self
+            .host
+            .store
+            .get(key)
+            .await?
+            .ok_or_else(|| SyncError::Staged {
+                key: key.to_string(),
+                detail: "missing".into(),
+            })?;
+        serde_json::from_value(value).map_err(|e| SyncError::Staged {
+            key: key.to_string(),
+            detail: e.to_string(),
+        })
+    }
+
+    /// Stores a value this run stages.
+    pub(super) async fn store_staged<T: serde::Serialize>(
+        &self,
+        key: &str,
+        value: &T,
+    ) -> Result<(), SyncError> {
+        let value = serde_json::to_value(value).map_err(|e| SyncError::Staged {
+            key: key.to_string(),
+            detail: e.to_string(),
+        })?;
+        Ok(self.host.store.set(key, value).await?)
+    }
+
+    /// Removes the run's staged data. Best effort: leftovers are overwritten by the next run's
+    /// keys or ignored, never read as committed state.
+    pub(super) async fn cleanup(&self, cp: &mut Checkpoint) {
+        for n in 0..cp.chunks {
+            let _ = self.host.store.delete(&cp.chunk_key(n)).await;
+        }
+        for n in 0..cp.retire_chunks {
+            let _ = self.host.store.delete(&cp.retire_key(n)).await;
+        }
+        if !matches!(cp.phase, Phase::Commit) {
+            cp.chunks = 0;
+            cp.record_chunks = 0;
+            cp.retire_chunks = 0;
+            for run in &mut cp.datasets {
+                run.record_chunks = 0;
+            }
+        }
+        if cp.dry_run {
+            cp.phase = Phase::Done;
+        }
+    }
+}
+
+fn after_plan(cp: &Checkpoint) -> Phase {
+    if cp.dry_run {
+        Phase::Done
+    } else if cp.record_chunks > 0 {
+        Phase::Mapping
+    } else if cp.retire_chunks > 0 {
+        Phase::Retire {
+            chunk: 0,
+            offset: 0,
+        }
+    } else {
+        Phase::Commit
+    }
+}
