@@ -18,6 +18,7 @@ import { parseArgs } from 'node:util';
 import { build } from './build.mjs';
 import { root, run, step } from './lib/run.mjs';
 import { setup } from './setup.mjs';
+import { fullSettings } from '../tests/helpers/admin.js';
 
 const { values: options } = parseArgs({
   options: {
@@ -68,8 +69,14 @@ async function resolve(functionKey, payload = {}) {
     }
   }
 }
-await resolve('saveSettings', { tenantId: sim.tenantId, clientId: sim.clientId, clientSecret: sim.clientSecret });
-await resolve('saveDestination', { workspaceId: sim.assetsWorkspaceId, importSourceId: sim.assetsImportSourceId });
+// Every data set on, no schedule: the bench starts its runs itself.
+const schemas = await resolve('listSchemas', { workspaceId: sim.assetsWorkspaceId });
+const datasets = Object.fromEntries((await resolve('getSettings', {})).datasetOptions.map(({ key }) => [key, true]));
+const saved = await resolve('saveSettings', {
+  ...fullSettings(sim, { schemaId: schemas.schemas[0].id, schedule: { enabled: false } }),
+  datasets,
+});
+if (!saved.ok) throw new Error(`saveSettings refused the bench's settings: ${JSON.stringify(saved)}`);
 const { wasmMemoryBytes } = await import('../resolvers/core.js');
 const info = await control('GET', '/info');
 

@@ -1,15 +1,8 @@
-// The form before anything is saved. The backend sends `defaults` (what the granted permissions
-// allow) once the core provides them; until then, the core's own documented defaults.
-export const FALLBACK = {
-  datasets: { users: true },
-  filters: {},
-  schedule: { interval: 'day', enabled: true },
-  deletion: { policy: 'retire', percent: 5, minimum: 500 },
-};
-
+// The form's values: what is saved, or else the core's defaults that getSettings sends along
+// (the page keeps none of its own).
 /** The form's values from what getSettings answered, and the destination an import proposes. */
 export function valuesOf(settings, proposed) {
-  const config = settings.config ?? settings.defaults ?? FALLBACK;
+  const config = settings.config ?? settings.defaults;
   return {
     tenantId: settings.tenantId ?? '',
     clientId: settings.clientId ?? '',
