@@ -6,15 +6,13 @@ mod batch;
 mod collection;
 mod delta;
 mod device_schema;
-mod devices;
 mod envelope;
 mod error;
 mod filter;
+mod flat;
 mod group_schema;
-mod groups;
 mod intune;
 mod managed_device_schema;
-mod managed_devices;
 mod members;
 mod paging;
 mod query;
@@ -36,6 +34,7 @@ pub use error::GraphError;
 pub use members::closure as transitive_members;
 
 use crate::state::SimState;
+use flat::ListRequest;
 
 /// Routes of `graph.microsoft.com`.
 pub fn routes() -> Router<SimState> {
@@ -48,7 +47,10 @@ pub fn routes() -> Router<SimState> {
             "/users/{id}/manager",
             get(users::manager).fallback(wrong_method),
         )
-        .route("/groups", get(groups::list).fallback(wrong_method))
+        .route(
+            "/groups",
+            get(|r: ListRequest| async move { r.serve(&flat::GROUPS) }).fallback(wrong_method),
+        )
         .route("/groups/delta", get(delta::groups).fallback(wrong_method))
         .route(
             "/groups/{id}/members",
@@ -66,11 +68,15 @@ pub fn routes() -> Router<SimState> {
             "/groups/{id}/transitiveMembers/microsoft.graph.user",
             get(members::transitive_users).fallback(wrong_method),
         )
-        .route("/devices", get(devices::list).fallback(wrong_method))
+        .route(
+            "/devices",
+            get(|r: ListRequest| async move { r.serve(&flat::DEVICES) }).fallback(wrong_method),
+        )
         .route("/devices/delta", get(delta::devices).fallback(wrong_method))
         .route(
             "/deviceManagement/managedDevices",
-            get(managed_devices::list).fallback(wrong_method),
+            get(|r: ListRequest| async move { r.serve(&flat::MANAGED_DEVICES) })
+                .fallback(wrong_method),
         )
         .route("/subscribedSkus", get(skus::list).fallback(wrong_method))
         .route("/$batch", post(batch::batch).fallback(wrong_method))
