@@ -1,6 +1,7 @@
 //! Wall-clock helpers. The sim formats dates itself because Entra and Graph use three different
 //! layouts and a date crate would cost more compile time than these few lines.
 
+use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -22,10 +23,10 @@ pub fn now_millis() -> u64 {
 
 /// One sim's clock: the wall clock plus an offset a test can move forward, so secret and token
 /// expiry or a throttling window can be crossed without sleeping. Per state, not global, because
-/// tests run many sims in one process.
-#[derive(Debug, Default)]
+/// tests run many sims in one process. Clones share the offset (the Assets store keeps one).
+#[derive(Debug, Default, Clone)]
 pub struct SimClock {
-    offset_millis: AtomicI64,
+    offset_millis: Arc<AtomicI64>,
 }
 
 impl SimClock {

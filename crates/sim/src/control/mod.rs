@@ -33,6 +33,7 @@
 //!
 //! `sourceId` defaults to the demo import source.
 
+mod certificates;
 mod tenant;
 
 use std::net::SocketAddr;
@@ -85,6 +86,7 @@ pub fn routes() -> Router<SimState> {
         .route("/_sim/assets/rate-limit", post(rate_limit))
         .route("/_sim/assets/processing-reads", post(processing_reads))
         .merge(tenant::routes())
+        .merge(certificates::routes())
         .route("/_sim/{*rest}", any(unknown))
         .route_layer(middleware::from_fn(loopback_only))
 }

@@ -9,6 +9,7 @@ use axum::http::HeaderMap;
 use axum::http::request::Parts;
 use axum::response::Response;
 
+use super::application_schema::{APPLICATION, SERVICE_PRINCIPAL};
 use super::auth::Caller;
 use super::collection::{Listing, list_items};
 use super::device_schema::DEVICE;
@@ -19,7 +20,7 @@ use super::roles;
 use super::schema::Schema;
 use crate::http::BaseUrl;
 use crate::state::SimState;
-use crate::tenant::{Device, Group, ManagedDevice, Tenant};
+use crate::tenant::{Application, Device, Group, ManagedDevice, ServicePrincipal, Tenant};
 
 /// Which permissions open a collection, and how a refusal reads.
 pub enum Access {
@@ -125,4 +126,20 @@ pub const MANAGED_DEVICES: Flat<ManagedDevice> = Flat {
     schema: &MANAGED_DEVICE,
     access: Access::Intune(roles::MANAGED_DEVICES),
     items: |t| &t.managed_devices,
+};
+
+/// `GET /v1.0/applications` (application-list): app registrations with their credentials' metadata.
+pub const APPLICATIONS: Flat<Application> = Flat {
+    listing: directory("/v1.0/applications", "applications"),
+    schema: &APPLICATION,
+    access: Access::Directory(roles::APPLICATIONS),
+    items: |t| &t.applications,
+};
+
+/// `GET /v1.0/servicePrincipals` (serviceprincipal-list): enterprise applications.
+pub const SERVICE_PRINCIPALS: Flat<ServicePrincipal> = Flat {
+    listing: directory("/v1.0/servicePrincipals", "servicePrincipals"),
+    schema: &SERVICE_PRINCIPAL,
+    access: Access::Directory(roles::SERVICE_PRINCIPALS),
+    items: |t| &t.service_principals,
 };

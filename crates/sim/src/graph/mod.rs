@@ -1,5 +1,6 @@
 //! The Microsoft Graph half (v1.0), served under `/v1.0` on the sim's origin.
 
+mod application_schema;
 mod applications;
 mod auth;
 mod batch;
@@ -82,7 +83,21 @@ pub fn routes() -> Router<SimState> {
         .route("/$batch", post(batch::batch).fallback(wrong_method))
         .route(
             "/applications",
-            get(applications::list).fallback(wrong_method),
+            get(|r: ListRequest| async move { r.serve(&flat::APPLICATIONS) })
+                .fallback(wrong_method),
+        )
+        .route(
+            "/applications/delta",
+            get(delta::applications).fallback(wrong_method),
+        )
+        .route(
+            "/servicePrincipals",
+            get(|r: ListRequest| async move { r.serve(&flat::SERVICE_PRINCIPALS) })
+                .fallback(wrong_method),
+        )
+        .route(
+            "/servicePrincipals/delta",
+            get(delta::service_principals).fallback(wrong_method),
         )
         // `/applications(appId='…')`: matchit has no in-segment literals around a parameter, so
         // the handler parses the segment and answers other unknown ones like the fallback.

@@ -12,7 +12,7 @@ use crate::assets::aql;
 use crate::assets::error::AssetsError;
 use crate::assets::model::{AttrKind, Object, Value as AttrValue};
 use crate::assets::render;
-use crate::assets::store::{Store, now_iso};
+use crate::assets::store::Store;
 use crate::http::BaseUrl;
 
 type Reply = Result<Response, AssetsError>;
@@ -228,6 +228,7 @@ pub async fn put_object(
     for (attribute, _) in &values {
         store.value_indexes.get_mut().attribute_changed(*attribute);
     }
+    let now = store.now_iso();
     if let Some(object) = store.objects.get_mut(&id) {
         for (attribute, values) in values {
             if values.is_empty() {
@@ -236,7 +237,7 @@ pub async fn put_object(
                 object.values.insert(attribute, values);
             }
         }
-        object.updated = now_iso();
+        object.updated = now;
     }
     let object = find_object(&store, &p.id)?;
     Ok(Json(render::object(&store, object, &base.0, true)).into_response())
@@ -258,7 +259,7 @@ pub async fn create_object(
         })?;
     let values = attribute_values(&store, type_id, &request)?;
     let id = store.next_id();
-    let now = now_iso();
+    let now = store.now_iso();
     store.insert_object(Object {
         id,
         object_type_id: type_id,
