@@ -41,7 +41,10 @@ use flat::ListRequest;
 pub fn routes() -> Router<SimState> {
     let v1 = Router::new()
         .route("/users", get(users::list).fallback(wrong_method))
-        .route("/users/delta", get(delta::users).fallback(wrong_method))
+        .route(
+            "/users/delta",
+            get(|r: ListRequest| async move { r.delta(&delta::USERS) }).fallback(wrong_method),
+        )
         .route("/users/$count", get(users::count).fallback(wrong_method))
         .route("/users/{id}", get(users::get).fallback(wrong_method))
         .route(
@@ -52,7 +55,10 @@ pub fn routes() -> Router<SimState> {
             "/groups",
             get(|r: ListRequest| async move { r.serve(&flat::GROUPS) }).fallback(wrong_method),
         )
-        .route("/groups/delta", get(delta::groups).fallback(wrong_method))
+        .route(
+            "/groups/delta",
+            get(|r: ListRequest| async move { r.delta(&delta::GROUPS) }).fallback(wrong_method),
+        )
         .route(
             "/groups/{id}/members",
             get(members::direct).fallback(wrong_method),
@@ -73,7 +79,10 @@ pub fn routes() -> Router<SimState> {
             "/devices",
             get(|r: ListRequest| async move { r.serve(&flat::DEVICES) }).fallback(wrong_method),
         )
-        .route("/devices/delta", get(delta::devices).fallback(wrong_method))
+        .route(
+            "/devices/delta",
+            get(|r: ListRequest| async move { r.delta(&delta::DEVICES) }).fallback(wrong_method),
+        )
         .route(
             "/deviceManagement/managedDevices",
             get(|r: ListRequest| async move { r.serve(&flat::MANAGED_DEVICES) })
@@ -88,7 +97,8 @@ pub fn routes() -> Router<SimState> {
         )
         .route(
             "/applications/delta",
-            get(delta::applications).fallback(wrong_method),
+            get(|r: ListRequest| async move { r.delta(&delta::APPLICATIONS) })
+                .fallback(wrong_method),
         )
         .route(
             "/servicePrincipals",
@@ -97,7 +107,8 @@ pub fn routes() -> Router<SimState> {
         )
         .route(
             "/servicePrincipals/delta",
-            get(delta::service_principals).fallback(wrong_method),
+            get(|r: ListRequest| async move { r.delta(&delta::SERVICE_PRINCIPALS) })
+                .fallback(wrong_method),
         )
         // `/applications(appId='…')`: matchit has no in-segment literals around a parameter, so
         // the handler parses the segment and answers other unknown ones like the fallback.

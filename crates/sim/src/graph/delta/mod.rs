@@ -8,7 +8,7 @@ mod round;
 mod token;
 
 pub use controls::{DeltaControls, DeltaResetMode};
-pub use endpoints::{applications, devices, groups, service_principals, users};
+pub use endpoints::{APPLICATIONS, DEVICES, GROUPS, SERVICE_PRINCIPALS, USERS};
 
 /// The fewest Graph requests a client needs to read the whole tenant: every delta round at the page
 /// sizes this service chooses (groups emit one item per 20 members), Intune at 1,000 per page and
