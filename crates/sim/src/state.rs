@@ -55,8 +55,9 @@ struct Inner {
 impl SimState {
     pub fn new(tenant: Tenant) -> Self {
         let clock = SimClock::default();
+        let assets = AssetsState::new(clock.clone());
         let credentials = CredentialStore::new(&tenant.app, clock.now_unix());
-        Self {
+        let state = Self {
             inner: Arc::new(Inner {
                 clock,
                 credentials,
@@ -66,12 +67,14 @@ impl SimState {
                 delta: DeltaControls::default(),
                 signer: JwtSigner::random(),
                 grants: RwLock::new(DEFAULT_GRANTS.iter().map(|p| p.to_string()).collect()),
-                assets: AssetsState::new(),
+                assets,
                 faults: Faults::new(),
                 latency: Latency::new(),
                 log: RequestLog::new(),
             }),
-        }
+        };
+        state.settle_applications();
+        state
     }
 
     /// The tenant as it is now. A cheap snapshot: later changes do not show in it.
@@ -211,6 +214,7 @@ impl SimState {
             .tenant
             .write()
             .unwrap_or_else(PoisonError::into_inner) = Arc::new(fresh);
+        self.settle_applications();
         // Tokens issued against the old change log must not be read against the new one.
         self.inner.delta.expire_tokens();
         self.inner

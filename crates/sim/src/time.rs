@@ -1,6 +1,7 @@
 //! Wall-clock helpers. The sim formats dates itself because Entra and Graph use three different
 //! layouts and a date crate would cost more compile time than these few lines.
 
+use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -22,10 +23,10 @@ pub fn now_millis() -> u64 {
 
 /// One sim's clock: the wall clock plus an offset a test can move forward, so secret and token
 /// expiry or a throttling window can be crossed without sleeping. Per state, not global, because
-/// tests run many sims in one process.
-#[derive(Debug, Default)]
+/// tests run many sims in one process. Clones share the offset (the Assets store keeps one).
+#[derive(Debug, Default, Clone)]
 pub struct SimClock {
-    offset_millis: AtomicI64,
+    offset_millis: Arc<AtomicI64>,
 }
 
 impl SimClock {
@@ -102,6 +103,56 @@ impl UtcTime {
     }
 }
 
+/// `2024-01-31`, `2024/01/31`, `2024-01-31 10:00`, `2024-01-31 10:00:00` or
+/// `2024-01-31T10:00:00.123Z` (UTC) to Unix seconds; `None` for anything else.
+pub fn parse_datetime(text: &str) -> Option<u64> {
+    let text = text.trim().trim_end_matches(['Z', 'z']);
+    let (date, time) = match text.split_once([' ', 'T']) {
+        Some((date, time)) => (date, Some(time)),
+        None => (text, None),
+    };
+    let mut parts = date.split(['-', '/']);
+    let (Some(y), Some(m), Some(d), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return None;
+    };
+    let (year, month, day): (i64, u32, u32) = (y.parse().ok()?, m.parse().ok()?, d.parse().ok()?);
+    if y.len() != 4 || !(1..=12).contains(&month) || !(1..=31).contains(&day) {
+        return None;
+    }
+    let mut secs = 0u64;
+    if let Some(time) = time {
+        let time = time.split('.').next()?;
+        let fields: Vec<&str> = time.split(':').collect();
+        if !(2..=3).contains(&fields.len()) {
+            return None;
+        }
+        let mut unit = 3600;
+        for field in fields {
+            let value: u64 = field.parse().ok()?;
+            if value >= if unit == 3600 { 24 } else { 60 } {
+                return None;
+            }
+            secs += value * unit;
+            unit /= 60;
+        }
+    }
+    let days = days_from_civil(year, month, day);
+    u64::try_from(days).ok().map(|d| d * 86_400 + secs)
+}
+
+/// (year, month, day) to days since 1970-01-01, proleptic Gregorian (Howard Hinnant's algorithm).
+fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
+    let year = year - i64::from(month <= 2);
+    let era = year.div_euclid(400);
+    let yoe = year.rem_euclid(400);
+    let mp = i64::from(if month > 2 { month - 3 } else { month + 9 });
+    let doy = (153 * mp + 2) / 5 + i64::from(day) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
 /// Days since 1970-01-01 to (year, month, day), proleptic Gregorian (Howard Hinnant's algorithm).
 fn civil_from_days(days: i64) -> (i64, u32, u32) {
     let z = days + 719_468;
@@ -119,6 +170,32 @@ fn civil_from_days(days: i64) -> (i64, u32, u32) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn parses_what_it_formats_and_the_short_forms() {
+        for secs in [0, 1_621_365_156, 1_709_208_000, 4_102_444_799] {
+            assert_eq!(
+                parse_datetime(&UtcTime::from_unix(secs).iso8601()),
+                Some(secs)
+            );
+        }
+        assert_eq!(parse_datetime("2021-05-18"), Some(1_621_296_000));
+        assert_eq!(parse_datetime("2021/05/18 19:12"), Some(1_621_365_120));
+        assert_eq!(
+            parse_datetime("2021-05-18T19:12:36.284Z"),
+            Some(1_621_365_156)
+        );
+        for bad in [
+            "",
+            "yesterday",
+            "2021-13-01",
+            "2021-05-18 25:00",
+            "21-05-18",
+            "2021-05",
+        ] {
+            assert_eq!(parse_datetime(bad), None, "{bad}");
+        }
+    }
 
     #[test]
     fn formats_known_instants() {

@@ -622,7 +622,7 @@ fn reset_restores_a_fresh_sim() {
     assert!(state.requests().all().is_empty() && state.counters().is_empty());
     assert_eq!(
         state.assets().snapshot(),
-        entra_sync_sim::assets::AssetsState::new().snapshot()
+        entra_sync_sim::assets::AssetsState::new(Default::default()).snapshot()
     );
     assert!(
         state

@@ -1,6 +1,7 @@
 //! The AQL subset the sim understands, for `POST object/aql` and for `objectMappingIQL` references:
 //! `field op value` terms joined by `AND`/`OR` with parentheses, ops `=`, `==`, `!=`, `LIKE`
-//! (case-insensitive substring) and `IN (a, b)`. Fields: `objectType`, `objectTypeId`,
+//! (case-insensitive substring) and `IN (a, b)`, and `<`, `>`, `<=`, `>=` on `Created` and `Updated`
+//! with the values of [`super::aql_date`]. Fields: `objectType`, `objectTypeId`,
 //! `objectSchema`, `objectSchemaId`, `objectId`, `externalId`, `Key` and `label`/`Name` (unless the
 //! type has an attribute so named), else an attribute name. Text compares case-insensitively, as AQL
 //! does. Anything else is a 400, so a client never gets a silently wrong result set.
@@ -8,6 +9,7 @@
 use super::error::AssetsError;
 use std::collections::{HashMap, HashSet};
 
+use super::aql_date::DateValue;
 use super::model::{AttrKind, Attribute, Object, Value};
 use super::store::Store;
 
@@ -28,6 +30,27 @@ pub enum Op {
     NotEq,
     Like,
     In,
+    Lt,
+    Gt,
+    Le,
+    Ge,
+}
+
+impl Op {
+    fn compares(self) -> bool {
+        matches!(self, Op::Lt | Op::Gt | Op::Le | Op::Ge)
+    }
+
+    /// `have op bound`.
+    fn holds(self, have: i64, bound: i64) -> bool {
+        match self {
+            Op::Lt => have < bound,
+            Op::Gt => have > bound,
+            Op::Le => have <= bound,
+            Op::Ge => have >= bound,
+            _ => false,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -39,6 +62,10 @@ enum Token {
     Comma,
     Eq,
     NotEq,
+    Lt,
+    Gt,
+    Le,
+    Ge,
 }
 
 pub fn parse(text: &str) -> Result<Query, AssetsError> {
@@ -78,6 +105,19 @@ fn tokenize(text: &str) -> Result<Vec<Token>, AssetsError> {
                 }
                 out.push(Token::Eq);
             }
+            '<' | '>' => {
+                chars.next();
+                let or_equal = chars.peek() == Some(&'=');
+                if or_equal {
+                    chars.next();
+                }
+                out.push(match (c, or_equal) {
+                    ('<', false) => Token::Lt,
+                    ('<', true) => Token::Le,
+                    ('>', false) => Token::Gt,
+                    _ => Token::Ge,
+                });
+            }
             '!' => {
                 chars.next();
                 if chars.next() != Some('=') {
@@ -101,7 +141,7 @@ fn tokenize(text: &str) -> Result<Vec<Token>, AssetsError> {
             _ => {
                 let mut word = String::new();
                 while let Some(&ch) = chars.peek() {
-                    if ch.is_whitespace() || "()=!,\"".contains(ch) {
+                    if ch.is_whitespace() || "()=!,\"<>".contains(ch) {
                         break;
                     }
                     word.push(ch);
@@ -170,8 +210,15 @@ impl Parser {
             Some(Token::NotEq) => Op::NotEq,
             Some(Token::Word(w)) if w.eq_ignore_ascii_case("like") => Op::Like,
             Some(Token::Word(w)) if w.eq_ignore_ascii_case("in") => Op::In,
-            _ => return Err(self.error("expected =, !=, LIKE or IN")),
+            Some(Token::Lt) => Op::Lt,
+            Some(Token::Gt) => Op::Gt,
+            Some(Token::Le) => Op::Le,
+            Some(Token::Ge) => Op::Ge,
+            _ => return Err(self.error("expected =, !=, <, >, <=, >=, LIKE or IN")),
         };
+        if op.compares() {
+            return self.comparison(field, op);
+        }
         let values = if op == Op::In {
             if self.next() != Some(Token::Open) {
                 return Err(self.error("IN needs '('"));
@@ -199,11 +246,75 @@ impl Parser {
     }
 }
 
+impl Parser {
+    /// `Created > "2024-01-31"` or `Updated >= now(-1d)`: the simulator compares dates only.
+    fn comparison(&mut self, field: String, op: Op) -> Result<Query, AssetsError> {
+        if !is_date_field(&field) {
+            return Err(self.error(&format!(
+                "the simulator compares only Created and Updated with <, >, <= and >=, not {field:?}"
+            )));
+        }
+        let value = match self.next() {
+            Some(Token::Quoted(value)) => value,
+            Some(Token::Word(name)) if self.tokens.get(self.at) == Some(&Token::Open) => {
+                self.at += 1;
+                let mut args = Vec::new();
+                loop {
+                    match self.next() {
+                        Some(Token::Word(arg) | Token::Quoted(arg)) => args.push(arg),
+                        Some(Token::Close) => break,
+                        _ => return Err(self.error("expected ')' after the function's offset")),
+                    }
+                }
+                format!("{name}({})", args.join(" "))
+            }
+            Some(Token::Word(value)) => value,
+            _ => return Err(self.error("expected a date")),
+        };
+        if DateValue::parse(&value).is_none() {
+            return Err(self.error(&format!(
+                "{value:?} is not a date: use \"2024-01-31\", \"2024-01-31 10:00\" or now(-1d), startOfDay(), endOfDay()"
+            )));
+        }
+        Ok(Query::Term {
+            field,
+            op,
+            values: vec![value],
+        })
+    }
+}
+
+fn is_date_field(field: &str) -> bool {
+    field.eq_ignore_ascii_case("created") || field.eq_ignore_ascii_case("updated")
+}
+
+/// An object's `created` or `updated` in Unix seconds.
+fn object_date(object: &Object, field: &str) -> Option<i64> {
+    let text = if field.eq_ignore_ascii_case("created") {
+        &object.created
+    } else {
+        &object.updated
+    };
+    crate::time::parse_datetime(text).map(|secs| secs as i64)
+}
+
+/// The bound of a comparison term at the sim's now; `None` for other terms.
+fn bound(store: &Store, op: Op, values: &[String]) -> Option<i64> {
+    if !op.compares() {
+        return None;
+    }
+    let value = DateValue::parse(values.first()?)?;
+    Some(value.resolve(store.clock.now_unix()))
+}
+
 impl Query {
     pub fn matches(&self, store: &Store, object: &Object) -> bool {
         match self {
             Query::And(a, b) => a.matches(store, object) && b.matches(store, object),
             Query::Or(a, b) => a.matches(store, object) || b.matches(store, object),
+            Query::Term { field, op, values } if op.compares() => bound(store, *op, values)
+                .zip(object_date(object, field))
+                .is_some_and(|(bound, have)| op.holds(have, bound)),
             Query::Term { field, op, values } => {
                 let actual = field_values(store, object, field);
                 let hit = |wanted: &String| {
@@ -338,6 +449,12 @@ enum Prepared<'q> {
         /// For `objectType =`/`IN`/`!=`: the object types the names pick, decided once.
         types: Option<HashSet<u64>>,
     },
+    /// `Created`/`Updated` against a bound resolved once per search.
+    Compare {
+        field: &'q str,
+        op: Op,
+        bound: Option<i64>,
+    },
 }
 
 impl<'q> Prepared<'q> {
@@ -351,6 +468,11 @@ impl<'q> Prepared<'q> {
                 Box::new(Self::of(a, store, attributes)),
                 Box::new(Self::of(b, store, attributes)),
             ),
+            Query::Term { field, op, values } if op.compares() => Prepared::Compare {
+                field,
+                op: *op,
+                bound: bound(store, *op, values),
+            },
             Query::Term { field, op, values } => {
                 let own: HashMap<u64, Option<&Attribute>> = attributes
                     .iter()
@@ -388,6 +510,9 @@ impl<'q> Prepared<'q> {
         match self {
             Prepared::And(a, b) => a.matches(store, object) && b.matches(store, object),
             Prepared::Or(a, b) => a.matches(store, object) || b.matches(store, object),
+            Prepared::Compare { field, op, bound } => bound
+                .zip(object_date(object, field))
+                .is_some_and(|(bound, have)| op.holds(have, bound)),
             Prepared::Term {
                 field,
                 op,
@@ -417,6 +542,7 @@ impl<'q> Prepared<'q> {
                     }),
                     Op::NotEq => !any_value(store, object, field, own, listed),
                     Op::Eq | Op::In => any_value(store, object, field, own, listed),
+                    Op::Lt | Op::Gt | Op::Le | Op::Ge => false,
                 }
             }
         }
@@ -498,6 +624,8 @@ fn field_values_of(
         "externalid" | "extid" => one(object.external_id.clone()),
         "key" | "objectkey" => one(Some(store.object_key(object))),
         "label" | "name" => one(Some(store.label(object))),
+        "created" => one(Some(object.created.clone())),
+        "updated" => one(Some(object.updated.clone())),
         _ => Vec::new(),
     }
 }

@@ -10,6 +10,7 @@ use super::model::MissingPolicy;
 use super::rate_limit::RateLimit;
 use super::snapshot;
 use super::store::Store;
+use crate::time::SimClock;
 
 /// Cheap to clone: all clones share one store.
 #[derive(Clone)]
@@ -17,23 +18,19 @@ pub struct AssetsState {
     inner: Arc<Mutex<Store>>,
 }
 
-impl Default for AssetsState {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
 impl AssetsState {
     /// The demo workspace with one empty schema (`ENTRA`) and its import source and token.
-    pub fn new() -> Self {
+    pub fn new(clock: SimClock) -> Self {
         Self {
-            inner: Arc::new(Mutex::new(Store::seeded())),
+            inner: Arc::new(Mutex::new(Store::seeded(clock))),
         }
     }
 
     /// Back to [`Self::new`]'s content: the demo workspace, schema, source and token, nothing else.
     pub fn reset(&self) {
-        *self.lock() = Store::seeded();
+        let mut store = self.lock();
+        let clock = store.clock.clone();
+        *store = Store::seeded(clock);
     }
 
     pub(crate) fn lock(&self) -> MutexGuard<'_, Store> {

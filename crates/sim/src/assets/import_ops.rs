@@ -7,7 +7,7 @@ use uuid::Uuid;
 use super::error::AssetsError;
 use super::execution::{ExecStatus, Execution};
 use super::process;
-use super::store::{Store, now_iso};
+use super::store::Store;
 
 fn source_exists(store: &Store, source_id: &str) -> Result<(), AssetsError> {
     if store.sources.contains_key(source_id) {
@@ -86,7 +86,7 @@ pub fn start(store: &mut Store, source_id: &str) -> Result<String, AssetsError> 
             status: ExecStatus::Ingesting,
             chunks: Vec::new(),
             client_ids: Vec::new(),
-            started: now_iso(),
+            started: store.now_iso(),
             ended: None,
             counters: Vec::new(),
             schema_id,
@@ -209,12 +209,13 @@ pub fn latest_status(store: &mut Store, source_id: &str) -> Result<Value, Assets
 /// `DELETE …/executions/{id}`: drops the received chunks. Cancelling twice is harmless; a finished
 /// execution cannot be cancelled (400; the real answer is undocumented).
 pub fn cancel(store: &mut Store, source_id: &str, exec_id: &str) -> Result<(), AssetsError> {
+    let now = store.now_iso();
     let exec = execution_mut(store, source_id, exec_id)?;
     match exec.status {
         ExecStatus::Ingesting => {
             exec.status = ExecStatus::Cancelled;
             exec.chunks.clear();
-            exec.ended = Some(now_iso());
+            exec.ended = Some(now);
             Ok(())
         }
         ExecStatus::Cancelled => Ok(()),

@@ -12,7 +12,7 @@ use super::error::AssetsError;
 use super::json_schema;
 use super::mapping_doc::{AttributeDoc, MappingDoc, ObjectTypeDoc};
 use super::model::{AttrKind, Attribute, ObjectType};
-use super::store::{Store, now_iso};
+use super::store::Store;
 
 /// One object type mapping, resolved to ids.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -226,7 +226,7 @@ fn write_types(
                         name: doc.name.clone(),
                         description: doc.description.clone(),
                         position,
-                        created: now_iso(),
+                        created: store.now_iso(),
                     },
                 );
                 id

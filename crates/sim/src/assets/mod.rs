@@ -6,6 +6,8 @@
 //! the control methods for what the HTTP API cannot set.
 
 mod aql;
+mod aql_date;
+mod by_hand;
 mod error;
 mod execution;
 mod handle;
@@ -23,6 +25,7 @@ mod snapshot;
 mod store;
 mod value_index;
 
+pub use by_hand::Pick;
 pub use error::AssetsError;
 pub use handle::AssetsState;
 pub use model::MissingPolicy;

@@ -10,7 +10,7 @@ use super::aql;
 use super::execution::TypeCounters;
 use super::mapping::{AttrMapping, TypeMapping};
 use super::model::{AttrKind, MissingPolicy, Object, Value};
-use super::store::{Store, now_iso};
+use super::store::Store;
 
 /// A reference to resolve after all objects are written.
 struct PendingRef {
@@ -127,7 +127,7 @@ pub fn process(store: &mut Store, exec_id: &str) {
         apply_missing(store, type_id, &ids, &policy, count);
     }
 
-    let now = now_iso();
+    let now = store.now_iso();
     for id in changed.iter().chain(&created) {
         if let Some(object) = store.objects.get_mut(id) {
             object.updated = now.clone();
@@ -241,7 +241,7 @@ fn upsert(
     }
     let id = store.next_id();
     existing.insert(external_id.to_string(), id);
-    let now = now_iso();
+    let now = store.now_iso();
     store.insert_object(Object {
         id,
         object_type_id: type_id,

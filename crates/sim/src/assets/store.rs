@@ -11,7 +11,7 @@ use super::execution::{Execution, ImportSource};
 use super::model::{Attribute, Object, ObjectSchema, ObjectType, Value};
 use super::rate_limit::RateLimiter;
 use super::value_index::ValueIndexes;
-use crate::time::{UtcTime, now_unix};
+use crate::time::{SimClock, UtcTime};
 
 /// The workspace every fresh sim has (the id of the IBU `info.json` fixture).
 pub const DEMO_WORKSPACE_ID: &str = "514fd9bb-dedc-4512-b251-d72f56a09dc5";
@@ -48,11 +48,14 @@ pub(crate) struct Store {
     type_counts: BTreeMap<u64, usize>,
     /// AQL's value indexes; behind a `RefCell` because searches only read the store.
     pub value_indexes: RefCell<ValueIndexes>,
+    /// The sim's clock: `created`/`updated` are on it, so moving it moves what AQL on dates sees.
+    pub clock: SimClock,
 }
 
 impl Store {
-    pub fn seeded() -> Self {
+    pub fn seeded(clock: SimClock) -> Self {
         let mut store = Self {
+            clock,
             workspace_id: DEMO_WORKSPACE_ID.to_string(),
             schemas: BTreeMap::new(),
             types: BTreeMap::new(),
@@ -103,7 +106,7 @@ impl Store {
                 name: name.to_string(),
                 key: key.to_string(),
                 description: description.to_string(),
-                created: now_iso(),
+                created: self.now_iso(),
             },
         );
         self.sources.insert(source_id, ImportSource::new(id));
@@ -213,7 +216,9 @@ impl Store {
     }
 }
 
-/// `2021-02-16T18:04:31Z`, the layout of Assets' `created`/`updated`.
-pub fn now_iso() -> String {
-    UtcTime::from_unix(now_unix()).iso8601()
+impl Store {
+    /// `2021-02-16T18:04:31Z` on the sim clock, the layout of Assets' `created`/`updated`.
+    pub fn now_iso(&self) -> String {
+        UtcTime::from_unix(self.clock.now_unix()).iso8601()
+    }
 }

@@ -30,9 +30,12 @@
 //! | POST | `/_sim/assets/admins` | `{"accountIds": [...]}` | who has Jira's `ADMINISTER` |
 //! | POST | `/_sim/assets/rate-limit` | `{"perMinute": n or null, "sendRetryAfter"?: true}` | per-minute budget over Assets/Jira routes; `null` lifts it |
 //! | POST | `/_sim/assets/processing-reads` | `{"reads"}` | status reads showing `PROCESSING` after the last chunk |
+//! | POST | `/_sim/assets/objects/delete` | `{"objectType", "count"}` or `{"keys": [...]}` | deletes objects as a person in the Assets UI would → `{"keys"}` |
+//! | POST | `/_sim/assets/objects/edit` | as delete, plus `"attribute"?`, `"value"?` | edits one attribute (default: the label, `" (edited)"` appended), stamping `updated` → `{"keys"}` |
 //!
 //! `sourceId` defaults to the demo import source.
 
+mod certificates;
 mod tenant;
 
 use std::net::SocketAddr;
@@ -49,7 +52,7 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
-use crate::assets::{DEMO_IMPORT_SOURCE_ID, MissingPolicy, RateLimit};
+use crate::assets::{DEMO_IMPORT_SOURCE_ID, MissingPolicy, Pick, RateLimit};
 use crate::faults::{FaultSpec, LatencyModel};
 use crate::http::BaseUrl;
 use crate::log::LOG_CAPACITY;
@@ -84,7 +87,10 @@ pub fn routes() -> Router<SimState> {
         .route("/_sim/assets/admins", post(admins))
         .route("/_sim/assets/rate-limit", post(rate_limit))
         .route("/_sim/assets/processing-reads", post(processing_reads))
+        .route("/_sim/assets/objects/delete", post(delete_by_hand))
+        .route("/_sim/assets/objects/edit", post(edit_by_hand))
         .merge(tenant::routes())
+        .merge(certificates::routes())
         .route("/_sim/{*rest}", any(unknown))
         .route_layer(middleware::from_fn(loopback_only))
 }
@@ -367,6 +373,54 @@ async fn processing_reads(State(state): State<SimState>, body: Bytes) -> Answer 
     let b: ReadsBody = parse(&body)?;
     state.assets().set_processing_reads(b.reads);
     Ok(Json(json!({"reads": b.reads})))
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct ByHandBody {
+    object_type: Option<String>,
+    count: Option<usize>,
+    keys: Option<Vec<String>>,
+    attribute: Option<String>,
+    value: Option<String>,
+}
+
+impl ByHandBody {
+    fn pick(&self) -> Result<Pick, ControlError> {
+        match (&self.object_type, self.count, &self.keys) {
+            (Some(object_type), Some(count), None) => Ok(Pick::Type {
+                object_type: object_type.clone(),
+                count,
+            }),
+            (None, None, Some(keys)) => Ok(Pick::Keys(keys.clone())),
+            _ => Err(ControlError::BadRequest(
+                "pick objects by \"objectType\" and \"count\", or by \"keys\"".into(),
+            )),
+        }
+    }
+}
+
+async fn delete_by_hand(State(state): State<SimState>, body: Bytes) -> Answer {
+    let b: ByHandBody = parse(&body)?;
+    if b.attribute.is_some() || b.value.is_some() {
+        return Err(ControlError::BadRequest(
+            "a delete takes no attribute or value".into(),
+        ));
+    }
+    let keys = state
+        .assets()
+        .delete_by_hand(&b.pick()?)
+        .map_err(|e| ControlError::BadRequest(e.to_string()))?;
+    Ok(Json(json!({"keys": keys})))
+}
+
+async fn edit_by_hand(State(state): State<SimState>, body: Bytes) -> Answer {
+    let b: ByHandBody = parse(&body)?;
+    let keys = state
+        .assets()
+        .edit_by_hand(&b.pick()?, b.attribute.as_deref(), b.value.as_deref())
+        .map_err(|e| ControlError::BadRequest(e.to_string()))?;
+    Ok(Json(json!({"keys": keys})))
 }
 
 async fn unknown(request: Request) -> ControlError {

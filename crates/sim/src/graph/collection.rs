@@ -1,6 +1,8 @@
 //! What every paged Graph collection shares: merging the query with the `$skiptoken` cursor, page-size
 //! rules, `$count` under `ConsistencyLevel: eventual`, and the page envelope with its nextLink.
 
+use std::borrow::Cow;
+
 use axum::Json;
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
@@ -16,7 +18,7 @@ use crate::tenant::Tenant;
 /// A collection's URL and page-size rules.
 pub struct Listing {
     /// `/v1.0/groups/{id}/members`: where nextLinks point, and what a skiptoken is bound to.
-    pub path: String,
+    pub path: Cow<'static, str>,
     /// The entity set named in `@odata.context`, e.g. `groups` or `directoryObjects`.
     pub entity_set: &'static str,
     pub default_top: u32,
@@ -104,7 +106,7 @@ impl Listing {
         let (range, next_offset) = window(total, request.offset, request.top);
         let next_link = next_offset.map(|offset| {
             let cursor = Cursor {
-                resource: self.path.clone(),
+                resource: self.path.to_string(),
                 offset,
                 top: request.top,
                 select: selected

@@ -133,7 +133,7 @@ fn list(
         .group(&id)
         .ok_or_else(|| GraphError::ResourceNotFound(id.clone()))? as usize;
     let listing = Listing {
-        path: format!("/v1.0/groups/{id}/{segment}"),
+        path: format!("/v1.0/groups/{id}/{segment}").into(),
         // A cast narrows the collection to users, and the context says so.
         entity_set: if segment.ends_with("microsoft.graph.user") {
             "users"

@@ -1,20 +1,19 @@
 //! The Microsoft Graph half (v1.0), served under `/v1.0` on the sim's origin.
 
+mod application_schema;
 mod applications;
 mod auth;
 mod batch;
 mod collection;
 mod delta;
 mod device_schema;
-mod devices;
 mod envelope;
 mod error;
 mod filter;
+mod flat;
 mod group_schema;
-mod groups;
 mod intune;
 mod managed_device_schema;
-mod managed_devices;
 mod members;
 mod paging;
 mod query;
@@ -36,20 +35,30 @@ pub use error::GraphError;
 pub use members::closure as transitive_members;
 
 use crate::state::SimState;
+use flat::ListRequest;
 
 /// Routes of `graph.microsoft.com`.
 pub fn routes() -> Router<SimState> {
     let v1 = Router::new()
         .route("/users", get(users::list).fallback(wrong_method))
-        .route("/users/delta", get(delta::users).fallback(wrong_method))
+        .route(
+            "/users/delta",
+            get(|r: ListRequest| async move { r.delta(&delta::USERS) }).fallback(wrong_method),
+        )
         .route("/users/$count", get(users::count).fallback(wrong_method))
         .route("/users/{id}", get(users::get).fallback(wrong_method))
         .route(
             "/users/{id}/manager",
             get(users::manager).fallback(wrong_method),
         )
-        .route("/groups", get(groups::list).fallback(wrong_method))
-        .route("/groups/delta", get(delta::groups).fallback(wrong_method))
+        .route(
+            "/groups",
+            get(|r: ListRequest| async move { r.serve(&flat::GROUPS) }).fallback(wrong_method),
+        )
+        .route(
+            "/groups/delta",
+            get(|r: ListRequest| async move { r.delta(&delta::GROUPS) }).fallback(wrong_method),
+        )
         .route(
             "/groups/{id}/members",
             get(members::direct).fallback(wrong_method),
@@ -66,17 +75,40 @@ pub fn routes() -> Router<SimState> {
             "/groups/{id}/transitiveMembers/microsoft.graph.user",
             get(members::transitive_users).fallback(wrong_method),
         )
-        .route("/devices", get(devices::list).fallback(wrong_method))
-        .route("/devices/delta", get(delta::devices).fallback(wrong_method))
+        .route(
+            "/devices",
+            get(|r: ListRequest| async move { r.serve(&flat::DEVICES) }).fallback(wrong_method),
+        )
+        .route(
+            "/devices/delta",
+            get(|r: ListRequest| async move { r.delta(&delta::DEVICES) }).fallback(wrong_method),
+        )
         .route(
             "/deviceManagement/managedDevices",
-            get(managed_devices::list).fallback(wrong_method),
+            get(|r: ListRequest| async move { r.serve(&flat::MANAGED_DEVICES) })
+                .fallback(wrong_method),
         )
         .route("/subscribedSkus", get(skus::list).fallback(wrong_method))
         .route("/$batch", post(batch::batch).fallback(wrong_method))
         .route(
             "/applications",
-            get(applications::list).fallback(wrong_method),
+            get(|r: ListRequest| async move { r.serve(&flat::APPLICATIONS) })
+                .fallback(wrong_method),
+        )
+        .route(
+            "/applications/delta",
+            get(|r: ListRequest| async move { r.delta(&delta::APPLICATIONS) })
+                .fallback(wrong_method),
+        )
+        .route(
+            "/servicePrincipals",
+            get(|r: ListRequest| async move { r.serve(&flat::SERVICE_PRINCIPALS) })
+                .fallback(wrong_method),
+        )
+        .route(
+            "/servicePrincipals/delta",
+            get(|r: ListRequest| async move { r.delta(&delta::SERVICE_PRINCIPALS) })
+                .fallback(wrong_method),
         )
         // `/applications(appId='…')`: matchit has no in-segment literals around a parameter, so
         // the handler parses the segment and answers other unknown ones like the fallback.

@@ -33,9 +33,23 @@ pub const MANAGED_DEVICES: &[&str] = &[
     "DeviceManagementManagedDevices.ReadWrite.All",
 ];
 
+/// subscribedsku-list: `LicenseAssignment.Read.All` is the narrower permission Graph added for licence reads.
 pub const SUBSCRIBED_SKUS: &[&str] = &[
+    "LicenseAssignment.Read.All",
     "Organization.Read.All",
     "Organization.ReadWrite.All",
     "Directory.Read.All",
     "Directory.ReadWrite.All",
 ];
+
+/// application-list and application-delta: least privileged first.
+pub const APPLICATIONS: &[&str] = &[
+    "Application.Read.All",
+    "Application.ReadWrite.OwnedBy",
+    "Application.ReadWrite.All",
+    "Directory.Read.All",
+    "Directory.ReadWrite.All",
+];
+
+/// serviceprincipal-list and serviceprincipal-delta: least privileged first.
+pub const SERVICE_PRINCIPALS: &[&str] = APPLICATIONS;

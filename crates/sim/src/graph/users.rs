@@ -10,6 +10,7 @@ use super::auth::Caller;
 use super::collection::{Listing, eventual};
 use super::error::GraphError;
 use super::filter::Filter;
+use super::flat::ListRequest;
 use super::query;
 use super::roles;
 use super::schema::{Object, Prop};
@@ -20,7 +21,7 @@ use crate::tenant::{Tenant, User};
 
 fn listing() -> Listing {
     Listing {
-        path: "/v1.0/users".to_string(),
+        path: "/v1.0/users".into(),
         entity_set: "users",
         default_top: 100,
         max_top: 999,
@@ -30,11 +31,13 @@ fn listing() -> Listing {
 }
 
 pub async fn list(
-    caller: Caller,
-    base: BaseUrl,
-    headers: HeaderMap,
-    State(state): State<SimState>,
-    RawQuery(raw): RawQuery,
+    ListRequest {
+        caller,
+        base,
+        headers,
+        state,
+        raw,
+    }: ListRequest,
 ) -> Result<Response, GraphError> {
     caller.require_any(roles::USERS)?;
     let listing = listing();

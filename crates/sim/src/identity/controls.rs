@@ -10,23 +10,30 @@ impl SimState {
     /// Adds a client secret valid for two years and returns its value; older secrets stay valid
     /// until removed, as in Entra where several secrets coexist during a rotation.
     pub fn rotate_secret(&self) -> NewSecret {
-        self.credentials().add_secret(self.clock().now_unix())
+        let secret = self.credentials().add_secret(self.clock().now_unix());
+        self.publish_own_credentials();
+        secret
     }
 
     /// Deletes a secret by its key id (Secret ID); returns whether it existed.
     pub fn remove_secret(&self, key_id: Uuid) -> bool {
-        self.credentials().remove_secret(key_id)
+        let removed = self.credentials().remove_secret(key_id);
+        self.publish_own_credentials();
+        removed
     }
 
     /// Every client secret's `endDateTime` moves into the past: the token endpoint then answers
     /// 401 AADSTS7000222 to each of them.
     pub fn expire_secret(&self) {
         self.credentials().expire_secrets(self.clock().now_unix());
+        self.publish_own_credentials();
     }
 
     /// Sets one secret's `endDateTime` (Unix seconds); returns whether it existed.
     pub fn set_secret_end(&self, key_id: Uuid, end_unix: u64) -> bool {
-        self.credentials().set_secret_end(key_id, end_unix)
+        let found = self.credentials().set_secret_end(key_id, end_unix);
+        self.publish_own_credentials();
+        found
     }
 
     /// Moves this sim's clock forward by `secs` (negative: back). Affects secret, certificate,

@@ -166,6 +166,19 @@ impl CredentialStore {
         added
     }
 
+    /// An uploaded certificate; the ones already there stay valid.
+    pub fn add_certificate(&self, certificate: KeyCredential) {
+        self.write().certificates.push(certificate);
+    }
+
+    /// Deletes a certificate; returns whether it existed.
+    pub fn remove_certificate(&self, key_id: Uuid) -> bool {
+        let mut credentials = self.write();
+        let before = credentials.certificates.len();
+        credentials.certificates.retain(|c| c.key_id != key_id);
+        credentials.certificates.len() != before
+    }
+
     /// Deletes a secret; returns whether it existed.
     pub fn remove_secret(&self, key_id: Uuid) -> bool {
         let mut credentials = self.write();

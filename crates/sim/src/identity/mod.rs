@@ -7,8 +7,10 @@ mod credentials;
 mod error;
 mod issue;
 mod jwt;
+mod own_app;
 mod request;
 mod token;
+mod upload;
 
 use axum::Router;
 use axum::routing::post;
@@ -21,6 +23,7 @@ pub use credentials::{
 pub use error::{AssertionProblem, TokenError};
 pub use issue::{ClientAuth, GRAPH_RESOURCE, IssuedToken, LIFETIME_SECS, issue, issue_by};
 pub use jwt::{AccessClaims, JwtError, JwtSigner};
+pub use upload::UploadError;
 
 use crate::state::SimState;
 

@@ -12,6 +12,8 @@ pub enum ObjectKind {
     User,
     Group,
     Device,
+    Application,
+    ServicePrincipal,
 }
 
 impl ObjectKind {
@@ -21,6 +23,8 @@ impl ObjectKind {
             ObjectKind::User => "#microsoft.graph.user",
             ObjectKind::Group => "#microsoft.graph.group",
             ObjectKind::Device => "#microsoft.graph.device",
+            ObjectKind::Application => "#microsoft.graph.application",
+            ObjectKind::ServicePrincipal => "#microsoft.graph.servicePrincipal",
         }
     }
 }

@@ -21,6 +21,7 @@ pub enum Stream {
     Licenses = 9,
     /// Changes applied after generation; combined with the churn call's own seed.
     Churn = 10,
+    Applications = 11,
 }
 
 pub fn rng(seed: u64, stream: Stream) -> ChaCha20Rng {

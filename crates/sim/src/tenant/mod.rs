@@ -1,9 +1,12 @@
 //! The simulated Entra tenant: identity, one app registration and its directory, all derived from a seed.
 
+mod application;
+mod applications;
 mod changes;
 mod churn;
 mod device;
 mod devices;
+mod first_party;
 mod group;
 mod group_names;
 mod groups;
@@ -18,8 +21,15 @@ mod skus;
 mod user;
 mod users;
 
+pub use application::{AppCertificate, AppSecret, Application, MICROSOFT_TENANT, ServicePrincipal};
+pub use applications::own_object_id;
 pub use changes::{Change, ChangeLog, NetChange, ObjectKind, ObjectRef, RemovalReason};
 pub use churn::{ChurnReport, ManagedDeviceChanges, ObjectChanges};
+/// The generator's "now" (2025-06-01), which generated dates are relative to.
+pub fn devices_epoch() -> u64 {
+    devices::EPOCH_NOW
+}
+
 pub use device::{Device, DeviceOs, ManagedDevice};
 pub use group::{Group, GroupKind, MemberRef};
 pub use index::TenantIndex;
@@ -50,6 +60,12 @@ pub struct Tenant {
     pub skus: Vec<Sku>,
     /// The service plans SKUs bundle, referred to by index.
     pub service_plans: Vec<ServicePlan>,
+    /// App registrations; the first is Entra Sync's own, its credentials mirrored from the sim state.
+    pub applications: Vec<Application>,
+    pub service_principals: Vec<ServicePrincipal>,
+    /// Seconds added to the generated applications' dates when served: the sim state sets it so that
+    /// the generator's "now" is the sim's start, and credentials expire relative to the real date.
+    pub app_dates_shift: i64,
     /// Id lookups, derived from the vectors above.
     pub index: TenantIndex,
     /// Every change since generation, for delta queries.
@@ -102,6 +118,7 @@ impl Tenant {
         let managed_devices = managed_devices::generate(spec, seed, &users, &mut devices);
         let groups = groups::generate(spec, seed, &users, devices.len());
         let index = TenantIndex::build(&users, &groups, &devices);
+        let inventory = applications::generate(spec, seed, id, TENANT_DOMAIN, &app);
         Self {
             preset,
             seed,
@@ -115,6 +132,9 @@ impl Tenant {
             managed_devices,
             skus: licensing.skus,
             service_plans: licensing.service_plans,
+            applications: inventory.applications,
+            service_principals: inventory.service_principals,
+            app_dates_shift: 0,
             index,
             changes: ChangeLog::default(),
         }

@@ -36,6 +36,10 @@ pub struct PresetSpec {
     pub managed_devices: usize,
     /// Subscribed SKUs (licence products).
     pub skus: usize,
+    /// App registrations, Entra Sync's own included.
+    pub applications: usize,
+    /// Enterprise applications: the tenant's apps', Microsoft's first-party and gallery apps.
+    pub service_principals: usize,
 }
 
 impl Preset {
@@ -63,6 +67,8 @@ impl Preset {
             devices: 360,
             managed_devices: 270,
             skus: 8,
+            applications: 20,
+            service_principals: 70,
         };
         match self {
             Preset::Demo => base,
@@ -73,6 +79,8 @@ impl Preset {
                 devices: 2_400,
                 managed_devices: 1_800,
                 skus: 12,
+                applications: 120,
+                service_principals: 350,
                 ..base
             },
             Preset::Medium => PresetSpec {
@@ -82,6 +90,8 @@ impl Preset {
                 devices: 25_000,
                 managed_devices: 18_000,
                 skus: 25,
+                applications: 600,
+                service_principals: 1_500,
                 ..base
             },
             Preset::Large => PresetSpec {
@@ -91,6 +101,8 @@ impl Preset {
                 devices: 120_000,
                 managed_devices: 90_000,
                 skus: 40,
+                applications: 2_000,
+                service_principals: 5_000,
                 ..base
             },
         }

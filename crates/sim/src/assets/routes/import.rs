@@ -3,14 +3,14 @@
 //! on the base URL the client reached us through.
 
 use axum::Json;
-use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::caller::Caller;
+use super::scoped::{JsonBody, Scope, Scoped};
 use crate::assets::error::AssetsError;
 use crate::assets::store::Store;
 use crate::assets::{import_ops, mapping, mapping_render};
@@ -37,6 +37,33 @@ pub struct ProgressPath {
     resource: String,
 }
 
+impl Scope for SourcePath {
+    fn workspace(&self) -> &str {
+        &self.ws
+    }
+    fn source(&self) -> Option<&str> {
+        Some(&self.source)
+    }
+}
+
+impl Scope for ExecPath {
+    fn workspace(&self) -> &str {
+        &self.ws
+    }
+    fn source(&self) -> Option<&str> {
+        Some(&self.source)
+    }
+}
+
+impl Scope for ProgressPath {
+    fn workspace(&self) -> &str {
+        &self.ws
+    }
+    fn source(&self) -> Option<&str> {
+        Some(&self.source)
+    }
+}
+
 #[derive(Deserialize)]
 pub struct AsyncQuery {
     #[serde(rename = "async", default)]
@@ -45,29 +72,10 @@ pub struct AsyncQuery {
 
 type Reply = Result<Response, AssetsError>;
 
-pub(super) fn check_workspace(state: &SimState, ws: &str) -> Result<(), AssetsError> {
-    if state.assets().lock().workspace_id == ws {
-        Ok(())
-    } else {
-        Err(AssetsError::NotFound(format!("Workspace {ws} not found")))
-    }
-}
-
 fn source_url(base: &BaseUrl, ws: &str, source: &str) -> String {
     base.join(&format!(
         "/jsm/assets/workspace/{ws}/v1/importsource/{source}"
     ))
-}
-
-pub(super) fn parse_json(body: &Bytes) -> Result<Value, AssetsError> {
-    serde_json::from_slice(body).map_err(|err| {
-        AssetsError::BadRequest(format!("The request body is not valid JSON: {err}"))
-    })
-}
-
-fn guard(state: &SimState, caller: &Caller, ws: &str, source: &str) -> Result<(), AssetsError> {
-    check_workspace(state, ws)?;
-    caller.check_source(source)
 }
 
 /// Token mode: where the token's import source lives.
@@ -87,50 +95,37 @@ pub async fn info(State(state): State<SimState>, caller: Caller, base: BaseUrl) 
     .into_response())
 }
 
-pub async fn config_status(
-    State(state): State<SimState>,
-    caller: Caller,
-    Path(p): Path<SourcePath>,
-) -> Reply {
-    guard(&state, &caller, &p.ws, &p.source)?;
+pub async fn config_status(Scoped { path: p, state, .. }: Scoped<SourcePath>) -> Reply {
     let status = import_ops::config_status(&mut state.assets().lock(), &p.source)?;
     Ok(Json(json!({"status": status})).into_response())
 }
 
 /// PUT and PATCH; `?async=true` on PATCH answers 303 to a progress resource that is already finished.
 pub async fn put_mapping(
-    State(state): State<SimState>,
-    caller: Caller,
+    at: Scoped<SourcePath>,
     base: BaseUrl,
-    Path(p): Path<SourcePath>,
     Query(q): Query<AsyncQuery>,
-    body: Bytes,
+    JsonBody(document): JsonBody,
 ) -> Reply {
-    write_mapping(state, caller, base, p, q, body, false)
+    write_mapping(at, base, q, document, false)
 }
 
 pub async fn patch_mapping(
-    State(state): State<SimState>,
-    caller: Caller,
+    at: Scoped<SourcePath>,
     base: BaseUrl,
-    Path(p): Path<SourcePath>,
     Query(q): Query<AsyncQuery>,
-    body: Bytes,
+    JsonBody(document): JsonBody,
 ) -> Reply {
-    write_mapping(state, caller, base, p, q, body, true)
+    write_mapping(at, base, q, document, true)
 }
 
 fn write_mapping(
-    state: SimState,
-    caller: Caller,
+    Scoped { path: p, state, .. }: Scoped<SourcePath>,
     base: BaseUrl,
-    p: SourcePath,
     q: AsyncQuery,
-    body: Bytes,
+    document: Value,
     patch: bool,
 ) -> Reply {
-    guard(&state, &caller, &p.ws, &p.source)?;
-    let document = parse_json(&body)?;
     mapping::apply(&mut state.assets().lock(), &p.source, &document)?;
     let asynchronous = q
         .asynchronous
@@ -146,24 +141,14 @@ fn write_mapping(
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
-pub async fn mapping_progress(
-    State(state): State<SimState>,
-    caller: Caller,
-    Path(p): Path<ProgressPath>,
-) -> Reply {
-    guard(&state, &caller, &p.ws, &p.source)?;
+pub async fn mapping_progress(Scoped { path: p, .. }: Scoped<ProgressPath>) -> Reply {
     let _ = p.resource; // every mapping write finishes synchronously
     Ok(Json(json!({"progressStatus": "FINISHED", "result": "OK",
                    "resultMessage": "Schema and mapping successfully created"}))
     .into_response())
 }
 
-pub async fn schema_and_mapping(
-    State(state): State<SimState>,
-    caller: Caller,
-    Path(p): Path<SourcePath>,
-) -> Reply {
-    guard(&state, &caller, &p.ws, &p.source)?;
+pub async fn schema_and_mapping(Scoped { path: p, state, .. }: Scoped<SourcePath>) -> Reply {
     let store = state.assets().lock();
     if !store.sources.contains_key(&p.source) {
         return Err(AssetsError::NotFound(format!(
@@ -176,13 +161,7 @@ pub async fn schema_and_mapping(
     Ok(Json(document).into_response())
 }
 
-pub async fn start(
-    State(state): State<SimState>,
-    caller: Caller,
-    base: BaseUrl,
-    Path(p): Path<SourcePath>,
-) -> Reply {
-    guard(&state, &caller, &p.ws, &p.source)?;
+pub async fn start(Scoped { path: p, state, .. }: Scoped<SourcePath>, base: BaseUrl) -> Reply {
     let id = import_ops::start(&mut state.assets().lock(), &p.source)?;
     let exec = format!("{}/executions/{id}", source_url(&base, &p.ws, &p.source));
     Ok(Json(json!({"links": {
@@ -194,37 +173,25 @@ pub async fn start(
     .into_response())
 }
 
-pub async fn latest_status(
-    State(state): State<SimState>,
-    caller: Caller,
-    Path(p): Path<SourcePath>,
-) -> Reply {
-    guard(&state, &caller, &p.ws, &p.source)?;
+pub async fn latest_status(Scoped { path: p, state, .. }: Scoped<SourcePath>) -> Reply {
     let body = import_ops::latest_status(&mut state.assets().lock(), &p.source)?;
     Ok(Json(body).into_response())
 }
 
 pub async fn submit(
-    State(state): State<SimState>,
-    caller: Caller,
-    Path(p): Path<ExecPath>,
-    body: Bytes,
+    Scoped { path: p, state, .. }: Scoped<ExecPath>,
+    JsonBody(body): JsonBody,
 ) -> Reply {
-    guard(&state, &caller, &p.ws, &p.source)?;
-    let chunk = parse_json(&body)?;
-    import_ops::submit(&mut state.assets().lock(), &p.source, &p.exec, &chunk)?;
+    import_ops::submit(&mut state.assets().lock(), &p.source, &p.exec, &body)?;
     Ok(StatusCode::OK.into_response())
 }
 
 /// Progress reports are accepted and forgotten: nothing in Assets reads them back.
 pub async fn progress(
-    State(state): State<SimState>,
-    caller: Caller,
-    Path(p): Path<ExecPath>,
-    body: Bytes,
+    Scoped { path: p, state, .. }: Scoped<ExecPath>,
+    JsonBody(body): JsonBody,
 ) -> Reply {
-    guard(&state, &caller, &p.ws, &p.source)?;
-    if !parse_json(&body)?.is_object() {
+    if !body.is_object() {
         return Err(AssetsError::BadRequest(
             "The request body must be a JSON object".into(),
         ));
@@ -234,35 +201,21 @@ pub async fn progress(
     Ok(StatusCode::OK.into_response())
 }
 
-pub async fn status(
-    State(state): State<SimState>,
-    caller: Caller,
-    Path(p): Path<ExecPath>,
-) -> Reply {
-    guard(&state, &caller, &p.ws, &p.source)?;
+pub async fn status(Scoped { path: p, state, .. }: Scoped<ExecPath>) -> Reply {
     let body = import_ops::status(&mut state.assets().lock(), &p.source, &p.exec)?;
     Ok(Json(body).into_response())
 }
 
-pub async fn cancel(
-    State(state): State<SimState>,
-    caller: Caller,
-    Path(p): Path<ExecPath>,
-) -> Reply {
-    guard(&state, &caller, &p.ws, &p.source)?;
+pub async fn cancel(Scoped { path: p, state, .. }: Scoped<ExecPath>) -> Reply {
     import_ops::cancel(&mut state.assets().lock(), &p.source, &p.exec)?;
     Ok(StatusCode::OK.into_response())
 }
 
 pub async fn history_failed(
-    State(state): State<SimState>,
-    caller: Caller,
-    Path(p): Path<ExecPath>,
-    body: Bytes,
+    Scoped { path: p, state, .. }: Scoped<ExecPath>,
+    JsonBody(body): JsonBody,
 ) -> Reply {
-    guard(&state, &caller, &p.ws, &p.source)?;
-    let reason = parse_json(&body)?;
-    if !reason.get("failureReason").is_some_and(Value::is_string) {
+    if !body.get("failureReason").is_some_and(Value::is_string) {
         return Err(AssetsError::BadRequest(
             "\"failureReason\" must be a string".into(),
         ));

@@ -5,6 +5,7 @@ mod caller;
 mod import;
 mod jira;
 mod rest;
+mod scoped;
 
 use axum::Router;
 use axum::routing::{get, post, put};

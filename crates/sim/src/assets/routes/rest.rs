@@ -1,22 +1,19 @@
 //! REST v1 (§3): schemas, object types, attributes, AQL search and single objects.
 
 use axum::Json;
-use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::Query;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::caller::Caller;
-use super::import::{check_workspace, parse_json};
+use super::scoped::{JsonBody, Scope, Scoped};
 use crate::assets::aql;
 use crate::assets::error::AssetsError;
 use crate::assets::model::{AttrKind, Object, Value as AttrValue};
 use crate::assets::render;
-use crate::assets::store::{Store, now_iso};
+use crate::assets::store::Store;
 use crate::http::BaseUrl;
-use crate::state::SimState;
 
 type Reply = Result<Response, AssetsError>;
 
@@ -29,6 +26,18 @@ pub struct WsPath {
 pub struct IdPath {
     ws: String,
     id: String,
+}
+
+impl Scope for WsPath {
+    fn workspace(&self) -> &str {
+        &self.ws
+    }
+}
+
+impl Scope for IdPath {
+    fn workspace(&self) -> &str {
+        &self.ws
+    }
 }
 
 #[derive(Deserialize)]
@@ -61,13 +70,7 @@ fn numeric_id(text: &str, what: &str) -> Result<u64, AssetsError> {
         .map_err(|_| AssetsError::NotFound(format!("{what} {text} not found")))
 }
 
-pub async fn schema_list(
-    State(state): State<SimState>,
-    _caller: Caller,
-    Path(p): Path<WsPath>,
-    Query(page): Query<Page>,
-) -> Reply {
-    check_workspace(&state, &p.ws)?;
+pub async fn schema_list(Scoped { state, .. }: Scoped<WsPath>, Query(page): Query<Page>) -> Reply {
     let (start, max) = page.bounds()?;
     let store = state.assets().lock();
     let all: Vec<Value> = store
@@ -85,12 +88,7 @@ pub async fn schema_list(
     .into_response())
 }
 
-pub async fn schema(
-    State(state): State<SimState>,
-    _caller: Caller,
-    Path(p): Path<IdPath>,
-) -> Reply {
-    check_workspace(&state, &p.ws)?;
+pub async fn schema(Scoped { path: p, state, .. }: Scoped<IdPath>) -> Reply {
     let store = state.assets().lock();
     let schema = store
         .schemas
@@ -100,13 +98,7 @@ pub async fn schema(
 }
 
 /// A bare array, `objecttypes` and `objecttypes/flat` alike (the sim has no abstract types).
-pub async fn schema_types(
-    State(state): State<SimState>,
-    _caller: Caller,
-    base: BaseUrl,
-    Path(p): Path<IdPath>,
-) -> Reply {
-    check_workspace(&state, &p.ws)?;
+pub async fn schema_types(Scoped { path: p, state, .. }: Scoped<IdPath>, base: BaseUrl) -> Reply {
     let store = state.assets().lock();
     let id = numeric_id(&p.id, "Object schema")?;
     if !store.schemas.contains_key(&id) {
@@ -123,13 +115,7 @@ pub async fn schema_types(
     Ok(Json(types).into_response())
 }
 
-pub async fn object_type(
-    State(state): State<SimState>,
-    _caller: Caller,
-    base: BaseUrl,
-    Path(p): Path<IdPath>,
-) -> Reply {
-    check_workspace(&state, &p.ws)?;
+pub async fn object_type(Scoped { path: p, state, .. }: Scoped<IdPath>, base: BaseUrl) -> Reply {
     let store = state.assets().lock();
     let t = store
         .types
@@ -138,12 +124,7 @@ pub async fn object_type(
     Ok(Json(render::object_type(&store, t, &base.0)).into_response())
 }
 
-pub async fn type_attributes(
-    State(state): State<SimState>,
-    _caller: Caller,
-    Path(p): Path<IdPath>,
-) -> Reply {
-    check_workspace(&state, &p.ws)?;
+pub async fn type_attributes(Scoped { path: p, state, .. }: Scoped<IdPath>) -> Reply {
     let store = state.assets().lock();
     let id = numeric_id(&p.id, "Object type")?;
     if !store.types.contains_key(&id) {
@@ -160,8 +141,7 @@ pub async fn type_attributes(
     Ok(Json(attrs).into_response())
 }
 
-fn matching(store: &Store, body: &Bytes) -> Result<Vec<u64>, AssetsError> {
-    let request = parse_json(body)?;
+fn matching(store: &Store, request: &Value) -> Result<Vec<u64>, AssetsError> {
     let text = request
         .get("qlQuery")
         .and_then(Value::as_str)
@@ -171,21 +151,18 @@ fn matching(store: &Store, body: &Bytes) -> Result<Vec<u64>, AssetsError> {
 
 /// `POST object/aql`: objects in id order; `isLast` is a boolean here (SPEC's example has a string).
 pub async fn aql_search(
-    State(state): State<SimState>,
-    _caller: Caller,
+    Scoped { state, .. }: Scoped<WsPath>,
     base: BaseUrl,
-    Path(p): Path<WsPath>,
     Query(page): Query<Page>,
-    body: Bytes,
+    JsonBody(request): JsonBody,
 ) -> Reply {
-    check_workspace(&state, &p.ws)?;
     let (start, max) = page.bounds()?;
     let with_attributes = page
         .include_attributes
         .as_deref()
         .is_none_or(|v| !v.eq_ignore_ascii_case("false"));
     let store = state.assets().lock();
-    let ids = matching(&store, &body)?;
+    let ids = matching(&store, &request)?;
     let total = ids.len();
     let page_ids: Vec<u64> = ids.into_iter().skip(start).take(max).collect();
     let last = start + page_ids.len() >= total;
@@ -212,25 +189,13 @@ pub async fn aql_search(
     .into_response())
 }
 
-pub async fn aql_count(
-    State(state): State<SimState>,
-    _caller: Caller,
-    Path(p): Path<WsPath>,
-    body: Bytes,
-) -> Reply {
-    check_workspace(&state, &p.ws)?;
+pub async fn aql_count(Scoped { state, .. }: Scoped<WsPath>, JsonBody(request): JsonBody) -> Reply {
     let store = state.assets().lock();
-    let total = matching(&store, &body)?.len();
+    let total = matching(&store, &request)?.len();
     Ok(Json(json!({"totalCount": total})).into_response())
 }
 
-pub async fn get_object(
-    State(state): State<SimState>,
-    _caller: Caller,
-    base: BaseUrl,
-    Path(p): Path<IdPath>,
-) -> Reply {
-    check_workspace(&state, &p.ws)?;
+pub async fn get_object(Scoped { path: p, state, .. }: Scoped<IdPath>, base: BaseUrl) -> Reply {
     let store = state.assets().lock();
     let object = find_object(&store, &p.id)?;
     Ok(Json(render::object(&store, object, &base.0, true)).into_response())
@@ -243,12 +208,7 @@ fn find_object<'a>(store: &'a Store, id: &str) -> Result<&'a Object, AssetsError
         .ok_or_else(|| AssetsError::NotFound(format!("Object {id} not found")))
 }
 
-pub async fn delete_object(
-    State(state): State<SimState>,
-    _caller: Caller,
-    Path(p): Path<IdPath>,
-) -> Reply {
-    check_workspace(&state, &p.ws)?;
+pub async fn delete_object(Scoped { path: p, state, .. }: Scoped<IdPath>) -> Reply {
     let mut store = state.assets().lock();
     let id = find_object(&store, &p.id)?.id;
     store.delete_object(id);
@@ -257,14 +217,10 @@ pub async fn delete_object(
 
 /// `PUT object/{id}`: only the listed attributes change (inferred, §3.4).
 pub async fn put_object(
-    State(state): State<SimState>,
-    _caller: Caller,
+    Scoped { path: p, state, .. }: Scoped<IdPath>,
     base: BaseUrl,
-    Path(p): Path<IdPath>,
-    body: Bytes,
+    JsonBody(request): JsonBody,
 ) -> Reply {
-    check_workspace(&state, &p.ws)?;
-    let request = parse_json(&body)?;
     let mut store = state.assets().lock();
     let object = find_object(&store, &p.id)?;
     let (id, type_id) = (object.id, object.object_type_id);
@@ -272,6 +228,7 @@ pub async fn put_object(
     for (attribute, _) in &values {
         store.value_indexes.get_mut().attribute_changed(*attribute);
     }
+    let now = store.now_iso();
     if let Some(object) = store.objects.get_mut(&id) {
         for (attribute, values) in values {
             if values.is_empty() {
@@ -280,7 +237,7 @@ pub async fn put_object(
                 object.values.insert(attribute, values);
             }
         }
-        object.updated = now_iso();
+        object.updated = now;
     }
     let object = find_object(&store, &p.id)?;
     Ok(Json(render::object(&store, object, &base.0, true)).into_response())
@@ -288,14 +245,10 @@ pub async fn put_object(
 
 /// `POST object/create`: 201 with the object, without attributes (SPEC).
 pub async fn create_object(
-    State(state): State<SimState>,
-    _caller: Caller,
+    Scoped { state, .. }: Scoped<WsPath>,
     base: BaseUrl,
-    Path(p): Path<WsPath>,
-    body: Bytes,
+    JsonBody(request): JsonBody,
 ) -> Reply {
-    check_workspace(&state, &p.ws)?;
-    let request = parse_json(&body)?;
     let mut store = state.assets().lock();
     let type_id = request
         .get("objectTypeId")
@@ -306,7 +259,7 @@ pub async fn create_object(
         })?;
     let values = attribute_values(&store, type_id, &request)?;
     let id = store.next_id();
-    let now = now_iso();
+    let now = store.now_iso();
     store.insert_object(Object {
         id,
         object_type_id: type_id,

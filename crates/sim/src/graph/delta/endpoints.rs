@@ -1,25 +1,27 @@
-//! The three delta handlers. Permissions are those of the underlying lists.
+//! The delta resources as data, and one handler for all. Permissions are those of the underlying lists.
 
-use axum::extract::{RawQuery, State};
 use axum::response::Response;
 use uuid::Uuid;
 
 use super::round::{self, Resource};
-use crate::graph::auth::Caller;
+use crate::graph::application_schema::{APPLICATION, SERVICE_PRINCIPAL};
 use crate::graph::device_schema::DEVICE;
 use crate::graph::error::GraphError;
+use crate::graph::flat::ListRequest;
 use crate::graph::group_schema::GROUP;
 use crate::graph::roles;
+use crate::graph::schema::Schema;
 use crate::graph::user_schema::USER;
-use crate::http::BaseUrl;
-use crate::state::SimState;
-use crate::tenant::{Device, Group, ObjectKind, User};
+use crate::tenant::{Application, Device, Group, ObjectKind, ServicePrincipal, User};
 
 pub const USERS_PAGE: usize = 200;
 pub const GROUPS_PAGE: usize = 100;
 pub const DEVICES_PAGE: usize = 200;
+/// Applications carry their credentials, so Graph pages them smaller than users.
+pub const APPLICATIONS_PAGE: usize = 100;
+pub const SERVICE_PRINCIPALS_PAGE: usize = 100;
 
-const USERS: Resource<User> = Resource {
+const USERS_RESOURCE: Resource<User> = Resource {
     path: "/v1.0/users/delta",
     entity_set: "users",
     kind: ObjectKind::User,
@@ -30,7 +32,7 @@ const USERS: Resource<User> = Resource {
     id: |u| Uuid::parse_str(&u.id).ok(),
 };
 
-const GROUPS: Resource<Group> = Resource {
+const GROUPS_RESOURCE: Resource<Group> = Resource {
     path: "/v1.0/groups/delta",
     entity_set: "groups",
     kind: ObjectKind::Group,
@@ -41,7 +43,7 @@ const GROUPS: Resource<Group> = Resource {
     id: |g| Some(g.id),
 };
 
-const DEVICES: Resource<Device> = Resource {
+const DEVICES_RESOURCE: Resource<Device> = Resource {
     path: "/v1.0/devices/delta",
     entity_set: "devices",
     kind: ObjectKind::Device,
@@ -52,32 +54,74 @@ const DEVICES: Resource<Device> = Resource {
     id: |d| Some(d.id),
 };
 
-pub async fn users(
-    caller: Caller,
-    base: BaseUrl,
-    State(state): State<SimState>,
-    RawQuery(raw): RawQuery,
-) -> Result<Response, GraphError> {
-    caller.require_any(roles::USERS)?;
-    round::respond(&USERS, &USER, &state, &base, raw.as_deref())
+const APPLICATIONS_RESOURCE: Resource<Application> = Resource {
+    path: "/v1.0/applications/delta",
+    entity_set: "applications",
+    kind: ObjectKind::Application,
+    page_size: APPLICATIONS_PAGE,
+    max_ids: 50,
+    relation: None,
+    items: |t| &t.applications,
+    id: |a| Some(a.id),
+};
+
+const SERVICE_PRINCIPALS_RESOURCE: Resource<ServicePrincipal> = Resource {
+    path: "/v1.0/servicePrincipals/delta",
+    entity_set: "servicePrincipals",
+    kind: ObjectKind::ServicePrincipal,
+    page_size: SERVICE_PRINCIPALS_PAGE,
+    max_ids: 50,
+    relation: None,
+    items: |t| &t.service_principals,
+    id: |s| Some(s.id),
+};
+
+/// A delta round: where it lives, its schema and the permissions that open it.
+pub struct Delta<T: 'static> {
+    resource: Resource<T>,
+    schema: &'static Schema<T>,
+    roles: &'static [&'static str],
 }
 
-pub async fn groups(
-    caller: Caller,
-    base: BaseUrl,
-    State(state): State<SimState>,
-    RawQuery(raw): RawQuery,
-) -> Result<Response, GraphError> {
-    caller.require_any(roles::GROUPS)?;
-    round::respond(&GROUPS, &GROUP, &state, &base, raw.as_deref())
-}
+pub const USERS: Delta<User> = Delta {
+    resource: USERS_RESOURCE,
+    schema: &USER,
+    roles: roles::USERS,
+};
 
-pub async fn devices(
-    caller: Caller,
-    base: BaseUrl,
-    State(state): State<SimState>,
-    RawQuery(raw): RawQuery,
-) -> Result<Response, GraphError> {
-    caller.require_any(roles::DEVICES)?;
-    round::respond(&DEVICES, &DEVICE, &state, &base, raw.as_deref())
+pub const GROUPS: Delta<Group> = Delta {
+    resource: GROUPS_RESOURCE,
+    schema: &GROUP,
+    roles: roles::GROUPS,
+};
+
+pub const DEVICES: Delta<Device> = Delta {
+    resource: DEVICES_RESOURCE,
+    schema: &DEVICE,
+    roles: roles::DEVICES,
+};
+
+pub const APPLICATIONS: Delta<Application> = Delta {
+    resource: APPLICATIONS_RESOURCE,
+    schema: &APPLICATION,
+    roles: roles::APPLICATIONS,
+};
+
+pub const SERVICE_PRINCIPALS: Delta<ServicePrincipal> = Delta {
+    resource: SERVICE_PRINCIPALS_RESOURCE,
+    schema: &SERVICE_PRINCIPAL,
+    roles: roles::SERVICE_PRINCIPALS,
+};
+
+impl ListRequest {
+    pub fn delta<T>(self, delta: &Delta<T>) -> Result<Response, GraphError> {
+        self.caller.require_any(delta.roles)?;
+        round::respond(
+            &delta.resource,
+            delta.schema,
+            &self.state,
+            &self.base,
+            self.raw.as_deref(),
+        )
+    }
 }

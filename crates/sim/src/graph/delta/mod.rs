@@ -1,5 +1,5 @@
-//! Delta queries: `/users/delta`, `/groups/delta`, `/devices/delta` (graph-api.md §5), answered from
-//! the tenant's change log.
+//! Delta queries: `/users/delta`, `/groups/delta`, `/devices/delta`, `/applications/delta` and
+//! `/servicePrincipals/delta`, answered from the tenant's change log.
 
 mod controls;
 mod endpoints;
@@ -8,7 +8,7 @@ mod round;
 mod token;
 
 pub use controls::{DeltaControls, DeltaResetMode};
-pub use endpoints::{devices, groups, users};
+pub use endpoints::{APPLICATIONS, DEVICES, GROUPS, SERVICE_PRINCIPALS, USERS};
 
 /// The fewest Graph requests a client needs to read the whole tenant: every delta round at the page
 /// sizes this service chooses (groups emit one item per 20 members), Intune at 1,000 per page and
@@ -33,5 +33,19 @@ pub fn full_read_pages(
             tenant.managed_devices.len().div_ceil(1000).max(1),
         ),
         ("subscribedSkus", 1),
+        (
+            "applications",
+            tenant
+                .applications
+                .len()
+                .div_ceil(endpoints::APPLICATIONS_PAGE),
+        ),
+        (
+            "servicePrincipals",
+            tenant
+                .service_principals
+                .len()
+                .div_ceil(endpoints::SERVICE_PRINCIPALS_PAGE),
+        ),
     ])
 }

@@ -1,4 +1,4 @@
-//! One page of a delta round, for any of the three resources. A first round lists every object (and
+//! One page of a delta round, for any of the delta resources. A first round lists every object (and
 //! the tombstones the log holds); a later round lists what changed in `(after, upto]`. Either way the
 //! page is a window over a list of units fixed by the token, so the pages of a round agree even while
 //! the tenant changes; changes after `upto` come in the next round.
@@ -21,7 +21,7 @@ use crate::tenant::{MemberRef, NetChange, ObjectKind, ObjectRef, RemovalReason, 
 /// Members reported per group item; more changes repeat the group on further items, as Graph does.
 pub const MEMBER_CHUNK: usize = 20;
 
-/// What differs between `/users/delta`, `/groups/delta` and `/devices/delta`.
+/// What differs between the delta resources (`/users/delta`, `/groups/delta`, `/applications/delta`, …).
 pub struct Resource<T: 'static> {
     pub path: &'static str,
     pub entity_set: &'static str,
@@ -230,6 +230,12 @@ fn find<T>(resource: &Resource<T>, tenant: &Tenant, id: Uuid) -> Option<usize> {
         ObjectKind::User => tenant.index.user(&key),
         ObjectKind::Group => tenant.index.group(&key),
         ObjectKind::Device => tenant.index.device(&key),
+        // Hundreds to a few thousand: a scan costs less than keeping another index in step.
+        ObjectKind::Application | ObjectKind::ServicePrincipal => {
+            return (resource.items)(tenant)
+                .iter()
+                .position(|item| (resource.id)(item) == Some(id));
+        }
     };
     index.map(|i| i as usize)
 }

@@ -4,6 +4,7 @@
 //! new and deleted devices, and Intune re-enrolments. Every directory change goes to the change log,
 //! under one new version, so delta queries see it. Deterministic for a tenant, its history and `seed`.
 
+mod apps;
 mod compact;
 mod ops;
 mod report;
@@ -116,8 +117,19 @@ impl Tenant {
         }
         churn.finish();
         let Churn {
-            created, managed, ..
+            mut created,
+            managed,
+            rng,
+            now,
+            ..
         } = churn;
+        apps::AppChurn {
+            tenant: self,
+            rng,
+            now,
+            created: &mut created,
+        }
+        .run(percent, &mut operations);
         report(self, from_version, created, managed, operations)
     }
 }
@@ -182,6 +194,7 @@ impl Churn<'_> {
             ObjectKind::User => self.doomed.users.contains(&i),
             ObjectKind::Group => self.doomed.groups.contains(&i),
             ObjectKind::Device => self.doomed.devices.contains(&i),
+            ObjectKind::Application | ObjectKind::ServicePrincipal => false,
         }
     }
 
@@ -190,6 +203,8 @@ impl Churn<'_> {
             ObjectKind::User => Uuid::parse_str(&self.tenant.users.get(i as usize)?.id).ok()?,
             ObjectKind::Group => self.tenant.groups.get(i as usize)?.id,
             ObjectKind::Device => self.tenant.devices.get(i as usize)?.id,
+            ObjectKind::Application => self.tenant.applications.get(i as usize)?.id,
+            ObjectKind::ServicePrincipal => self.tenant.service_principals.get(i as usize)?.id,
         };
         Some(ObjectRef { kind, id })
     }
@@ -227,6 +242,7 @@ impl Churn<'_> {
             ObjectKind::User => self.doomed.users.insert(i),
             ObjectKind::Group => self.doomed.groups.insert(i),
             ObjectKind::Device => self.doomed.devices.insert(i),
+            ObjectKind::Application | ObjectKind::ServicePrincipal => false,
         };
     }
 
@@ -384,6 +400,8 @@ fn report(
         users: objects(ObjectKind::User),
         groups,
         devices: objects(ObjectKind::Device),
+        applications: objects(ObjectKind::Application),
+        service_principals: objects(ObjectKind::ServicePrincipal),
         memberships,
         managed_devices: managed,
         operations,

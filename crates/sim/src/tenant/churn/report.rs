@@ -15,6 +15,8 @@ pub struct ChurnReport {
     pub users: ObjectChanges,
     pub groups: ObjectChanges,
     pub devices: ObjectChanges,
+    pub applications: ObjectChanges,
+    pub service_principals: ObjectChanges,
     /// Net direct-membership changes per group id: `(member, true)` joined, `(member, false)` left.
     /// Includes removals caused by deleting the member.
     pub memberships: BTreeMap<Uuid, Vec<(ObjectRef, bool)>>,
