@@ -5,7 +5,7 @@ const corruptLink = (name, value) => ({
 });
 
 export default [
-  { name: 'delta tokens expired (400 syncStateNotFound)', before: async (ctx) => ctx.control('POST', '/delta/expire'), quick: true },
+  { name: 'delta tokens expired (400 syncStateNotFound)', before: async (ctx) => ctx.control('POST', '/delta/expire') },
   {
     name: 'delta tokens expired (410 Gone with Location)',
     before: async (ctx) => {

@@ -5,7 +5,7 @@
 const kill = (name, killOn, extra = {}) => ({ name: `SIGKILL ${name}`, killOn: { nth: 1, when: 'after', ...killOn }, ...extra });
 
 export default [
-  kill('at the token request', { kind: 'graph', method: 'POST', match: '/oauth2/v2.0/token' }, { baseline: false, quick: true }),
+  kill('at the token request', { kind: 'graph', method: 'POST', match: '/oauth2/v2.0/token' }, { baseline: false }),
   kill('while reading users', { kind: 'graph', match: '/v1.0/users/delta', when: 'before' }, { baseline: false }),
   kill('after a groups page', { kind: 'graph', match: '/v1.0/groups/delta' }),
   kill('while reading managed devices', { kind: 'graph', match: '/managedDevices', when: 'before' }),

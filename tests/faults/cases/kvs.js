@@ -19,7 +19,7 @@ const damagedCheckpoint = (name, change) => ({
 });
 
 export default [
-  damage('index shard is a string', ({ write }) => write('index:user:0', 'garbage'), { quick: true }),
+  damage('index shard is a string', ({ write }) => write('index:user:0', 'garbage')),
   damage('index shard is an array', ({ write }) => write('index:group:3', [1, 2, 3])),
   damage('index shard holds a bad fingerprint', ({ read, write }) => write('index:device:1', Object.fromEntries(Object.keys(read('index:device:1') ?? { x: 1 }).map((k) => [k, 42])))),
   damage('index meta is not an object', ({ write }) => write('index:user:meta', 'nonsense')),
