@@ -48,6 +48,8 @@ class Context {
     this.dataDir = dataDir;
     this.runtime = null;
     this.seen = [];
+    // What the case itself found wrong beyond the clean sync (a contradiction, a half-saved value).
+    this.problems = [];
     this.logs = [];
     this.kills = 0;
   }
@@ -79,6 +81,12 @@ class Context {
 
   note(text) {
     this.seen.push(text);
+  }
+
+  /** Notes something that means the case did not heal, whatever the clean sync shows. */
+  fail(text) {
+    this.problems.push(text);
+    this.note(text);
   }
 
   async sync(payload = {}) {
@@ -182,7 +190,7 @@ export async function runCase(sim, testCase, reference) {
     await ctx.start();
     const saved = await ctx.resolve('saveSettings', settingsFor(simNow));
     if (!saved?.ok) throw new Error(`settings were refused: ${JSON.stringify(saved)}`);
-    const baseline = testCase.baseline !== false;
+    const baseline = testCase.baseline === true;
     let before = {};
     if (baseline) {
       const run = await ctx.sync();
@@ -199,7 +207,7 @@ export async function runCase(sim, testCase, reference) {
       if (!run.started) ctx.note(`not started: ${run.reason}`);
     }
     await ctx.settle();
-    if (testCase.killOn && ctx.kills === 0) ctx.note('the kill point was never reached');
+    if (testCase.killOn && ctx.kills === 0) ctx.fail('the kill point was never reached');
     ctx.note(describe(await ctx.resolve('runStatus', {})));
 
     await restore(control);
@@ -225,7 +233,7 @@ export async function runCase(sim, testCase, reference) {
     result.lost = lostSince(before, after, expected);
     const mismatch = count({ ...diff, doubled: [] });
     if (mismatch) ctx.note(`Assets differs from the tenant: ${[...diff.missing.slice(0, 2).map((m) => `missing ${m}`), ...diff.extra.slice(0, 2).map((m) => `extra ${m}`), ...diff.changed.slice(0, 2)].join('; ')} (${diff.missing.length} missing, ${diff.extra.length} extra, ${diff.changed.length} changed)`);
-    result.healed = cleanOk && mismatch === 0 && result.doubled.length === 0 && result.lost.length === 0;
+    result.healed = cleanOk && ctx.problems.length === 0 && mismatch === 0 && result.doubled.length === 0 && result.lost.length === 0;
   } catch (error) {
     ctx.note(`harness: ${error.message}`);
   } finally {

@@ -23,7 +23,7 @@ async function cancelInAssets(ctx) {
 export default [
   { name: 'Assets 409 on the first write request', before: fault({ path: '/jsm/assets/workspace', method: 'POST', status: 409, count: 1 }), quick: true },
   { name: 'Assets execution CANCELLED by someone in Assets', fault: cancelInAssets },
-  { name: 'Assets 503 on the mapping', before: fault({ path: '/jsm/assets/workspace', method: 'PUT', status: 503, count: 2 }), baseline: false },
+  { name: 'Assets 503 on the mapping', before: fault({ path: '/jsm/assets/workspace', method: 'PUT', status: 503, count: 2 }) },
   { name: 'Assets keeps the import PROCESSING for a while', before: async (ctx) => ctx.control('POST', '/assets/processing-reads', { reads: 8 }) },
   { name: 'Assets 500 on every import chunk', before: fault({ path: '/jsm/assets/workspace', method: 'POST', status: 500 }) },
   {

@@ -27,7 +27,7 @@ export default [
     name: 'sim clock passes token lifetime between steps',
     before: async (ctx) => ctx.control('POST', '/clock/advance', { seconds: 3700 }),
   },
-  { name: 'token endpoint 500 once', before: async (ctx) => ctx.control('POST', '/faults', { path: tokenPath(ctx), status: 500, count: 1 }), baseline: false, quick: true },
+  { name: 'token endpoint 500 once', before: async (ctx) => ctx.control('POST', '/faults', { path: tokenPath(ctx), status: 500, count: 1 }), quick: true },
   { name: 'token endpoint 503 x3 with Retry-After', before: async (ctx) => ctx.control('POST', '/faults', { path: tokenPath(ctx), status: 503, retryAfter: '1', count: 3 }) },
   { name: 'client secret expired (new secret saved)', before: async (ctx) => ctx.control('POST', '/secrets/expire'), fix: newSecret },
   withdraw('User.Read.All'),

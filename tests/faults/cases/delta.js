@@ -1,13 +1,15 @@
 // Delta links the service no longer honours, and delta links damaged in storage.
 const corruptLink = (name, value) => ({
   name: `delta link ${name}`,
+  baseline: true,
   before: async (ctx) => ctx.editKvs(({ write }) => write('delta:users', value)),
 });
 
 export default [
-  { name: 'delta tokens expired (400 syncStateNotFound)', before: async (ctx) => ctx.control('POST', '/delta/expire') },
+  { name: 'delta tokens expired (400 syncStateNotFound)', before: async (ctx) => ctx.control('POST', '/delta/expire'), baseline: true },
   {
     name: 'delta tokens expired (410 Gone with Location)',
+    baseline: true,
     before: async (ctx) => {
       await ctx.control('POST', '/delta/reset-mode', { mode: 'gone' });
       await ctx.control('POST', '/delta/expire');

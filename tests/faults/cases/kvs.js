@@ -1,6 +1,6 @@
 // Stored values damaged between runs (found at the next cold start): index shards and meta, the
 // active run's checkpoint, settings, history.
-const damage = (name, edit, extra = {}) => ({ name: `damaged KVS: ${name}`, before: async (ctx) => ctx.editKvs(edit), ...extra });
+const damage = (name, edit, extra = {}) => ({ name: `damaged KVS: ${name}`, before: async (ctx) => ctx.editKvs(edit), baseline: true, ...extra });
 
 /** Leaves a run active with its step lost (a crash between steps), then damages its checkpoint. */
 const damagedCheckpoint = (name, change) => ({

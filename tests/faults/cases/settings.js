@@ -13,8 +13,8 @@ const refused = (name, overrides) => ({
     } catch (error) {
       answer = { thrown: error.message };
     }
-    if (answer?.ok) ctx.note('saved although invalid');
-    else if (answer?.thrown) ctx.note(`raw error: ${answer.thrown.slice(0, 140)}`);
+    if (answer?.ok) ctx.fail('saved although invalid');
+    else if (answer?.thrown) ctx.fail(`raw error: ${answer.thrown.slice(0, 140)}`);
     const run = await ctx.sync();
     if (!run.started) ctx.note(`sync after the refused save: ${run.reason}`);
   },
