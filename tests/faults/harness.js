@@ -2,8 +2,8 @@
 // (a child process it may SIGKILL and restart on the same data directory), then one clean sync,
 // and judges: healed (the clean sync started and succeeded without manual steps beyond the case's
 // named fix, and Assets equals what a clean full sync of the same tenant writes), lost (objects
-// live before the fault, still in the tenant, now gone or retired) and doubled (an external id
-// twice in one object type).
+// live before the fault or after the faulted run, still in the tenant, now gone or retired) and doubled (an external id
+// twice in one object type). Cases with `baseline` first commit a clean sync and churn the tenant.
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -210,6 +210,8 @@ export async function runCase(sim, testCase, reference) {
     if (testCase.killOn && ctx.kills === 0) ctx.fail('the kill point was never reached');
     ctx.note(describe(await ctx.resolve('runStatus', {})));
 
+    // What the faulted run left: a recovery must not take back what it wrote right either.
+    const midway = await assetsState(simNow);
     await restore(control);
     await testCase.fix?.(ctx);
 
@@ -230,7 +232,7 @@ export async function runCase(sim, testCase, reference) {
     const expected = await reference(baseline);
     const diff = differences(after, expected);
     result.doubled = diff.doubled;
-    result.lost = lostSince(before, after, expected);
+    result.lost = [...new Set([...lostSince(before, after, expected), ...lostSince(midway, after, expected)])];
     const mismatch = count({ ...diff, doubled: [] });
     if (mismatch) ctx.note(`Assets differs from the tenant: ${[...diff.missing.slice(0, 2).map((m) => `missing ${m}`), ...diff.extra.slice(0, 2).map((m) => `extra ${m}`), ...diff.changed.slice(0, 2)].join('; ')} (${diff.missing.length} missing, ${diff.extra.length} extra, ${diff.changed.length} changed)`);
     result.healed = cleanOk && ctx.problems.length === 0 && mismatch === 0 && result.doubled.length === 0 && result.lost.length === 0;
