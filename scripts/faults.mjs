@@ -43,6 +43,9 @@ if (selected.length === 0) {
   process.exit(2);
 }
 
+// Ctrl-C still runs the exit hooks that stop the simulators; runtime children leave with their parent.
+for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => process.exit(130));
+
 const started = performance.now();
 console.log(`Fault suite: ${selected.length} cases, preset small, ${jobs} job(s)`);
 const { summary, ok } = await runSuite(selected, { jobs, onResult: (result) => console.log(line(result)) });

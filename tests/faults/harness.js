@@ -8,7 +8,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { assetsState, count, differences, lostSince } from './assets-state.js';
-import { spawnRuntime } from './runtime-process.js';
+import { RuntimeDied, spawnRuntime } from './runtime-process.js';
 
 // Short consumer invocations make a small tenant's run take several steps, so there are step
 // boundaries to crash at; the budget is what is left after the 20 s the handler keeps in reserve.
@@ -90,7 +90,17 @@ class Context {
   }
 
   async sync(payload = {}) {
-    const started = await this.resolve('syncNow', payload);
+    let started;
+    try {
+      started = await this.resolve('syncNow', payload);
+    } catch (error) {
+      if (!(error instanceof RuntimeDied)) throw error;
+      // The crash hit the trigger itself (the resolver that starts the run).
+      this.kills += 1;
+      this.note(`runtime ${error.signal ?? 'exited'} in Sync now, restarted`);
+      await this.start();
+      started = { started: false, reason: 'the runtime died while starting the run' };
+    }
     if (!started?.started) return { started: false, reason: started?.reason ?? JSON.stringify(started) };
     await this.settle();
     const status = await this.resolve('runStatus', {});

@@ -15,7 +15,7 @@ export default [
   kill('after the import execution started', { kind: 'assets', method: 'POST', match: '/executions$' }),
   kill('after the first import chunk', { kind: 'assets', method: 'POST', match: '/executions/[^/]+/data$' }),
   kill('before the third import chunk', { kind: 'assets', method: 'POST', match: '/executions/[^/]+/data$', nth: 3, when: 'before' }),
-  kill('after the import is completed', { kind: 'assets', method: 'PUT', match: '/executions/[^/]+/progress$' }),
+  kill('after the import finished, before the commit', { kind: 'kvs', method: 'set', match: '^index:', when: 'before' }),
   kill('while polling the import', { kind: 'assets', method: 'GET', match: '/executions/[^/]+/status$' }),
   kill('while staging retirements', { kind: 'kvs', method: 'set', match: '^run:.*:retire' }, { baseline: true }),
   kill('after staging a change chunk', { kind: 'kvs', method: 'set', match: '^run:.*:chunk' }),
