@@ -7,7 +7,9 @@ export const PRESET = 'small';
 export function line(result) {
   const verdict = result.healed ? 'healed' : 'NOT HEALED';
   const extra = [...(result.lost.length ? [`lost ${result.lost.length}: ${result.lost.slice(0, 2).join(', ')}`] : []), ...(result.doubled.length ? [`doubled ${result.doubled.length}: ${result.doubled.slice(0, 2).join(', ')}`] : [])];
-  return `${verdict.padEnd(10)} ${result.family.padEnd(11)} ${result.name} (${(result.ms / 1000).toFixed(1)} s) — ${[...result.seen, ...extra].join('; ')}`;
+  // One line per case, whatever the messages hold (Graph error bodies can span lines).
+  const seen = [...result.seen, ...extra].join('; ').replace(/\s+/g, ' ');
+  return `${verdict.padEnd(10)} ${result.family.padEnd(11)} ${result.name} (${(result.ms / 1000).toFixed(1)} s) — ${seen}`;
 }
 
 export async function runSuite(cases, { jobs = 1, onResult = () => {} } = {}) {
