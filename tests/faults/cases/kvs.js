@@ -27,11 +27,7 @@ export default [
   damage('index meta missing, shards left', ({ remove }) => remove('index:groupMembership:meta')),
   damagedCheckpoint('checkpoint is not an object', (active) => ({ ...active, checkpoint: 'garbage' })),
   damagedCheckpoint('is truncated', () => ({ runId: 'run-1' })),
-  damage('settings:config is a string', ({ write }) => write('settings:config', 'garbage'), {
-    fix: async (ctx) => {
-      const { settingsFor } = await import('../harness.js');
-      await ctx.resolve('saveSettings', settingsFor(ctx.sim));
-    },
-  }),
+  // No fix: saving the settings again would heal it, but no message asks the admin to.
+  damage('settings:config is a string', ({ write }) => write('settings:config', 'garbage')),
   damage('history entry is not a report', ({ keys, write }) => keys.filter((k) => k.startsWith('history:')).forEach((k) => write(k, 'garbage'))),
 ];
