@@ -94,7 +94,12 @@ class Context {
     try {
       started = await this.resolve('syncNow', payload);
     } catch (error) {
-      if (!(error instanceof RuntimeDied)) throw error;
+      // A resolver that throws is what the admin would see: a finding (the page shows an error),
+      // not a harness failure.
+      if (!(error instanceof RuntimeDied)) {
+        this.fail(`Sync now threw: ${error.message}`);
+        return { started: false, reason: `Sync now threw: ${error.message}` };
+      }
       // The crash hit the trigger itself (the resolver that starts the run).
       this.kills += 1;
       this.note(`runtime ${error.signal ?? 'exited'} in Sync now, restarted`);
@@ -103,8 +108,18 @@ class Context {
     }
     if (!started?.started) return { started: false, reason: started?.reason ?? JSON.stringify(started) };
     await this.settle();
-    const status = await this.resolve('runStatus', {});
-    return { started: true, runId: started.runId, status };
+    return { started: true, runId: started.runId, status: await this.status() };
+  }
+
+  /** Run status as the page asks for it; a resolver that throws fails the case and answers null. */
+  async status() {
+    try {
+      return await this.resolve('runStatus', {});
+    } catch (error) {
+      if (error instanceof RuntimeDied) throw error;
+      this.fail(`run status threw: ${error.message}`);
+      return null;
+    }
   }
 
   /** The KVS keys the runtime holds on disk. */
@@ -218,7 +233,7 @@ export async function runCase(sim, testCase, reference) {
     }
     await ctx.settle();
     if (testCase.killOn && ctx.kills === 0) ctx.fail('the kill point was never reached');
-    ctx.note(describe(await ctx.resolve('runStatus', {})));
+    ctx.note(describe(await ctx.status()));
 
     // What the faulted run left: a recovery must not take back what it wrote right either.
     const midway = await assetsState(simNow);
