@@ -1,0 +1,33 @@
+// Stored values damaged between runs (found at the next cold start): index shards and meta, the
+// active run's checkpoint, settings, history.
+const damage = (name, edit, extra = {}) => ({ name: `damaged KVS: ${name}`, before: async (ctx) => ctx.editKvs(edit), baseline: true, ...extra });
+
+/** Leaves a run active with its step lost (a crash between steps), then damages its checkpoint. */
+const damagedCheckpoint = (name, change) => ({
+  name: `damaged KVS: run:active ${name}`,
+  killOn: { kind: 'push', match: '', nth: 2, when: 'before' },
+  fault: async (ctx) => {
+    const started = await ctx.resolve('syncNow', {});
+    if (!started?.started) return ctx.note(`not started: ${started?.reason}`);
+    await ctx.settle();
+    await ctx.editKvs(({ read, write }) => {
+      const active = read('run:active');
+      if (active === undefined) return ctx.note('no active run to damage');
+      write('run:active', change(active));
+    });
+  },
+});
+
+export default [
+  damage('index shard is a string', ({ write }) => write('index:user:0', 'garbage')),
+  damage('index shard is an array', ({ write }) => write('index:group:3', [1, 2, 3])),
+  damage('index shard holds a bad fingerprint', ({ read, write }) => write('index:device:1', Object.fromEntries(Object.keys(read('index:device:1') ?? { x: 1 }).map((k) => [k, 42])))),
+  damage('index meta is not an object', ({ write }) => write('index:user:meta', 'nonsense')),
+  damage('index meta claims 999 shards', ({ write }) => write('index:managedDevice:meta', { entries: 5, shards: 999 })),
+  damage('index meta missing, shards left', ({ remove }) => remove('index:groupMembership:meta')),
+  damagedCheckpoint('checkpoint is not an object', (active) => ({ ...active, checkpoint: 'garbage' })),
+  damagedCheckpoint('is truncated', () => ({ runId: 'run-1' })),
+  // No fix: saving the settings again would heal it, but no message asks the admin to.
+  damage('settings:config is a string', ({ write }) => write('settings:config', 'garbage')),
+  damage('history entry is not a report', ({ keys, write }) => keys.filter((k) => k.startsWith('history:')).forEach((k) => write(k, 'garbage'))),
+];

@@ -1,0 +1,16 @@
+// Connection resets, 5xx and slow answers on each service.
+const fault = (spec) => async (ctx) => ctx.control('POST', '/faults', spec);
+const tokenPath = (ctx) => `/${ctx.sim.tenantId}/oauth2/v2.0/token`;
+
+export default [
+  { name: 'connection reset once on users delta', before: fault({ path: '/v1.0/users/delta', reset: true, count: 1 }), quick: true },
+  { name: 'connection reset on every managed-devices read', before: fault({ path: '/v1.0/deviceManagement/managedDevices', reset: true }) },
+  { name: 'connection reset once on the token endpoint', before: async (ctx) => ctx.control('POST', '/faults', { path: tokenPath(ctx), reset: true, count: 1 }) },
+  { name: 'connection reset once on an import chunk', before: fault({ path: '/jsm/assets/workspace', method: 'POST', reset: true, count: 1 }) },
+  { name: 'Graph 500 x2 on groups delta', before: fault({ path: '/v1.0/groups/delta', status: 500, count: 2 }), baseline: true },
+  { name: 'Graph 502 on every device read', before: fault({ path: '/v1.0/devices/delta', status: 502 }) },
+  { name: 'Assets 500 once on the import status', before: fault({ path: '/jsm/assets/workspace', method: 'GET', status: 500, count: 1 }) },
+  { name: 'slow Graph: 3 s answers on groups delta', before: fault({ path: '/v1.0/groups/delta', latencyMs: 3000, count: 3 }) },
+  { name: 'slow everything: 40 ms latency on every request', before: async (ctx) => ctx.control('POST', '/latency', { baseMs: 40, jitterMs: 10 }) },
+  { name: 'slow Assets: 2 s answers on the import API', before: fault({ path: '/jsm/assets/workspace', latencyMs: 2000, count: 4 }) },
+];
