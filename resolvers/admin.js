@@ -15,10 +15,22 @@ export class NotAdminError extends Error {
   }
 }
 
+// Jira busy or down says nothing about the caller's permissions: "try again", never "not an admin".
+export const JIRA_UNAVAILABLE_CODE = 'JIRA_UNAVAILABLE';
+
+export class JiraUnavailableError extends Error {
+  constructor(status) {
+    super(`Jira did not answer the permission check (HTTP ${status}), so Entra Sync cannot tell whether you are a Jira administrator. Nothing was changed; try again in a minute.`);
+    this.name = 'JiraUnavailableError';
+    this.code = JIRA_UNAVAILABLE_CODE;
+  }
+}
+
 export async function isAdmin() {
   const response = await asUser().requestJira(route`/rest/api/3/mypermissions?permissions=ADMINISTER`, {
     headers: { accept: 'application/json' },
   });
+  if (response.status === 429 || response.status >= 500) throw new JiraUnavailableError(response.status);
   if (!response.ok) return false;
   const body = await response.json().catch(() => ({}));
   return body?.permissions?.ADMINISTER?.havePermission === true;

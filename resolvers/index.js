@@ -8,12 +8,16 @@ import { syncResolvers } from './sync.js';
 
 export { importStatus, onDeleteImport, startImport, stopImport } from './lifecycle.js';
 
-export const resolverHandler = makeResolver(
-  adminOnly({
-    ...settingsResolvers,
-    ...syncResolvers,
-  }),
-);
+const definitions = adminOnly({ ...settingsResolvers, ...syncResolvers });
+const resolve = makeResolver(definitions);
+
+// @forge/resolver looks keys up with `in`, so an inherited name such as `constructor` would reach
+// Object.prototype without passing the admin check: such keys are unknown keys here.
+export async function resolverHandler(request, platform) {
+  const key = request?.call?.functionKey;
+  if (typeof key !== 'string' || !Object.hasOwn(definitions, key)) throw new Error(`Resolver has no definition for '${key}'.`);
+  return resolve(request, platform);
+}
 
 export async function workerHandler(event) {
   await runStep(event);

@@ -1,4 +1,4 @@
-// `npm run faults [-- --quick] [--only <pattern>] [--jobs N]`: the fault suite. Each case injects
+// `npm run faults [-- --quick] [--only <pattern>] [--jobs N] [--kvs-quota off|on|<factor>]`: the fault suite. Each case injects
 // a fault into a sync (SIGKILL of the runtime, throttling, resets, slow answers, expiry, revoked
 // permissions, Assets errors, damaged delta links and KVS values, racing triggers, bad settings)
 // against the simulator (`small` preset) through the wasm build and the local Forge runtime, then
@@ -16,6 +16,7 @@ const { values: options } = parseArgs({
     quick: { type: 'boolean', default: false },
     only: { type: 'string' },
     jobs: { type: 'string', default: '1' },
+    'kvs-quota': { type: 'string', default: 'off' },
   },
 });
 
@@ -30,6 +31,9 @@ if (!Number.isInteger(jobs) || jobs < 1) {
   console.error(`--jobs takes a whole number of at least 1; got "${options.jobs}".`);
   process.exit(2);
 }
+
+// Read by each runtime child (tests/faults/child.mjs): "on", "off" or a factor of Forge's KVS rates.
+process.env.FAULTS_KVS_QUOTA = options['kvs-quota'];
 
 const { cases } = await import('../tests/faults/cases/index.js');
 const { line, runSuite } = await import('../tests/faults/suite.js');
