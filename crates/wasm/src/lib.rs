@@ -67,8 +67,11 @@ pub fn wasm_memory_bytes() -> f64 {
 /// Checks settings (`{tenantId, clientId, clientSecret}`) without touching the network.
 #[wasm_bindgen(js_name = validateSettings)]
 pub fn validate_settings(input: JsValue) -> Result<JsValue, BridgeError> {
-    let input: SettingsInput = bridge::from_js(input, "settings")?;
-    let errors = input.validate().err().unwrap_or_default();
+    // Read as any JSON, so that a field of the wrong type is a field error, not a rejection.
+    let input: serde_json::Value = bridge::from_js(input, "settings")?;
+    let errors = SettingsInput::validate_json(&input)
+        .err()
+        .unwrap_or_default();
     bridge::to_js(&Validation {
         ok: errors.is_empty(),
         errors: problems(&errors),
