@@ -2,18 +2,20 @@
 // Validation is the core's; these only gather, store and answer.
 import { asApp, route } from '@forge/api';
 import { checkConnection, configDefaults, datasetOptions, validateConfig, validateSettings } from './core.js';
-import { loadConfig, loadConnection, loadSecret, loadSecretExpiry, saveConfig, saveConnection, saveSecret, saveSecretExpiry } from './store.js';
+import { loadConfig, loadConnection, loadSecret, loadSecretExpiry, saveSecretExpiry, saveSettings } from './store.js';
 
 const text = (value) => (typeof value === 'string' ? value.trim() : '');
 
-// A blank secret field means "keep the saved one": the page never receives the secret back.
+// A blank secret field means "keep the saved one": the page never receives the secret back. Values
+// go to the core as they came, so a wrong type is a field error there.
 async function withSecret(payload) {
-  const typed = text(payload?.clientSecret);
+  const typed = payload?.clientSecret;
+  const blank = typed == null || (typeof typed === 'string' && typed.trim() === '');
   return {
-    tenantId: text(payload?.tenantId),
-    clientId: text(payload?.clientId),
-    clientSecret: typed || (await loadSecret()),
-    secretTyped: typed !== '',
+    tenantId: payload?.tenantId,
+    clientId: payload?.clientId,
+    clientSecret: blank ? await loadSecret() : typed,
+    secretTyped: !blank,
   };
 }
 
@@ -61,9 +63,12 @@ export const settingsResolvers = {
     const config = withConfig ? validateConfig(configOf(payload)) : { errors: [] };
     const errors = [...connection.errors, ...config.errors];
     if (errors.length) return { ok: false, errors };
-    await saveConnection(settings);
-    if (secretTyped) await saveSecret(settings.clientSecret);
-    if (withConfig) await saveConfig(config.config);
+    // Validated whole above; stored whole here (see store.js).
+    await saveSettings({
+      connection: connection.connection,
+      secret: secretTyped ? text(settings.clientSecret) : undefined,
+      config: withConfig ? config.config : undefined,
+    });
     return { ok: true, settings: await publicSettings() };
   },
 

@@ -1,10 +1,17 @@
 // Where settings live in Forge storage. The client secret goes to KVS secret storage and is only
 // ever read back inside the backend.
-import { createHash } from 'node:crypto';
+//
+// A save is all or nothing. Secrets cannot join a KVS transaction, so a new secret is written first
+// under a fresh key, then one transaction stores the connection (which names that key) with the
+// rest of the settings; only then is the old secret deleted. A failure at any point leaves the
+// previous settings whole: the connection still names the old secret.
+import { createHash, randomUUID } from 'node:crypto';
 import { kvs } from '@forge/kvs';
 
 const SETTINGS_KEY = 'settings:connection';
-const SECRET_KEY = 'secret:client';
+// Where installations before write-then-swap kept the secret; still read when the connection names
+// no key.
+const LEGACY_SECRET_KEY = 'secret:client';
 const EXPIRY_KEY = 'settings:secret-expiry';
 const CONFIG_KEY = 'settings:config';
 
@@ -13,16 +20,30 @@ export async function loadConnection() {
   return { tenantId: stored.tenantId ?? '', clientId: stored.clientId ?? '' };
 }
 
-export async function saveConnection({ tenantId, clientId }) {
-  await kvs.set(SETTINGS_KEY, { tenantId, clientId });
-}
+const secretKeyOf = (stored) => stored?.secretKey ?? LEGACY_SECRET_KEY;
 
 export async function loadSecret() {
-  return (await kvs.getSecret(SECRET_KEY)) ?? '';
+  return (await kvs.getSecret(secretKeyOf(await kvs.get(SETTINGS_KEY)))) ?? '';
 }
 
-export async function saveSecret(secret) {
-  await kvs.setSecret(SECRET_KEY, secret);
+/**
+ * Stores validated settings at once: `connection` ({tenantId, clientId}), `secret` (a new secret,
+ * or undefined to keep the saved one) and `config` (undefined to keep the saved one).
+ */
+export async function saveSettings({ connection, secret, config }) {
+  const previous = secretKeyOf(await kvs.get(SETTINGS_KEY));
+  const secretKey = secret === undefined ? previous : `secret:client:${randomUUID()}`;
+  if (secret !== undefined) await kvs.setSecret(secretKey, secret);
+  const transaction = kvs.transact().set(SETTINGS_KEY, { ...connection, secretKey });
+  if (config !== undefined) transaction.set(CONFIG_KEY, config);
+  try {
+    await transaction.execute();
+  } catch (error) {
+    if (secretKey !== previous) await kvs.deleteSecret(secretKey).catch(() => {});
+    throw error;
+  }
+  // The swap is done; an old secret left behind by a failure here is unreadable, never wrong.
+  if (secretKey !== previous) await kvs.deleteSecret(previous).catch(() => {});
 }
 
 // The expiry Check connection read for a secret, tied to that secret by a digest (never the value),

@@ -10,11 +10,26 @@ const targetDir = process.env.CARGO_TARGET_DIR ?? join(root, 'target');
 const wasmOut = join(root, 'build', 'wasm');
 const NAME = 'entra_sync_wasm';
 
+// wasm-bindgen's initSync keeps the first instance for good; after a trap that instance may be
+// corrupt, so resolvers/core.js needs a way to let initSync start a fresh one.
+const RECREATE_HOOK = `
+/** Forgets the instance so that the next initSync creates a fresh one (after a trap). */
+export function dropInstance() { wasm = undefined; }
+`;
+
+function addRecreateHook(glue) {
+  const source = readFileSync(glue, 'utf8');
+  if (!source.includes('let wasmModule, wasmInstance, wasm;')) {
+    throw new Error(`${glue}: wasm-bindgen's glue no longer declares "let wasmModule, wasmInstance, wasm;"; update addRecreateHook in scripts/build.mjs for this wasm-bindgen version.`);
+  }
+  writeFileSync(glue, source + RECREATE_HOOK);
+}
+
 async function buildWasm() {
   step('cargo build -p entra-sync-wasm (wasm32, profile wasm-release)');
   await run('cargo', ['build', '-p', 'entra-sync-wasm', '--target', 'wasm32-unknown-unknown', '--profile', 'wasm-release']);
   const raw = join(targetDir, 'wasm32-unknown-unknown', 'wasm-release', `${NAME}.wasm`);
-  const hash = createHash('sha256').update(readFileSync(raw)).digest('hex');
+  const hash = createHash('sha256').update(readFileSync(raw)).update(RECREATE_HOOK).digest('hex');
   const stamp = join(wasmOut, '.source-hash');
   if (existsSync(stamp) && readFileSync(stamp, 'utf8') === hash) return;
 
@@ -22,6 +37,7 @@ async function buildWasm() {
   mkdirSync(wasmOut, { recursive: true });
   step('wasm-bindgen + wasm-opt -Oz');
   await run('wasm-bindgen', ['--target', 'web', '--omit-default-module-path', '--out-dir', wasmOut, raw]);
+  addRecreateHook(join(wasmOut, `${NAME}.js`));
   const bg = join(wasmOut, `${NAME}_bg.wasm`);
   await run(join(root, 'node_modules', '.bin', 'wasm-opt'), ['-Oz', bg, '-o', bg]);
   const base64 = readFileSync(bg).toString('base64');

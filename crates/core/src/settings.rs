@@ -2,6 +2,7 @@
 //! what is wrong and how to fix it, because the admin page shows these messages as they are.
 
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 use uuid::Uuid;
 
 use crate::secret::ClientSecret;
@@ -17,6 +18,11 @@ pub struct SettingsInput {
     #[serde(default)]
     pub client_secret: Option<ClientSecret>,
 }
+
+/// Longest client secret accepted. Entra's secret values are 40 characters; this leaves room for any
+/// future form while staying far inside Forge's 128 KiB limit for a stored secret, so a save can
+/// never fail at the secret store after validation passed.
+pub const SECRET_MAX_CHARS: usize = 1_024;
 
 /// Settings that passed validation. The tenant is a GUID or a verified domain, the client id a GUID.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -78,6 +84,12 @@ pub enum SettingsError {
     )]
     SecretMissing,
     #[error(
+        "Client secret is {0} characters long; Entra's secret values are about 40 and Entra Sync accepts at most 1024. Paste only the Value column of the secret from Certificates & secrets."
+    )]
+    SecretTooLong(usize),
+    #[error("{field} must be text, not {found}. Type or paste the value into the field.")]
+    NotText { field: Field, found: &'static str },
+    #[error(
         "This looks like the secret's Secret ID, not its Value. In Certificates & secrets, copy the Value column (shown only right after the secret is created); if it is hidden now, create a new secret."
     )]
     SecretIsSecretId,
@@ -90,12 +102,107 @@ impl SettingsError {
             | SettingsError::TenantMalformed(_)
             | SettingsError::TenantAlias(_) => Field::TenantId,
             SettingsError::ClientMissing | SettingsError::ClientMalformed(_) => Field::ClientId,
-            SettingsError::SecretMissing | SettingsError::SecretIsSecretId => Field::ClientSecret,
+            SettingsError::SecretMissing
+            | SettingsError::SecretTooLong(_)
+            | SettingsError::SecretIsSecretId => Field::ClientSecret,
+            SettingsError::NotText { field, .. } => *field,
         }
     }
 }
 
+impl std::fmt::Display for Field {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Field::TenantId => "Tenant ID",
+            Field::ClientId => "Client ID",
+            Field::ClientSecret => "Client secret",
+        })
+    }
+}
+
+/// A JSON value's kind, as a type error names what arrived.
+pub fn kind_of(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "empty",
+        Value::Bool(_) => "true or false",
+        Value::Number(_) => "a number",
+        Value::String(_) => "text",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// A value as an error message quotes it: whole when short, else its start. Keeps a pasted
+/// megabyte out of the page and the logs.
+pub fn shown(text: &str) -> String {
+    const SHOWN_CHARS: usize = 80;
+    if text.chars().count() <= SHOWN_CHARS {
+        return text.to_string();
+    }
+    let start: String = text.chars().take(SHOWN_CHARS).collect();
+    format!("{start}…")
+}
+
 impl SettingsInput {
+    /// Reads settings from untrusted JSON: a field of the wrong type is a field error, never a
+    /// deserialisation failure, so the page can mark it like any other problem. Absent and `null`
+    /// fields read as empty (validation then says what to enter).
+    pub fn from_json(value: &Value) -> Result<SettingsInput, Vec<SettingsError>> {
+        let mut errors = Vec::new();
+        let mut text = |key: &str, field: Field| match value.get(key) {
+            None | Some(Value::Null) => None,
+            Some(Value::String(s)) => Some(s.clone()),
+            Some(other) => {
+                errors.push(SettingsError::NotText {
+                    field,
+                    found: kind_of(other),
+                });
+                None
+            }
+        };
+        let tenant_id = text("tenantId", Field::TenantId);
+        let client_id = text("clientId", Field::ClientId);
+        let client_secret = text("clientSecret", Field::ClientSecret).map(ClientSecret::new);
+        if errors.is_empty() {
+            Ok(SettingsInput {
+                tenant_id,
+                client_id,
+                client_secret,
+            })
+        } else {
+            Err(errors)
+        }
+    }
+
+    /// [`SettingsInput::from_json`], then [`SettingsInput::validate`]: every problem at once.
+    pub fn validate_json(value: &Value) -> Result<ConnectionSettings, Vec<SettingsError>> {
+        match SettingsInput::from_json(value) {
+            Ok(input) => input.validate(),
+            Err(mut type_errors) => {
+                // Fields of the right type are still checked, so one save shows every problem.
+                let partial = SettingsInput {
+                    tenant_id: value
+                        .get("tenantId")
+                        .and_then(Value::as_str)
+                        .map(Into::into),
+                    client_id: value
+                        .get("clientId")
+                        .and_then(Value::as_str)
+                        .map(Into::into),
+                    client_secret: value
+                        .get("clientSecret")
+                        .and_then(Value::as_str)
+                        .map(ClientSecret::new),
+                };
+                let typed: Vec<Field> = type_errors.iter().map(SettingsError::field).collect();
+                let others = partial.validate().err().unwrap_or_default();
+                type_errors.extend(others.into_iter().filter(|e| !typed.contains(&e.field())));
+                type_errors.sort_by_key(|e| e.field() as u8);
+                Err(type_errors)
+            }
+        }
+    }
+
     /// Validates every field and returns all problems at once, so the page can mark each field.
     pub fn validate(&self) -> Result<ConnectionSettings, Vec<SettingsError>> {
         let tenant = parse_tenant(self.tenant_id.as_deref());
@@ -130,7 +237,7 @@ pub fn parse_tenant(raw: Option<&str>) -> Result<Tenant, SettingsError> {
     if is_domain(&lower) {
         Ok(Tenant::Domain(lower))
     } else {
-        Err(SettingsError::TenantMalformed(value.to_string()))
+        Err(SettingsError::TenantMalformed(shown(value)))
     }
 }
 
@@ -154,7 +261,7 @@ fn parse_client_id(raw: Option<&str>) -> Result<Uuid, SettingsError> {
     if value.is_empty() {
         return Err(SettingsError::ClientMissing);
     }
-    Uuid::parse_str(value).map_err(|_| SettingsError::ClientMalformed(value.to_string()))
+    Uuid::parse_str(value).map_err(|_| SettingsError::ClientMalformed(shown(value)))
 }
 
 fn parse_secret(raw: Option<&ClientSecret>) -> Result<ClientSecret, SettingsError> {
@@ -162,6 +269,10 @@ fn parse_secret(raw: Option<&ClientSecret>) -> Result<ClientSecret, SettingsErro
     let value = raw.map(|s| s.expose().trim()).unwrap_or_default();
     if value.is_empty() {
         return Err(SettingsError::SecretMissing);
+    }
+    let length = value.chars().count();
+    if length > SECRET_MAX_CHARS {
+        return Err(SettingsError::SecretTooLong(length));
     }
     // Entra shows a secret's ID (a GUID) beside its value; the value is never GUID-shaped.
     if Uuid::parse_str(value).is_ok() {
@@ -250,5 +361,48 @@ mod tests {
             .unwrap_err();
         assert_eq!(errors, vec![SettingsError::SecretIsSecretId]);
         assert!(errors[0].to_string().contains("Value"));
+    }
+
+    #[test]
+    fn wrong_json_types_are_field_errors_beside_the_other_problems() {
+        let errors = SettingsInput::validate_json(&serde_json::json!({
+            "tenantId": 42,
+            "clientId": "12345",
+            "clientSecret": {"value": "x"},
+        }))
+        .unwrap_err();
+        let fields: Vec<Field> = errors.iter().map(SettingsError::field).collect();
+        assert_eq!(
+            fields,
+            vec![Field::TenantId, Field::ClientId, Field::ClientSecret]
+        );
+        assert_eq!(
+            errors[0].to_string(),
+            "Tenant ID must be text, not a number. Type or paste the value into the field."
+        );
+        assert!(matches!(errors[1], SettingsError::ClientMalformed(_)));
+        assert!(errors[2].to_string().contains("not an object"));
+        let absent = SettingsInput::validate_json(&serde_json::json!({"tenantId": null}));
+        assert!(absent.unwrap_err().contains(&SettingsError::TenantMissing));
+    }
+
+    #[test]
+    fn bounds_the_secret_and_quotes_long_values_briefly() {
+        let huge = "x".repeat(140 * 1024);
+        let errors = input(CLIENT, CLIENT, &huge).validate().unwrap_err();
+        assert_eq!(errors, vec![SettingsError::SecretTooLong(140 * 1024)]);
+        assert!(
+            input(CLIENT, CLIENT, &"x".repeat(SECRET_MAX_CHARS))
+                .validate()
+                .is_ok()
+        );
+        let errors = input(&huge, &huge, "abc8Q~x").validate().unwrap_err();
+        for error in &errors {
+            assert!(
+                error.to_string().len() < 600,
+                "{} is readable",
+                error.field()
+            );
+        }
     }
 }

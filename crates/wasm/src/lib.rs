@@ -31,6 +31,16 @@ fn start() {
 struct Validation {
     ok: bool,
     errors: Vec<FieldProblem>,
+    /// The tenant and client id in the form to store (trimmed, GUIDs hyphenated), when `ok`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    connection: Option<StoredConnection>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct StoredConnection {
+    tenant_id: String,
+    client_id: String,
 }
 
 #[derive(Serialize)]
@@ -67,12 +77,24 @@ pub fn wasm_memory_bytes() -> f64 {
 /// Checks settings (`{tenantId, clientId, clientSecret}`) without touching the network.
 #[wasm_bindgen(js_name = validateSettings)]
 pub fn validate_settings(input: JsValue) -> Result<JsValue, BridgeError> {
-    let input: SettingsInput = bridge::from_js(input, "settings")?;
-    let errors = input.validate().err().unwrap_or_default();
-    bridge::to_js(&Validation {
-        ok: errors.is_empty(),
-        errors: problems(&errors),
-    })
+    // Read as any JSON, so that a field of the wrong type is a field error, not a rejection.
+    let input: serde_json::Value = bridge::from_js(input, "settings")?;
+    let answer = match SettingsInput::validate_json(&input) {
+        Ok(settings) => Validation {
+            ok: true,
+            errors: Vec::new(),
+            connection: Some(StoredConnection {
+                tenant_id: settings.tenant.as_path_segment(),
+                client_id: settings.client_id.hyphenated().to_string(),
+            }),
+        },
+        Err(errors) => Validation {
+            ok: false,
+            errors: problems(&errors),
+            connection: None,
+        },
+    };
+    bridge::to_js(&answer)
 }
 
 /// Which data sets to probe (`datasets: ["users", ...]`); all when absent.
@@ -87,14 +109,14 @@ struct CheckDatasets {
 #[wasm_bindgen(js_name = checkConnection)]
 pub async fn check_connection_js(input: JsValue) -> Result<JsValue, BridgeError> {
     let datasets: CheckDatasets = bridge::from_js(input.clone(), "settings")?;
-    let input: SettingsInput = bridge::from_js(input, "settings")?;
+    let input: serde_json::Value = bridge::from_js(input, "settings")?;
     let datasets = datasets.datasets.unwrap_or_else(|| {
         entra_sync_core::sync::datasets::SPECS
             .iter()
             .map(|s| s.key.to_string())
             .collect()
     });
-    let report = match input.validate() {
+    let report = match SettingsInput::validate_json(&input) {
         Ok(settings) => check_connection(&FetchTransport, &JsClock, &settings, &datasets).await,
         Err(errors) => ConnectionReport {
             ok: false,

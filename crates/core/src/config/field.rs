@@ -1,32 +1,64 @@
-//! The settings fields a problem can name, spelled as the admin page names them.
+//! The settings fields a problem can name, spelled as the admin page names them, and the problem.
 
 use std::fmt;
 
+use serde::Serialize;
+
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ConfigField {
+    /// The Destination section as a whole (when it is not an object).
+    Destination,
     WorkspaceId,
     SchemaId,
     ImportSourceId,
     Datasets,
+    /// The Filters section as a whole (when it is not an object).
+    Filters,
     /// The filter of the data set with this key.
     Filter(String),
+    /// The Schedule section as a whole (when it is not an object).
+    Schedule,
     ScheduleInterval,
     ScheduleEnabled,
+    /// The Deletion policy section as a whole (when it is not an object).
+    Deletion,
     DeletionPolicy,
     DeletionPercent,
     DeletionMinimum,
 }
 
+impl ConfigField {
+    /// What a well-formed section looks like, for the message on a section of the wrong type.
+    pub(super) fn example(&self) -> &'static str {
+        match self {
+            ConfigField::Destination => {
+                r#"{"workspaceId": "…", "schemaId": "1", "importSourceId": "…"}"#
+            }
+            ConfigField::Datasets => r#"{"users": true, "groups": false}"#,
+            ConfigField::Filters => r#"{"users": "accountEnabled eq true"}"#,
+            ConfigField::Schedule => r#"{"interval": "day", "enabled": true}"#,
+            ConfigField::Deletion => r#"{"policy": "retire", "percent": 5, "minimum": 500}"#,
+            _ => "the value the page sends",
+        }
+    }
+}
+
 impl fmt::Display for ConfigField {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let name = match self {
+            ConfigField::Destination => "destination",
             ConfigField::WorkspaceId => "destination.workspaceId",
             ConfigField::SchemaId => "destination.schemaId",
             ConfigField::ImportSourceId => "destination.importSourceId",
             ConfigField::Datasets => "datasets",
-            ConfigField::Filter(key) => return write!(f, "filters.{key}"),
+            ConfigField::Filters => "filters",
+            ConfigField::Filter(key) => {
+                return write!(f, "filters.{}", crate::settings::shown(key));
+            }
+            ConfigField::Schedule => "schedule",
             ConfigField::ScheduleInterval => "schedule.interval",
             ConfigField::ScheduleEnabled => "schedule.enabled",
+            ConfigField::Deletion => "deletion",
             ConfigField::DeletionPolicy => "deletion.policy",
             ConfigField::DeletionPercent => "deletion.percent",
             ConfigField::DeletionMinimum => "deletion.minimum",
@@ -35,7 +67,7 @@ impl fmt::Display for ConfigField {
     }
 }
 
-impl serde::Serialize for ConfigField {
+impl Serialize for ConfigField {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.collect_str(self)
     }
@@ -53,6 +85,21 @@ impl PartialEq<str> for ConfigField {
 impl PartialEq<&str> for ConfigField {
     fn eq(&self, other: &&str) -> bool {
         self == *other
+    }
+}
+
+/// One problem, with the field as the admin page names it (`destination.workspaceId`, …).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ConfigProblem {
+    pub field: ConfigField,
+    pub message: String,
+}
+
+pub(super) fn problem(field: ConfigField, message: impl Into<String>) -> ConfigProblem {
+    ConfigProblem {
+        field,
+        message: message.into(),
     }
 }
 

@@ -95,9 +95,18 @@ fn tokens(input: &str) -> Result<Vec<Token>, String> {
     Ok(out)
 }
 
+/// Longest filter accepted. Graph caps a request URL near 2,000 characters, so a longer filter could
+/// never have been sent to Graph either; the bound also keeps the parsed tree small.
+pub const FILTER_MAX_CHARS: usize = 2_000;
+
+/// Deepest nesting of parentheses and `not` accepted. The parser recurses once per level, and the
+/// wasm stack is small: unbounded nesting overflowed it and corrupted the module's memory.
+pub const FILTER_MAX_DEPTH: usize = 32;
+
 struct Parser {
     tokens: Vec<Token>,
     at: usize,
+    depth: usize,
 }
 
 impl Parser {
@@ -133,14 +142,30 @@ impl Parser {
         Ok(left)
     }
 
+    /// One level deeper; refused past [`FILTER_MAX_DEPTH`] before recursing any further.
+    fn descend(&mut self) -> Result<(), String> {
+        self.depth += 1;
+        if self.depth > FILTER_MAX_DEPTH {
+            return Err(format!(
+                "it nests parentheses or not more than {FILTER_MAX_DEPTH} levels deep; write it flatter"
+            ));
+        }
+        Ok(())
+    }
+
     fn unary(&mut self) -> Result<Filter, String> {
         if self.keyword("not") {
             self.next();
-            return Ok(Filter::Not(Box::new(self.unary()?)));
+            self.descend()?;
+            let inner = self.unary()?;
+            self.depth -= 1;
+            return Ok(Filter::Not(Box::new(inner)));
         }
         match self.next() {
             Some(Token::Open) => {
+                self.descend()?;
                 let inner = self.or()?;
+                self.depth -= 1;
                 match self.next() {
                     Some(Token::Close) => Ok(inner),
                     _ => Err("a '(' is not closed".into()),
@@ -197,12 +222,19 @@ impl Parser {
 impl Filter {
     pub fn parse(text: &str) -> Result<Filter, FilterError> {
         let error = |problem: String| FilterError {
-            filter: text.to_string(),
+            filter: crate::settings::shown(text),
             problem,
         };
+        let length = text.chars().count();
+        if length > FILTER_MAX_CHARS {
+            return Err(error(format!(
+                "it is {length} characters long, more than the {FILTER_MAX_CHARS} Graph accepts; shorten it"
+            )));
+        }
         let mut parser = Parser {
             tokens: tokens(text).map_err(error)?,
             at: 0,
+            depth: 0,
         };
         let filter = parser.or().map_err(error)?;
         if parser.at < parser.tokens.len() {
@@ -301,5 +333,36 @@ mod tests {
             let error = Filter::parse(bad).expect_err(bad);
             assert!(error.to_string().contains("Graph's syntax"), "{error}");
         }
+    }
+
+    #[test]
+    fn bounds_nesting_before_the_stack_does() {
+        let nested = |depth: usize| {
+            format!(
+                "{}accountEnabled eq true{}",
+                "(".repeat(depth),
+                ")".repeat(depth)
+            )
+        };
+        assert!(Filter::parse(&nested(FILTER_MAX_DEPTH)).is_ok());
+        for deep in [nested(FILTER_MAX_DEPTH + 1), nested(900)] {
+            let error = Filter::parse(&deep).expect_err("too deep");
+            assert!(error.problem.contains("levels deep"), "{error}");
+        }
+        let nots = format!(
+            "{}accountEnabled eq true",
+            "not ".repeat(FILTER_MAX_DEPTH + 1)
+        );
+        assert!(Filter::parse(&nots).is_err(), "not counts as a level");
+        let sibling = vec!["(a eq 'x')"; 100].join(" and ");
+        assert!(Filter::parse(&sibling).is_ok(), "siblings are not depth");
+    }
+
+    #[test]
+    fn bounds_length_and_quotes_only_the_start() {
+        let long = format!("startswith(displayName,'{}')", "a".repeat(100 * 1024));
+        let error = Filter::parse(&long).expect_err("too long");
+        assert!(error.problem.contains("characters long"), "{error}");
+        assert!(error.to_string().len() < 600, "the message stays readable");
     }
 }
