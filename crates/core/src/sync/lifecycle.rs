@@ -497,12 +497,28 @@ fn transition(
             reason: "That run is not waiting for a confirmation.".into(),
             code: "notAwaitingConfirmation",
         }),
-        (_, event) => Effects::ignored(
-            format!("{event:?} does not concern the active run")
-                .chars()
-                .take(200)
-                .collect::<String>(),
-        ),
+        // Another trigger claimed the run in between (two Sync now at the same moment).
+        (_, Event::Begun { .. }) => Effects::answer(Answer::Refused {
+            reason: "Another sync started at the same moment; it is running now.".into(),
+            code: "running",
+        }),
+        (_, event) => Effects::ignored(format!("{} does not concern the active run", kind(&event))),
+    }
+}
+
+fn kind(event: &Event) -> &'static str {
+    match event {
+        Event::Start { .. } => "a start",
+        Event::Begun { .. } => "a first checkpoint",
+        Event::BeginFailed { .. } => "a failed start",
+        Event::Deliver { .. } => "a queue event",
+        Event::StepDone { .. } => "a step's result",
+        Event::StepThrew { .. } => "a step's failure",
+        Event::Pushed { .. } => "a confirmed push",
+        Event::PushFailed { .. } => "a failed push",
+        Event::Cancel => "a cancel",
+        Event::Confirm { .. } => "a confirmation",
+        Event::Status => "a status request",
     }
 }
 

@@ -437,3 +437,43 @@ fn a_step_that_threw_is_redone_by_the_retried_event() {
     );
     assert!(is_step(&kvs.deliver(3_000, 0)));
 }
+
+#[test]
+fn of_two_starts_at_the_same_moment_only_the_last_claim_begins() {
+    let mut kvs = Kvs::default();
+    let begun = |id: &str| json!({"kind": "begun", "runId": id, "checkpoint": checkpoint(), "destination": {"workspaceId": "w", "importSourceId": "i"}});
+    // Both read an empty run:active before either stored its claim.
+    let first = handle(Call {
+        stored: None,
+        cancel: None,
+        now_ms: 0,
+        event: serde_json::from_value(
+            json!({"kind": "start", "runId": "run-a", "trigger": "manual"}),
+        )
+        .expect("event"),
+    });
+    assert_eq!(
+        first.answer,
+        Answer::Begin {
+            run_id: "run-a".into()
+        }
+    );
+    kvs.call(
+        0,
+        json!({"kind": "start", "runId": "run-b", "trigger": "manual"}),
+    );
+    let lost = kvs.call(1, begun("run-a"));
+    assert!(
+        matches!(
+            lost.answer,
+            Answer::Refused {
+                code: "running",
+                ..
+            }
+        ),
+        "{:?}",
+        lost.answer
+    );
+    assert_eq!(lost.push, None);
+    assert!(kvs.call(1, begun("run-b")).push.is_some());
+}
