@@ -69,6 +69,7 @@ export const beginConfiguredRun = guarded(glue.beginConfiguredRun);
 export const checkConnection = guarded(glue.checkConnection);
 export const configDefaults = guarded(glue.configDefaults);
 export const datasetOptions = guarded(glue.datasetOptions);
+export const runEvent = guarded(glue.runEvent);
 export const scheduleDue = guarded(glue.scheduleDue);
 export const syncStep = guarded(glue.syncStep);
 export const validateConfig = guarded(glue.validateConfig);

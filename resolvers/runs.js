@@ -1,15 +1,15 @@
-// Sync runs as Forge sees them: a lease so runs never overlap, the active run's checkpoint in KVS,
-// one queue event per step, and a history of reports. The steps themselves run in wasm.
+// Sync runs as Forge sees them: the active run in KVS, one queue event per step, and a history of
+// reports. The core's lifecycle (runEvent) decides everything about a run; this file loads what it
+// needs, stores what it hands back and pushes the events it names. The steps themselves run in wasm.
 import { Queue } from '@forge/events';
 import { getAppContext } from '@forge/api';
 import { kvs, WhereConditions } from '@forge/kvs';
-import { applyCommand, beginConfiguredRun, scheduleDue, syncStep } from './core.js';
+import { beginConfiguredRun, runEvent, scheduleDue, syncStep } from './core.js';
 import { site, store } from './platform.js';
-import { loadConfig, loadConnection, loadDestination, loadSecret } from './store.js';
+import { loadConfig, loadConnection, loadSecret } from './store.js';
 
 export const queue = new Queue({ key: 'sync-queue' });
 
-const LEASE_KEY = 'run:lease';
 const ACTIVE_KEY = 'run:active';
 // The run id an admin asked to cancel; kept apart from the active run, which a step in flight
 // rewrites when it ends.
@@ -17,100 +17,96 @@ const CANCEL_KEY = 'run:cancel';
 const SCHEDULE_KEY = 'schedule:last-started';
 const HISTORY_PREFIX = 'history:';
 const HISTORY_KEEP = 50;
-// A step that has not refreshed the lease for this long is taken to be dead.
-const LEASE_MS = 20 * 60 * 1000;
-// Leave time after a step for saving its checkpoint and pushing the next event.
-const SAFETY_MS = 20 * 1000;
 
 const historyKey = (startedMs) => `${HISTORY_PREFIX}${String(9_999_999_999_999 - startedMs).padStart(13, '0')}`;
 
+class PushFailed extends Error {}
+
+async function fileReport(report) {
+  await kvs.set(historyKey(report.startedMs), report);
+  const { results } = await kvs.query().where('key', WhereConditions.beginsWith(HISTORY_PREFIX)).limit(HISTORY_KEEP + 10).getMany();
+  for (const { key } of results.slice(HISTORY_KEEP)) await kvs.delete(key);
+}
+
+/** Hands `event` to the core with the stored run, carries out what it asks, returns its answer. */
+async function lifecycle(event) {
+  const [stored, cancel] = await Promise.all([kvs.get(ACTIVE_KEY), kvs.get(CANCEL_KEY)]);
+  const effects = runEvent({ stored: stored ?? null, cancel: cancel ?? null, nowMs: Date.now(), event });
+  effects.warnings.forEach((warning) => console.warn(warning));
+  if (effects.report) await fileReport(effects.report);
+  if (effects.write.kind === 'set') await kvs.set(ACTIVE_KEY, effects.write.state);
+  if (effects.write.kind === 'delete') await Promise.all([kvs.delete(ACTIVE_KEY), kvs.delete(CANCEL_KEY)]);
+  if (effects.markCancel) await kvs.set(CANCEL_KEY, effects.markCancel);
+  if (effects.push) {
+    const { runId, seq } = effects.push;
+    try {
+      await queue.push([{ body: { runId, seq } }]);
+    } catch (error) {
+      await lifecycle({ kind: 'pushFailed', runId, seq });
+      throw new PushFailed(`The next step of run ${runId} could not be queued (${error.message}).`);
+    }
+    await lifecycle({ kind: 'pushed', runId, seq });
+  }
+  return effects.answer;
+}
+
+/** A resolver's view of a push that failed: the run stays, and the next trigger pushes again. */
+async function answering(event, onPushFailed) {
+  try {
+    return await lifecycle(event);
+  } catch (error) {
+    if (error instanceof PushFailed) return onPushFailed(error);
+    throw error;
+  }
+}
+
+/** The page's view of the active run, or null. */
 export async function activeRun() {
-  return (await kvs.get(ACTIVE_KEY)) ?? null;
+  return (await lifecycle({ kind: 'status' })).active ?? null;
 }
 
 /** Starts a run unless one is going; returns `{started, runId}` or `{started: false, reason}`. */
 export async function startRun({ trigger, dryRun = false, fullResync = false }) {
-  const lease = await kvs.get(LEASE_KEY);
-  if (lease && lease.expiresAt > Date.now()) {
-    return { started: false, reason: `A sync is already running (started by ${lease.trigger}). Wait for it to finish or cancel it.` };
-  }
-  const config = await loadConfig();
-  if (!config) return { started: false, reason: 'Choose the Assets destination (workspace and import) before syncing.' };
+  const again = (error) => ({ started: false, reason: `${error.message} Press Sync now again to retry.` });
   const runId = `run-${Date.now()}`;
-  await kvs.set(LEASE_KEY, { runId, trigger, expiresAt: Date.now() + LEASE_MS });
+  const answer = await answering({ kind: 'start', runId, trigger, dryRun }, again);
+  if (answer.kind === 'started') return { started: true, runId: answer.runId, ...(answer.resumed ? { resumed: true } : {}) };
+  if (answer.kind !== 'begin') return { started: false, reason: answer.reason };
+  const config = await loadConfig();
   let checkpoint;
   try {
+    if (!config) throw new Error('Choose the Assets destination (workspace and import) before syncing.');
     checkpoint = await beginConfiguredRun({ runId, trigger, dryRun, fullResync, config }, store);
   } catch (error) {
-    await kvs.delete(LEASE_KEY);
-    return { started: false, reason: error.message };
+    const refused = await lifecycle({ kind: 'beginFailed', runId, reason: error.message });
+    return { started: false, reason: refused.reason ?? error.message };
   }
-  // The run writes where the settings pointed when it started, whatever is saved meanwhile.
   const destination = { workspaceId: config.destination.workspaceId, importSourceId: config.destination.importSourceId };
-  await kvs.set(ACTIVE_KEY, { runId, seq: 0, trigger, dryRun, status: 'running', checkpoint, progress: null, startedMs: Date.now(), destination });
-  await queue.push([{ body: { runId, seq: 0 } }]);
-  return { started: true, runId };
+  const begun = await answering({ kind: 'begun', runId, checkpoint, destination }, again);
+  return begun.kind === 'started' ? { started: true, runId: begun.runId } : { started: false, reason: begun.reason ?? begun.why };
 }
 
-async function finish(active, report) {
-  await kvs.set(historyKey(report.startedMs), report);
-  const { results } = await kvs.query().where('key', WhereConditions.beginsWith(HISTORY_PREFIX)).limit(HISTORY_KEEP + 10).getMany();
-  for (const { key } of results.slice(HISTORY_KEEP)) await kvs.delete(key);
-  await kvs.delete(ACTIVE_KEY);
-  await kvs.delete(CANCEL_KEY);
-  const lease = await kvs.get(LEASE_KEY);
-  if (lease?.runId === active.runId) await kvs.delete(LEASE_KEY);
-}
-
-/** The queue consumer: one step of the active run. Stale or duplicate events are ignored. */
+/** The queue consumer: one step of the active run, when the core says this event is due one. */
 export async function runStep(event) {
-  const { runId, seq } = event?.body ?? {};
-  if (typeof runId !== 'string' || !Number.isInteger(seq)) {
-    console.error(`sync-queue: ignoring an event without runId/seq: ${JSON.stringify(event?.body).slice(0, 200)}`);
-    return;
-  }
-  const active = await activeRun();
-  if (!active || active.runId !== runId || active.seq !== seq || active.status !== 'running') return;
-
+  const answer = await lifecycle({ kind: 'deliver', body: event?.body ?? null, remainingMs: getAppContext().invocationRemainingTimeInMillis() });
+  if (answer.kind !== 'step') return;
+  const { runId, seq, sinceMs, checkpoint, destination, budget } = answer;
   const settings = { ...(await loadConnection()), clientSecret: await loadSecret() };
-  const destination = active.destination ?? (await loadDestination());
-  const remaining = getAppContext().invocationRemainingTimeInMillis();
-  const budget = {
-    deadlineMs: Date.now() + Math.max(0, remaining - SAFETY_MS),
-    maxRequests: Math.max(10, Math.floor(remaining / 60_000 + 1) * 100 - 10),
-  };
-  // A cancel ends the run in this step: the core cancels an Assets execution in flight and cleans up.
-  const cancel = (await kvs.get(CANCEL_KEY)) === runId;
-  const checkpoint0 = cancel ? applyCommand({ checkpoint: active.checkpoint, command: 'cancel' }) : active.checkpoint;
-  const result = await syncStep({ settings, destination, budget, checkpoint: checkpoint0 }, store, site);
-  const { checkpoint, progress, status } = result;
-  if (status.kind === 'finished') return finish(active, status.report);
-
-  const next = { ...active, checkpoint, progress };
-  if (status.kind === 'awaitingConfirmation') {
-    await kvs.set(ACTIVE_KEY, { ...next, status: 'awaitingConfirmation', retire: status.retire, threshold: status.threshold });
-    return;
+  let result;
+  try {
+    result = await syncStep({ settings, destination, budget, checkpoint }, store, site);
+  } catch (error) {
+    await lifecycle({ kind: 'stepThrew', runId, seq, sinceMs });
+    throw error;
   }
-  await kvs.set(ACTIVE_KEY, { ...next, seq: seq + 1 });
-  await kvs.set(LEASE_KEY, { runId, trigger: active.trigger, expiresAt: Date.now() + LEASE_MS });
-  await queue.push([{ body: { runId, seq: seq + 1 } }]);
+  // A push that fails throws: the platform retries this event, and the core pushes again.
+  await lifecycle({ kind: 'stepDone', runId, seq, sinceMs, result });
 }
 
 /** The admin confirmed the retirements the mass-deletion guard stopped for. */
 export async function confirmRun(runId) {
-  const active = await activeRun();
-  if (!active || active.runId !== runId) return { ok: false, reason: 'That run is not waiting for a confirmation.' };
-  let checkpoint;
-  try {
-    checkpoint = applyCommand({ checkpoint: active.checkpoint, command: 'confirm' });
-  } catch (error) {
-    return { ok: false, reason: error.message, code: error.code };
-  }
-  const seq = active.seq + 1;
-  await kvs.set(ACTIVE_KEY, { ...active, seq, status: 'running', checkpoint });
-  await kvs.set(LEASE_KEY, { runId, trigger: active.trigger, expiresAt: Date.now() + LEASE_MS });
-  await queue.push([{ body: { runId, seq } }]);
-  return { ok: true };
+  const answer = await answering({ kind: 'confirm', runId }, (error) => ({ kind: 'refused', reason: error.message, code: 'pushFailed' }));
+  return answer.kind === 'done' ? { ok: true } : { ok: false, reason: answer.reason, code: answer.code };
 }
 
 export async function history(limit = 20) {
@@ -120,20 +116,8 @@ export async function history(limit = 20) {
 
 /** The admin asked to stop the active run: the next step ends it, at a step boundary. */
 export async function cancelRun() {
-  const active = await activeRun();
-  if (!active) return { ok: false, reason: 'No sync is running.' };
-  await kvs.set(CANCEL_KEY, active.runId);
-  if (active.status === 'awaitingConfirmation') {
-    // Nothing is queued while the run waits: queue the step that ends it.
-    const seq = active.seq + 1;
-    await kvs.set(ACTIVE_KEY, { ...active, seq, status: 'running' });
-    await queue.push([{ body: { runId: active.runId, seq } }]);
-  }
-  return { ok: true, runId: active.runId };
-}
-
-export async function cancelling(runId) {
-  return (await kvs.get(CANCEL_KEY)) === runId;
+  const answer = await answering({ kind: 'cancel' }, (error) => ({ kind: 'refused', reason: error.message }));
+  return answer.kind === 'done' ? { ok: true, runId: answer.runId } : { ok: false, reason: answer.reason };
 }
 
 /**

@@ -1,5 +1,5 @@
 // Resolvers behind Sync now, run progress, cancel, confirmation, history and the run log.
-import { activeRun, cancelRun, cancelling, confirmRun, history, startRun } from './runs.js';
+import { activeRun, cancelRun, confirmRun, history, startRun } from './runs.js';
 
 // What the page shows of a finished run: counts and duration, never staged data.
 const summary = (report) => ({
@@ -19,22 +19,10 @@ export const syncResolvers = {
   },
 
   async runStatus() {
+    // In turn: reading the active run may end a damaged one, whose report then is the last.
     const active = await activeRun();
     const [last] = await history(1);
-    return {
-      active: active && {
-        runId: active.runId,
-        trigger: active.trigger,
-        status: active.status,
-        progress: active.progress,
-        retire: active.retire,
-        threshold: active.threshold,
-        dryRun: active.dryRun,
-        cancelling: await cancelling(active.runId),
-        startedMs: active.startedMs ?? null,
-      },
-      last: last ?? null,
-    };
+    return { active, last: last ?? null };
   },
 
   async cancelRun() {

@@ -17,7 +17,7 @@ pub use clock::JsClock;
 pub use config::{
     begin_configured_run_js, config_defaults, dataset_options, schedule_due, validate_config,
 };
-pub use sync::apply_command;
+pub use sync::{apply_command, run_event};
 pub use transport::FetchTransport;
 
 #[wasm_bindgen(start)]

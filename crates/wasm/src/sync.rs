@@ -1,7 +1,9 @@
 //! The sync engine's exports: `syncStep`, one step of a run (a run begins in `beginConfiguredRun`),
-//! and `applyCommand`, an admin's confirm or cancel.
+//! `runEvent`, the run's lifecycle (start, delivery, step results, pushes, cancel, confirm,
+//! status), and `applyCommand`, an admin's confirm or cancel on a bare checkpoint.
 
 use entra_sync_core::SettingsInput;
+use entra_sync_core::sync::lifecycle;
 use entra_sync_core::sync::{Budget, Checkpoint, Command, Destination, Host, StepStatus, step};
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
@@ -10,6 +12,15 @@ use crate::bridge::{self, BridgeError};
 use crate::clock::JsClock;
 use crate::host::{JsSiteTransport, JsStore};
 use crate::transport::FetchTransport;
+
+/// The run's lifecycle: `{stored, cancel, nowMs, event}` (the stored `run:active` and `run:cancel`
+/// values as loaded, the time, and what happened) → `{write, markCancel, push, report, warnings,
+/// answer}`: what to store, push, file in the history and log, and what to answer.
+#[wasm_bindgen(js_name = runEvent)]
+pub fn run_event(input: JsValue) -> Result<JsValue, BridgeError> {
+    let call: lifecycle::Call = bridge::from_js(input, "run event")?;
+    bridge::to_js(&lifecycle::handle(call))
+}
 
 #[derive(Deserialize)]
 struct CommandInput {

@@ -2,9 +2,9 @@
 //! runtime-minute per invocation). The engine checks [`Budget::allows`] before each unit of work and
 //! stops early enough to save its checkpoint.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Budget {
     /// Absolute deadline, milliseconds since the epoch, by which the step must have returned.
