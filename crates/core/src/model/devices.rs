@@ -14,6 +14,7 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 use serde_json::Value;
 
+use super::carry::Rank;
 use super::text;
 use crate::time::utc_ticks;
 
@@ -391,13 +392,16 @@ pub fn machine_key(device: &ManagedDevice) -> String {
 /// How strongly a record claims its machine: the latest check-in wins; equal check-ins fall back to
 /// the Intune id, so the choice never depends on the order records arrive in. Compared as text:
 /// the canonical UTC form sorts chronologically. Records without a readable check-in rank lowest.
-pub fn managed_device_rank(device: &ManagedDevice) -> String {
+pub fn managed_device_rank(device: &ManagedDevice) -> Rank {
     let synced = device
         .last_sync_date_time
         .as_deref()
         .and_then(utc_ticks)
         .unwrap_or_else(|| "0000-00-00T00:00:00.0000000Z".to_string());
-    format!("{synced}|{}", device.id.trim().to_ascii_lowercase())
+    Rank {
+        at: synced,
+        id: device.id.trim().to_ascii_lowercase(),
+    }
 }
 
 /// The Intune record as an Assets object (its identity is [`machine_key`]).
@@ -559,7 +563,7 @@ mod tests {
         // 09:00 at -08:00 is 17:00 UTC: later than 16:00Z although its text sorts first.
         let pacific = managed_device_rank(&record("b", "2025-05-01T09:00:00-08:00"));
         let utc = managed_device_rank(&record("a", "2025-05-01T16:00:00.1234567Z"));
-        assert!(pacific > utc, "{pacific} vs {utc}");
+        assert!(pacific > utc, "{pacific:?} vs {utc:?}");
         let tie_a = managed_device_rank(&record("a", "2025-05-01T16:00:00Z"));
         let tie_b = managed_device_rank(&record("b", "2025-05-01T16:00:00.0000000+00:00"));
         assert!(tie_b > tie_a);

@@ -2,6 +2,7 @@
 //! objects keyed by their Entra/Intune id), and the pure mapping between them.
 
 mod assets;
+mod carry;
 mod devices;
 mod fingerprint;
 mod groups;
@@ -12,6 +13,7 @@ mod records;
 pub use assets::{
     AssetsObject, AttrKind, AttributeSpec, IDENTITY_NAME, LAST_SYNCED, ObjectType, Status,
 };
+pub use carry::{Carry, LegacyCarryError, Rank, UserCarry};
 pub use devices::{
     Device, ManagedDevice, device_object, machine_key, managed_device_object, managed_device_rank,
     usable_serial,

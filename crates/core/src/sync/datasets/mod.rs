@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::index::{Index, IndexEntry};
-use crate::model::{AssetsObject, ObjectType};
+use crate::model::{AssetsObject, Carry, ObjectType};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -35,7 +35,7 @@ pub enum Item {
     Upsert {
         object: AssetsObject,
         /// State to keep in the index that later delta rounds may not repeat.
-        carry: Option<String>,
+        carry: Option<Carry>,
     },
     Removed {
         object_type: ObjectType,
@@ -131,8 +131,8 @@ impl Dataset {
 }
 
 /// Object types whose identity several Graph records may claim in one run (a re-enrolled machine's
-/// old and new Intune records share a serial). For these, an upsert's carry is its rank: text,
-/// higher wins. The engine keeps only the best-ranked record per id over the whole run, deciding at
+/// old and new Intune records share a serial). For these, an upsert's carry is its
+/// [`crate::model::Rank`], higher wins. The engine keeps only the best-ranked record per id over the whole run, deciding at
 /// plan time, and counts the others as skipped.
 pub fn ranked(object_type: ObjectType) -> bool {
     matches!(object_type, ObjectType::ManagedDevice)
