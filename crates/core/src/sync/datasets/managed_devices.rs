@@ -12,6 +12,8 @@ use serde_json::Value;
 use super::{Item, ItemProblem, ParseContext};
 use crate::model::{Carry, ManagedDevice, managed_device_object, managed_device_rank};
 
+super::data_set::data_set!(ManagedDevices);
+
 pub fn parse(item: Value, _context: &ParseContext) -> Result<Vec<Item>, ItemProblem> {
     let device: ManagedDevice = serde_json::from_value(item)?;
     if device.id.trim().is_empty() {

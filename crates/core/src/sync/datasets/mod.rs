@@ -2,6 +2,7 @@
 //! one Graph item becomes objects to write or ids to retire. A data set may produce several types
 //! (groups also yield their memberships).
 
+mod data_set;
 mod devices;
 mod groups;
 mod licences;
@@ -9,6 +10,7 @@ mod managed_devices;
 mod registry;
 mod users;
 
+pub use data_set::DataSet;
 pub use registry::{SPECS, Spec};
 
 use std::collections::HashMap;
@@ -87,14 +89,9 @@ impl ParseContext<'_> {
 }
 
 impl Dataset {
-    /// The order a run reads them in (the page lists them in [`SPECS`] order).
-    pub const ALL: [Dataset; 5] = [
-        Dataset::Users,
-        Dataset::Groups,
-        Dataset::Licences,
-        Dataset::Devices,
-        Dataset::ManagedDevices,
-    ];
+    /// The order a run reads them in, from each registry entry's `run` position (the page lists
+    /// them in [`SPECS`] order).
+    pub const ALL: [Dataset; SPECS.len()] = registry::run_order();
 
     pub fn key(self) -> &'static str {
         self.spec().key
@@ -120,13 +117,7 @@ impl Dataset {
             dataset: self,
             problem,
         };
-        match self {
-            Dataset::Users => users::parse(item, context).map_err(error),
-            Dataset::Devices => devices::parse(item, context).map_err(error),
-            Dataset::ManagedDevices => managed_devices::parse(item, context).map_err(error),
-            Dataset::Licences => licences::parse(item, context).map_err(error),
-            Dataset::Groups => groups::parse(item, context).map_err(error),
-        }
+        self.spec().reader.parse(item, context).map_err(error)
     }
 }
 

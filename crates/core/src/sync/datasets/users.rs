@@ -14,6 +14,8 @@ use crate::model::{
     user_object,
 };
 
+super::data_set::data_set!(Users);
+
 pub fn parse(item: Value, context: &ParseContext) -> Result<Vec<Item>, ItemProblem> {
     if let Some(id) = removed_id(&item) {
         let id = id?;
