@@ -2,20 +2,20 @@
 //! objects keyed by their Entra/Intune id), and the pure mapping between them.
 
 mod assets;
+mod carry;
 mod devices;
 mod fingerprint;
 mod groups;
 mod licences;
+mod machine;
 mod map;
 mod records;
 
 pub use assets::{
     AssetsObject, AttrKind, AttributeSpec, IDENTITY_NAME, LAST_SYNCED, ObjectType, Status,
 };
-pub use devices::{
-    Device, ManagedDevice, device_object, machine_key, managed_device_object, managed_device_rank,
-    usable_serial,
-};
+pub use carry::{Carry, LegacyCarryError, Rank, UserCarry};
+pub use devices::{Device, ManagedDevice, device_object, managed_device_object};
 pub use fingerprint::Fingerprint;
 pub use groups::{
     Group, MEMBERSHIP_ID_NAME, group_object, member_type, membership_id, membership_object,
@@ -24,6 +24,7 @@ pub use licences::{
     AssignedLicense, PrepaidUnits, SubscribedSku, assignment_id, licence_assignment_object,
     licence_name, licence_object,
 };
+pub use machine::{machine_key, managed_device_rank, usable_serial};
 pub use map::user_object;
 pub use records::{DirectoryRef, User};
 

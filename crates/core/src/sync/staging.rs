@@ -3,12 +3,13 @@
 
 use std::collections::{HashMap, HashSet};
 
-use serde::{Deserialize, Serialize};
+use serde::de::Error as _;
+use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::{Map, Value};
 
 use super::datasets::Dataset;
 use super::index::IndexEntry;
-use crate::model::{AssetsObject, LAST_SYNCED, ObjectType};
+use crate::model::{AssetsObject, Carry, LAST_SYNCED, ObjectType, Rank};
 
 /// Membership ids are 73 characters: 2,000 of them stay well under the KVS value limit.
 pub const RETIRE_IDS_PER_CHUNK: usize = 2_000;
@@ -38,7 +39,7 @@ pub struct StagedPart {
     pub removed: Vec<String>,
     /// Ranked types: the best rank seen per id in this chunk, and how many records were read.
     #[serde(default, skip_serializing_if = "HashMap::is_empty")]
-    pub ranks: HashMap<String, String>,
+    pub ranks: HashMap<String, Rank>,
     #[serde(default, skip_serializing_if = "is_zero")]
     pub sightings: u64,
 }
@@ -67,8 +68,46 @@ impl StagedPart {
 pub struct StagedChunk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dataset: Option<Dataset>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "read_types")]
     pub types: HashMap<ObjectType, StagedPart>,
+}
+
+/// Chunks staged by version 1 hold index entries and ranks as text, which only the object type
+/// tells how to read: a run under way when the app is upgraded reads them on.
+fn read_types<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<HashMap<ObjectType, StagedPart>, D::Error> {
+    let raw = HashMap::<ObjectType, Map<String, Value>>::deserialize(deserializer)?;
+    let mut types = HashMap::with_capacity(raw.len());
+    for (object_type, mut fields) in raw {
+        let index = fields.remove("index");
+        let ranks = fields.remove("ranks");
+        let mut part: StagedPart =
+            serde_json::from_value(Value::Object(fields)).map_err(D::Error::custom)?;
+        for (id, value) in objects(index).map_err(D::Error::custom)? {
+            let entry = IndexEntry::from_stored(object_type, value)
+                .map_err(|e| D::Error::custom(format!("staged index entry {id}: {e}")))?;
+            part.index.insert(id, entry);
+        }
+        for (id, value) in objects(ranks).map_err(D::Error::custom)? {
+            let rank = match value {
+                Value::String(text) => Rank::from_legacy(&text),
+                value => serde_json::from_value(value)
+                    .map_err(|e| D::Error::custom(format!("staged rank of {id}: {e}")))?,
+            };
+            part.ranks.insert(id, rank);
+        }
+        types.insert(object_type, part);
+    }
+    Ok(types)
+}
+
+fn objects(value: Option<Value>) -> Result<Map<String, Value>, &'static str> {
+    match value {
+        None => Ok(Map::new()),
+        Some(Value::Object(map)) => Ok(map),
+        Some(_) => Err("a staged index or rank list is not an object"),
+    }
 }
 
 /// The chunk being filled while reading one data set.
@@ -126,8 +165,8 @@ impl ChunkBuffer {
     }
 
     /// Notes a ranked record's rank (staged or not): the chunk keeps the best per id.
-    pub fn rank(&mut self, object_type: ObjectType, id: &str, rank: String) {
-        self.bytes += id.len() + rank.len() + 8;
+    pub fn rank(&mut self, object_type: ObjectType, id: &str, rank: Rank) {
+        self.bytes += id.len() + rank.at.len() + rank.id.len() + 12;
         let part = self.part(object_type);
         part.sightings += 1;
         if part.ranks.get(id).is_none_or(|held| *held < rank) {
@@ -146,12 +185,13 @@ impl ChunkBuffer {
         let position = (object_type, id);
         if let Some(&at) = self.positions.get(&position) {
             let id = position.1;
-            let held = self
-                .part(object_type)
-                .index
-                .get(&id)
-                .and_then(|e| e.carry.clone());
-            if held >= entry.carry {
+            let rank = |entry: Option<&IndexEntry>| {
+                entry
+                    .and_then(|e| e.carry.as_ref())
+                    .and_then(Carry::as_rank)
+                    .cloned()
+            };
+            if rank(self.part(object_type).index.get(&id)) >= rank(Some(&entry)) {
                 return;
             }
             self.bytes += record.to_string().len();
@@ -207,12 +247,16 @@ mod tests {
     use serde_json::json;
 
     use super::*;
-    use crate::model::Fingerprint;
+    use crate::model::{Fingerprint, UserCarry};
 
-    fn entry(rank: &str) -> IndexEntry {
+    fn rank(text: &str) -> Rank {
+        Rank::from_legacy(text)
+    }
+
+    fn entry(text: &str) -> IndexEntry {
         IndexEntry {
             fingerprint: Fingerprint(1),
-            carry: Some(rank.to_string()),
+            carry: Some(Carry::Rank(rank(text))),
         }
     }
 
@@ -220,9 +264,9 @@ mod tests {
     fn a_chunk_keeps_the_best_rank_and_one_record_per_ranked_id() {
         let t = ObjectType::ManagedDevice;
         let mut buffer = ChunkBuffer::new(Dataset::ManagedDevices);
-        let mut stage = |id: &str, rank: &str, v: &str| {
-            buffer.rank(t, id, rank.into());
-            buffer.push_ranked(t, json!({ "v": v }), id.into(), entry(rank));
+        let mut stage = |id: &str, text: &str, v: &str| {
+            buffer.rank(t, id, rank(text));
+            buffer.push_ranked(t, json!({ "v": v }), id.into(), entry(text));
         };
         stage("serial:A", "2025-01-02|x", "new");
         stage("serial:A", "2024-01-01|y", "old");
@@ -231,8 +275,8 @@ mod tests {
         let chunk = serde_json::to_value(buffer.take()).expect("serialisable");
         let part = &chunk["types"]["managedDevice"];
         assert_eq!(part["records"], json!([{"v": "new"}, {"v": "b-new"}]));
-        assert_eq!(part["ranks"]["serial:A"], "2025-01-02|x");
-        assert_eq!(part["ranks"]["serial:B"], "2025-01-01|q");
+        assert_eq!(part["ranks"]["serial:A"], json!(["2025-01-02", "x"]));
+        assert_eq!(part["ranks"]["serial:B"], json!(["2025-01-01", "q"]));
         assert_eq!(part["sightings"], 4);
         let staged: StagedChunk = serde_json::from_value(chunk).expect("readable");
         let part = &staged.types[&t];
@@ -246,7 +290,14 @@ mod tests {
             ObjectType::User,
             json!({"id": "u1"}),
             "u1".into(),
-            entry("m"),
+            IndexEntry {
+                fingerprint: Fingerprint(2),
+                carry: Carry::User(UserCarry {
+                    manager: Some("m".into()),
+                    skus: vec!["s".into()],
+                })
+                .into(),
+            },
         );
         buffer.seen(ObjectType::User, "u2".into());
         buffer.removed(ObjectType::LicenceAssignment, "u3:s".into());
@@ -265,5 +316,26 @@ mod tests {
         assert!(serde_json::from_value::<StagedChunk>(unknown).is_err());
         let bad = json!({"types": {"user": {"index": {"u1": "not a fingerprint"}}}});
         assert!(serde_json::from_value::<StagedChunk>(bad).is_err());
+    }
+
+    #[test]
+    fn a_chunk_staged_by_version_1_reads_as_typed() {
+        let old = json!({"dataset": "users", "types": {
+            "user": {"records": [], "index": {"u1": "0000000000000002 m|s"}},
+            "managedDevice": {"ranks": {"serial:A": "2025-01-02|x"}, "sightings": 1},
+        }});
+        let read: StagedChunk = serde_json::from_value(old).expect("readable");
+        let user = &read.types[&ObjectType::User].index["u1"];
+        assert_eq!(
+            user.carry,
+            Some(Carry::User(UserCarry {
+                manager: Some("m".into()),
+                skus: vec!["s".into()],
+            }))
+        );
+        assert_eq!(
+            read.types[&ObjectType::ManagedDevice].ranks["serial:A"],
+            rank("2025-01-02|x")
+        );
     }
 }

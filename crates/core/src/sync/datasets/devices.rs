@@ -6,6 +6,8 @@ use serde_json::Value;
 use super::{Item, ItemProblem, ParseContext, removed_id};
 use crate::model::{Device, ObjectType, device_object};
 
+super::data_set::data_set!(Devices);
+
 pub fn parse(item: Value, _context: &ParseContext) -> Result<Vec<Item>, ItemProblem> {
     if let Some(id) = removed_id(&item) {
         return Ok(vec![Item::Removed {

@@ -27,6 +27,8 @@ use serde_json::Value;
 use super::{Item, ItemProblem, ParseContext, removed_id};
 use crate::model::{DirectoryRef, Group, ObjectType, group_object, membership_object};
 
+super::data_set::data_set!(Groups);
+
 pub fn parse(item: Value, context: &ParseContext) -> Result<Vec<Item>, ItemProblem> {
     if let Some(id) = removed_id(&item) {
         let id = id?;

@@ -6,6 +6,8 @@ use serde_json::Value;
 use super::{Item, ItemProblem, ParseContext};
 use crate::model::{SubscribedSku, licence_object};
 
+super::data_set::data_set!(Licences);
+
 pub fn parse(item: Value, _context: &ParseContext) -> Result<Vec<Item>, ItemProblem> {
     let sku: SubscribedSku = serde_json::from_value(item)?;
     if sku.sku_id.trim().is_empty() {

@@ -10,7 +10,9 @@
 use serde_json::Value;
 
 use super::{Item, ItemProblem, ParseContext};
-use crate::model::{ManagedDevice, managed_device_object, managed_device_rank};
+use crate::model::{Carry, ManagedDevice, managed_device_object, managed_device_rank};
+
+super::data_set::data_set!(ManagedDevices);
 
 pub fn parse(item: Value, _context: &ParseContext) -> Result<Vec<Item>, ItemProblem> {
     let device: ManagedDevice = serde_json::from_value(item)?;
@@ -19,7 +21,7 @@ pub fn parse(item: Value, _context: &ParseContext) -> Result<Vec<Item>, ItemProb
     }
     Ok(vec![Item::Upsert {
         object: managed_device_object(&device),
-        carry: Some(managed_device_rank(&device)),
+        carry: Some(Carry::Rank(managed_device_rank(&device))),
     }])
 }
 
@@ -30,9 +32,9 @@ mod tests {
     use serde_json::json;
 
     use super::*;
-    use crate::model::AssetsObject;
+    use crate::model::{AssetsObject, Rank};
 
-    fn one(item: Value) -> (AssetsObject, String) {
+    fn one(item: Value) -> (AssetsObject, Rank) {
         let indexes = HashMap::new();
         let context = ParseContext {
             full: true,
@@ -41,7 +43,7 @@ mod tests {
         match parse(item, &context).expect("item").into_iter().next() {
             Some(Item::Upsert {
                 object,
-                carry: Some(rank),
+                carry: Some(Carry::Rank(rank)),
             }) => (object, rank),
             other => panic!("expected a ranked upsert, got {other:?}"),
         }

@@ -2,6 +2,7 @@
 //! one Graph item becomes objects to write or ids to retire. A data set may produce several types
 //! (groups also yield their memberships).
 
+mod data_set;
 mod devices;
 mod groups;
 mod licences;
@@ -9,6 +10,7 @@ mod managed_devices;
 mod registry;
 mod users;
 
+pub use data_set::DataSet;
 pub use registry::{SPECS, Spec};
 
 use std::collections::HashMap;
@@ -17,7 +19,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::index::{Index, IndexEntry};
-use crate::model::{AssetsObject, ObjectType};
+use crate::model::{AssetsObject, Carry, ObjectType};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -35,7 +37,7 @@ pub enum Item {
     Upsert {
         object: AssetsObject,
         /// State to keep in the index that later delta rounds may not repeat.
-        carry: Option<String>,
+        carry: Option<Carry>,
     },
     Removed {
         object_type: ObjectType,
@@ -87,14 +89,9 @@ impl ParseContext<'_> {
 }
 
 impl Dataset {
-    /// The order a run reads them in (the page lists them in [`SPECS`] order).
-    pub const ALL: [Dataset; 5] = [
-        Dataset::Users,
-        Dataset::Groups,
-        Dataset::Licences,
-        Dataset::Devices,
-        Dataset::ManagedDevices,
-    ];
+    /// The order a run reads them in, from each registry entry's `run` position (the page lists
+    /// them in [`SPECS`] order).
+    pub const ALL: [Dataset; SPECS.len()] = registry::run_order();
 
     pub fn key(self) -> &'static str {
         self.spec().key
@@ -120,19 +117,13 @@ impl Dataset {
             dataset: self,
             problem,
         };
-        match self {
-            Dataset::Users => users::parse(item, context).map_err(error),
-            Dataset::Devices => devices::parse(item, context).map_err(error),
-            Dataset::ManagedDevices => managed_devices::parse(item, context).map_err(error),
-            Dataset::Licences => licences::parse(item, context).map_err(error),
-            Dataset::Groups => groups::parse(item, context).map_err(error),
-        }
+        self.spec().reader.parse(item, context).map_err(error)
     }
 }
 
 /// Object types whose identity several Graph records may claim in one run (a re-enrolled machine's
-/// old and new Intune records share a serial). For these, an upsert's carry is its rank: text,
-/// higher wins. The engine keeps only the best-ranked record per id over the whole run, deciding at
+/// old and new Intune records share a serial). For these, an upsert's carry is its
+/// [`crate::model::Rank`], higher wins. The engine keeps only the best-ranked record per id over the whole run, deciding at
 /// plan time, and counts the others as skipped.
 pub fn ranked(object_type: ObjectType) -> bool {
     matches!(object_type, ObjectType::ManagedDevice)

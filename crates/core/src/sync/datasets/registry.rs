@@ -1,7 +1,7 @@
 //! The one table of data sets: everything the settings, the page, Check connection and a run need
 //! to know about a data set is derived from its entry here.
 
-use super::Dataset;
+use super::{DataSet, Dataset, devices, groups, licences, managed_devices, users};
 use crate::endpoints;
 use crate::model::ObjectType;
 
@@ -24,6 +24,10 @@ pub struct Spec {
     pub delta: bool,
     /// The object types the data set writes, referenced types first.
     pub object_types: &'static [ObjectType],
+    /// Where a run reads it: data sets whose objects others reference come first.
+    pub run: usize,
+    /// How its Graph items are read.
+    pub reader: &'static dyn DataSet,
 }
 
 /// Every data set, in the order the page and Check connection list them.
@@ -56,6 +60,8 @@ const USERS: Spec = Spec {
     ],
     delta: true,
     object_types: &[ObjectType::User, ObjectType::LicenceAssignment],
+    run: 0,
+    reader: &users::Users,
 };
 
 const GROUPS: Spec = Spec {
@@ -86,6 +92,8 @@ const GROUPS: Spec = Spec {
     ],
     delta: true,
     object_types: &[ObjectType::Group, ObjectType::GroupMembership],
+    run: 1,
+    reader: &groups::Groups,
 };
 
 const DEVICES: Spec = Spec {
@@ -117,6 +125,8 @@ const DEVICES: Spec = Spec {
     ],
     delta: true,
     object_types: &[ObjectType::Device],
+    run: 3,
+    reader: &devices::Devices,
 };
 
 const MANAGED_DEVICES: Spec = Spec {
@@ -150,6 +160,8 @@ const MANAGED_DEVICES: Spec = Spec {
     ],
     delta: false,
     object_types: &[ObjectType::ManagedDevice],
+    run: 4,
+    reader: &managed_devices::ManagedDevices,
 };
 
 const LICENCES: Spec = Spec {
@@ -176,6 +188,8 @@ const LICENCES: Spec = Spec {
     ],
     delta: false,
     object_types: &[ObjectType::Licence],
+    run: 2,
+    reader: &licences::Licences,
 };
 
 impl Spec {
@@ -213,6 +227,18 @@ impl Spec {
     }
 }
 
+/// The data sets by their `run` positions. A position used twice leaves another unfilled, which
+/// the registry's tests catch.
+pub(super) const fn run_order() -> [Dataset; SPECS.len()] {
+    let mut order = [Dataset::Users; SPECS.len()];
+    let mut at = 0;
+    while at < SPECS.len() {
+        order[SPECS[at].run] = SPECS[at].dataset;
+        at += 1;
+    }
+    order
+}
+
 impl Dataset {
     pub fn spec(self) -> &'static Spec {
         match self {
@@ -236,10 +262,31 @@ mod tests {
             assert_eq!(Spec::find(dataset.key()).map(|s| s.dataset), Some(dataset));
         }
         assert_eq!(SPECS.len(), Dataset::ALL.len());
+        let mut runs: Vec<usize> = SPECS.iter().map(|s| s.run).collect();
+        runs.sort();
+        assert_eq!(
+            runs,
+            (0..SPECS.len()).collect::<Vec<_>>(),
+            "one data set per run position"
+        );
         assert!(
             SPECS
                 .iter()
                 .all(|s| !s.permissions.is_empty() && !s.select.is_empty())
+        );
+    }
+
+    #[test]
+    fn a_run_reads_referenced_data_sets_first() {
+        assert_eq!(
+            Dataset::ALL,
+            [
+                Dataset::Users,
+                Dataset::Groups,
+                Dataset::Licences,
+                Dataset::Devices,
+                Dataset::ManagedDevices,
+            ]
         );
     }
 

@@ -10,13 +10,16 @@ use serde_json::Value;
 
 use super::{Item, ItemProblem, ParseContext, removed_id};
 use crate::model::{
-    DirectoryRef, ObjectType, User, assignment_id, licence_assignment_object, user_object,
+    Carry, DirectoryRef, ObjectType, User, UserCarry, assignment_id, licence_assignment_object,
+    user_object,
 };
+
+super::data_set::data_set!(Users);
 
 pub fn parse(item: Value, context: &ParseContext) -> Result<Vec<Item>, ItemProblem> {
     if let Some(id) = removed_id(&item) {
         let id = id?;
-        let known = UserCarry::of(context, &id);
+        let known = known_carry(context, &id);
         let mut items = vec![Item::Removed {
             object_type: ObjectType::User,
             id: id.clone(),
@@ -30,7 +33,7 @@ pub fn parse(item: Value, context: &ParseContext) -> Result<Vec<Item>, ItemProbl
     let manager = manager_of(&item);
     let mut user: User = serde_json::from_value(item)?;
     let id = user.id.to_ascii_lowercase();
-    let known = UserCarry::of(context, &id);
+    let known = known_carry(context, &id);
     user.manager = match manager {
         ManagerInfo::Set(id) => Some(DirectoryRef {
             id,
@@ -49,7 +52,7 @@ pub fn parse(item: Value, context: &ParseContext) -> Result<Vec<Item>, ItemProbl
             let mut skus = Vec::new();
             for license in &licenses {
                 let sku = license.sku_id.trim().to_ascii_lowercase();
-                // Ids never hold the carry's separators; anything else is not a SKU id.
+                // SKU ids are GUIDs: one holding a separator or blank is not one.
                 if sku.is_empty() || sku.contains(['|', ',', ' ']) || skus.contains(&sku) {
                     continue;
                 }
@@ -72,7 +75,7 @@ pub fn parse(item: Value, context: &ParseContext) -> Result<Vec<Item>, ItemProbl
             manager: user.manager.as_ref().map(|m| m.id.to_ascii_lowercase()),
             skus: skus.clone(),
         }
-        .encode(),
+        .into_carry(),
     }];
     items.extend(assignments);
     // Assignments the index knows that the user no longer has (a full round finds these itself).
@@ -91,53 +94,14 @@ pub fn parse(item: Value, context: &ParseContext) -> Result<Vec<Item>, ItemProbl
     Ok(items)
 }
 
-/// What the index keeps for a user besides its fingerprint: the manager id and the ids of the SKUs
-/// assigned to it (sorted). Stored as text, in two forms:
-/// - `"<manager id>"`: the original form (no licences), still written when the user has none, so
-///   unlicensed users' entries are unchanged;
-/// - `"<manager id or empty>|<sku id>,<sku id>,…"` when the user has licences.
-///
-/// Neither ids nor GUIDs contain `|` or `,`.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct UserCarry {
-    pub manager: Option<String>,
-    pub skus: Vec<String>,
-}
-
-impl UserCarry {
-    fn of(context: &ParseContext, id: &str) -> Self {
-        context
-            .known(ObjectType::User, id)
-            .and_then(|entry| entry.carry.as_deref())
-            .map(UserCarry::decode)
-            .unwrap_or_default()
-    }
-
-    pub fn decode(text: &str) -> Self {
-        let (manager, skus) = match text.split_once('|') {
-            Some((manager, skus)) => (manager, skus),
-            None => (text, ""),
-        };
-        UserCarry {
-            manager: Some(manager.to_string()).filter(|m| !m.is_empty()),
-            skus: skus
-                .split(',')
-                .filter(|s| !s.is_empty())
-                .map(str::to_string)
-                .collect(),
-        }
-    }
-
-    pub fn encode(&self) -> Option<String> {
-        if self.skus.is_empty() {
-            return self.manager.clone();
-        }
-        Some(format!(
-            "{}|{}",
-            self.manager.as_deref().unwrap_or_default(),
-            self.skus.join(",")
-        ))
-    }
+/// The carry the index keeps for a user: its manager and licences as last read.
+fn known_carry(context: &ParseContext, id: &str) -> UserCarry {
+    context
+        .known(ObjectType::User, id)
+        .and_then(|entry| entry.carry.as_ref())
+        .and_then(Carry::as_user)
+        .cloned()
+        .unwrap_or_default()
 }
 
 enum ManagerInfo {
@@ -178,6 +142,14 @@ mod tests {
     use crate::model::{AssetsObject, Fingerprint};
     use crate::sync::index::{Index, IndexEntry};
 
+    fn user_carry(manager: Option<&str>, skus: &[&str]) -> Option<Carry> {
+        UserCarry {
+            manager: manager.map(str::to_string),
+            skus: skus.iter().map(|s| s.to_string()).collect(),
+        }
+        .into_carry()
+    }
+
     fn one(items: Vec<Item>) -> AssetsObject {
         match items.into_iter().next() {
             Some(Item::Upsert { object, .. }) => object,
@@ -192,7 +164,7 @@ mod tests {
             "u1".into(),
             IndexEntry {
                 fingerprint: Fingerprint(1),
-                carry: Some("boss".into()),
+                carry: user_carry(Some("boss"), &[]),
             },
         );
         let indexes = HashMap::from([(ObjectType::User, index)]);
@@ -242,37 +214,6 @@ mod tests {
         assert!(parse(json!({"displayName": "no id"}), &full).is_err());
     }
 
-    #[test]
-    fn the_carry_reads_the_old_manager_only_form_and_round_trips_the_new_one() {
-        assert_eq!(
-            UserCarry::decode("boss"),
-            UserCarry {
-                manager: Some("boss".into()),
-                skus: Vec::new()
-            },
-            "entries written before licences keep their manager"
-        );
-        let both = UserCarry {
-            manager: Some("boss".into()),
-            skus: vec!["s1".into(), "s2".into()],
-        };
-        assert_eq!(both.encode().as_deref(), Some("boss|s1,s2"));
-        assert_eq!(UserCarry::decode("boss|s1,s2"), both);
-        let skus_only = UserCarry {
-            manager: None,
-            skus: vec!["s1".into()],
-        };
-        assert_eq!(skus_only.encode().as_deref(), Some("|s1"));
-        assert_eq!(UserCarry::decode("|s1"), skus_only);
-        let manager_only = UserCarry::decode("boss");
-        assert_eq!(
-            manager_only.encode().as_deref(),
-            Some("boss"),
-            "unlicensed users keep the old form"
-        );
-        assert_eq!(UserCarry::default().encode(), None);
-    }
-
     fn ids(items: &[Item]) -> (Vec<String>, Vec<String>) {
         let mut upserts = Vec::new();
         let mut removed = Vec::new();
@@ -296,7 +237,7 @@ mod tests {
             "u1".into(),
             IndexEntry {
                 fingerprint: Fingerprint(1),
-                carry: Some("boss|s1,s2".into()),
+                carry: user_carry(Some("boss"), &["s1", "s2"]),
             },
         );
         let indexes = HashMap::from([(ObjectType::User, index)]);
@@ -328,8 +269,8 @@ mod tests {
             panic!("user first");
         };
         assert_eq!(
-            carry.as_deref(),
-            Some("boss|s2,s3"),
+            carry,
+            &user_carry(Some("boss"), &["s2", "s3"]),
             "manager kept, skus now"
         );
         assert_eq!(object.record["managerId"], "boss");
@@ -340,7 +281,7 @@ mod tests {
         let Item::Upsert { carry, .. } = &items[0] else {
             panic!("user first");
         };
-        assert_eq!(carry.as_deref(), Some("boss|s1,s2"));
+        assert_eq!(carry, &user_carry(Some("boss"), &["s1", "s2"]));
 
         // Full rounds retire by absence: no Removed items; absent licences mean none.
         let items = parse(

@@ -12,7 +12,7 @@ use super::super::step::Step;
 use super::super::store::KvStore;
 use crate::clock::Clock;
 use crate::http::HttpTransport;
-use crate::model::ObjectType;
+use crate::model::{Carry, ObjectType, Rank};
 
 impl<G: HttpTransport, A: HttpTransport, S: KvStore, C: Clock> Step<'_, '_, G, A, S, C> {
     /// Keeps, for each object of a ranked type, only the record with the highest rank read in this
@@ -64,7 +64,9 @@ impl<G: HttpTransport, A: HttpTransport, S: KvStore, C: Clock> Step<'_, '_, G, A
                 let rank = part
                     .index
                     .get(id)
-                    .and_then(|entry| entry.carry.clone())
+                    .and_then(|entry| entry.carry.as_ref())
+                    .and_then(Carry::as_rank)
+                    .cloned()
                     .unwrap_or_default();
                 let wins = best.get(id) == Some(&rank) && kept.insert(id.to_string());
                 if !wins {
@@ -111,8 +113,8 @@ impl<G: HttpTransport, A: HttpTransport, S: KvStore, C: Clock> Step<'_, '_, G, A
         cp: &Checkpoint,
         at: usize,
         object_type: ObjectType,
-    ) -> Result<(HashMap<String, String>, u64), SyncError> {
-        let mut best: HashMap<String, String> = HashMap::new();
+    ) -> Result<(HashMap<String, Rank>, u64), SyncError> {
+        let mut best: HashMap<String, Rank> = HashMap::new();
         let mut sightings = 0u64;
         for n in cp.chunks_of(at) {
             let mut chunk = self.load_chunk(&cp.chunk_key(n)).await?;

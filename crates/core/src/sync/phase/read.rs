@@ -16,7 +16,7 @@ use super::super::store::{KvStore, MAX_VALUE_BYTES};
 use crate::clock::Clock;
 use crate::graph::{GraphClient, GraphError, Page};
 use crate::http::HttpTransport;
-use crate::model::{AssetsObject, Fingerprint, ObjectType};
+use crate::model::{AssetsObject, Carry, Fingerprint, ObjectType};
 use crate::retry::RetryPolicy;
 use crate::time::iso_utc;
 
@@ -244,7 +244,7 @@ fn stage_upsert(
     cp: &mut Checkpoint,
     round: &mut Round,
     object: AssetsObject,
-    carry: Option<String>,
+    carry: Option<Carry>,
     full: bool,
 ) {
     let object_type = object.object_type;
@@ -267,7 +267,12 @@ fn stage_upsert(
         // Another record may claim this object on a later page or step: stage by rank, decide
         // (and count) in `resolve_ranked`.
         let unchanged = known == Some(&entry) && !cp.rewrite;
-        let rank = entry.carry.clone().unwrap_or_default();
+        let rank = entry
+            .carry
+            .as_ref()
+            .and_then(Carry::as_rank)
+            .cloned()
+            .unwrap_or_default();
         round.buffer.rank(object_type, &object.id, rank);
         if !unchanged {
             let record = import_record(&object, &round.synced);
