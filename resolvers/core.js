@@ -71,6 +71,7 @@ export const configDefaults = guarded(glue.configDefaults);
 export const datasetOptions = guarded(glue.datasetOptions);
 export const runEvent = guarded(glue.runEvent);
 export const scheduleDue = guarded(glue.scheduleDue);
+export const storedConfig = guarded(glue.storedConfig);
 export const syncStep = guarded(glue.syncStep);
 export const validateConfig = guarded(glue.validateConfig);
 export const validateSettings = guarded(glue.validateSettings);

@@ -4,7 +4,7 @@
 import { Queue } from '@forge/events';
 import { getAppContext } from '@forge/api';
 import { kvs, WhereConditions } from '@forge/kvs';
-import { beginConfiguredRun, runEvent, scheduleDue, syncStep } from './core.js';
+import { beginConfiguredRun, runEvent, scheduleDue, storedConfig, syncStep } from './core.js';
 import { site, store } from './platform.js';
 import { loadConfig, loadConnection, loadSecret } from './store.js';
 
@@ -75,7 +75,6 @@ export async function startRun({ trigger, dryRun = false, fullResync = false }) 
   const config = await loadConfig();
   let checkpoint;
   try {
-    if (!config) throw new Error('Choose the Assets destination (workspace and import) before syncing.');
     checkpoint = await beginConfiguredRun({ runId, trigger, dryRun, fullResync, config }, store);
   } catch (error) {
     const refused = await lifecycle({ kind: 'beginFailed', runId, reason: error.message });
@@ -125,7 +124,8 @@ export async function cancelRun() {
  * means no new one (runs never overlap), and missed hours never pile up: one trigger, one run.
  */
 export async function scheduledRun(nowMs = Date.now()) {
-  const config = await loadConfig();
+  const { config, problem } = storedConfig(await loadConfig());
+  if (problem) return { started: false, reason: problem };
   if (!config) return { started: false, reason: 'not configured' };
   const last = (await kvs.get(SCHEDULE_KEY)) ?? null;
   if (!scheduleDue({ schedule: config.schedule, lastStartedMs: last, nowMs })) return { started: false, reason: 'not due' };

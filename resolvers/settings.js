@@ -1,7 +1,7 @@
 // Resolvers behind the Connection, Destination, Data sets, Schedule and Deletion policy sections.
 // Validation is the core's; these only gather, store and answer.
 import { asApp, route } from '@forge/api';
-import { checkConnection, configDefaults, datasetOptions, validateConfig, validateSettings } from './core.js';
+import { checkConnection, configDefaults, datasetOptions, storedConfig, validateConfig, validateSettings } from './core.js';
 import { loadConfig, loadConnection, loadSecret, loadSecretExpiry, saveSecretExpiry, saveSettings } from './store.js';
 
 const text = (value) => (typeof value === 'string' ? value.trim() : '');
@@ -19,6 +19,11 @@ async function withSecret(payload) {
   };
 }
 
+const savedConfig = (stored) => {
+  const { config, problem } = storedConfig(stored);
+  return { config, configProblem: problem };
+};
+
 async function publicSettings() {
   const connection = await loadConnection();
   const secret = await loadSecret();
@@ -26,7 +31,8 @@ async function publicSettings() {
     ...connection,
     secretSet: secret !== '',
     secretExpiresAt: await loadSecretExpiry(secret),
-    config: await loadConfig(),
+    // A damaged stored value comes back as no config and a problem that names the fix.
+    ...savedConfig(await loadConfig()),
     defaults: configDefaults(),
     datasetOptions: datasetOptions(),
   };

@@ -77,3 +77,18 @@ test('a trap in the core is a clear error, and the next call runs on a fresh ins
   const answer = core.validateSettings({ tenantId: stack.sim.tenantId, clientId: stack.sim.clientId, clientSecret: 'abc8Q~x' });
   assert.equal(answer.ok, true, JSON.stringify(answer));
 });
+
+test('damaged saved settings stop runs with the fix, and the page offers Save to heal them', async () => {
+  assert.equal((await stack.resolve('saveSettings', fullSettings(stack.sim))).ok, true);
+  stack.runtime.kvs.handle('/api/v1/set', { key: 'settings:config', value: 'garbage' });
+  const page = await saved();
+  assert.equal(page.config, null, 'a damaged value is not shown as settings');
+  assert.match(page.configProblem, /settings:config.*cannot be read.*press Save/);
+  const refused = await stack.resolve('syncNow', {});
+  assert.equal(refused.started, false);
+  assert.match(refused.reason, /settings:config.*press Save/);
+  assert.equal((await stack.resolve('saveSettings', fullSettings(stack.sim))).ok, true);
+  const healed = await saved();
+  assert.equal(healed.configProblem, null);
+  assert.equal(healed.config.destination.workspaceId, fullSettings(stack.sim).destination.workspaceId);
+});

@@ -2,7 +2,9 @@
 //! whether a scheduled trigger is due, and a run's first checkpoint under the saved settings.
 
 use entra_sync_core::clock::Clock;
-use entra_sync_core::config::{AppConfig, ConfigInput, RunStart, Schedule, begin_configured_run};
+use entra_sync_core::config::{
+    AppConfig, ConfigInput, RunStart, RunStartError, Schedule, begin_configured_run, read_stored,
+};
 use entra_sync_core::sync::datasets::SPECS;
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
@@ -98,7 +100,9 @@ struct ConfiguredStart {
     dry_run: bool,
     #[serde(default)]
     full_resync: bool,
-    config: AppConfig,
+    /// The stored `settings:config` as loaded, read by the core (it may be damaged).
+    #[serde(default)]
+    config: Option<serde_json::Value>,
 }
 
 /// The first checkpoint of a run under the saved settings: `{runId, trigger, dryRun, fullResync,
@@ -115,8 +119,37 @@ pub async fn begin_configured_run_js(
         dry_run: input.dry_run,
         full_resync: input.full_resync,
     };
-    let checkpoint = begin_configured_run(&JsStore(store), run, JsClock.now_ms(), &input.config)
+    let failed = |e: RunStartError| BridgeError::failed(e.code(), e);
+    let config = read_stored(input.config)
+        .map_err(|e| failed(e.into()))?
+        .ok_or_else(|| failed(RunStartError::NotConfigured))?;
+    let checkpoint = begin_configured_run(&JsStore(store), run, JsClock.now_ms(), &config)
         .await
-        .map_err(|e| BridgeError::failed(e.code(), e))?;
+        .map_err(failed)?;
     bridge::to_js(&checkpoint)
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct StoredConfig {
+    config: Option<AppConfig>,
+    problem: Option<String>,
+}
+
+/// The stored `settings:config` as the page may show it: `{config, problem}`; a damaged value
+/// gives no config and a problem that names the fix.
+#[wasm_bindgen(js_name = storedConfig)]
+pub fn stored_config(value: JsValue) -> Result<JsValue, BridgeError> {
+    let value: Option<serde_json::Value> = bridge::from_js(value, "stored settings")?;
+    let answer = match read_stored(value) {
+        Ok(config) => StoredConfig {
+            config,
+            problem: None,
+        },
+        Err(damaged) => StoredConfig {
+            config: None,
+            problem: Some(damaged.to_string()),
+        },
+    };
+    bridge::to_js(&answer)
 }

@@ -57,7 +57,8 @@ export function App({ fmt, proposed, onRefused }) {
       setSettings(next);
       setValues(valuesOf(next, proposed));
       // What is saved, without the import a "Configure app" proposes: a proposal is an unsaved change.
-      setBaseline(JSON.stringify(valuesOf(next, null)));
+      // Damaged saved settings have nothing to compare with: the form is unsaved until Save.
+      setBaseline(next.configProblem ? '' : JSON.stringify(valuesOf(next, null)));
     },
     [proposed],
   );
@@ -225,6 +226,11 @@ export function App({ fmt, proposed, onRefused }) {
       <PageHeader>Entra Sync</PageHeader>
       <p className="lede">Keeps Jira Service Management Assets in step with Microsoft Entra ID and Intune.</p>
       <StatusSummary status={status} settings={settings} fmt={fmt} label={label} />
+      {settings.configProblem ? (
+        <SectionMessage appearance="warning" title="The saved settings need saving again">
+          <p id="configProblem">{settings.configProblem}</p>
+        </SectionMessage>
+      ) : null}
       {failure ? (
         <SectionMessage appearance="error" title="Something went wrong">
           <p>{failure}</p>

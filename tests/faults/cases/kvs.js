@@ -1,5 +1,7 @@
 // Stored values damaged between runs (found at the next cold start): index shards and meta, the
 // active run's checkpoint, settings, history.
+import { settingsFor } from '../harness.js';
+
 const damage = (name, edit, extra = {}) => ({ name: `damaged KVS: ${name}`, before: async (ctx) => ctx.editKvs(edit), baseline: true, ...extra });
 
 /** Leaves a run active with its step lost (a crash between steps), then damages its checkpoint. */
@@ -18,6 +20,13 @@ const damagedCheckpoint = (name, change) => ({
   },
 });
 
+async function saveAgainIfAsked(ctx) {
+  const { configProblem } = (await ctx.resolve('getSettings', {})) ?? {};
+  if (!/press Save/.test(configProblem ?? '')) return ctx.fail('no message asks the admin to save the settings again');
+  const saved = await ctx.resolve('saveSettings', settingsFor(ctx.sim));
+  if (!saved?.ok) ctx.fail(`saving the settings again was refused: ${JSON.stringify(saved).slice(0, 200)}`);
+}
+
 export default [
   damage('index shard is a string', ({ write }) => write('index:user:0', 'garbage')),
   damage('index shard is an array', ({ write }) => write('index:group:3', [1, 2, 3])),
@@ -27,7 +36,7 @@ export default [
   damage('index meta missing, shards left', ({ remove }) => remove('index:groupMembership:meta')),
   damagedCheckpoint('checkpoint is not an object', (active) => ({ ...active, checkpoint: 'garbage' })),
   damagedCheckpoint('is truncated', () => ({ runId: 'run-1' })),
-  // No fix: saving the settings again would heal it, but no message asks the admin to.
-  damage('settings:config is a string', ({ write }) => write('settings:config', 'garbage')),
+  // The one step the admin takes is the one the page names: save the settings again.
+  damage('settings:config is a string', ({ write }) => write('settings:config', 'garbage'), { fix: saveAgainIfAsked }),
   damage('history entry is not a report', ({ keys, write }) => keys.filter((k) => k.startsWith('history:')).forEach((k) => write(k, 'garbage'))),
 ];

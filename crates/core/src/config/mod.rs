@@ -6,7 +6,7 @@
 //!
 //! One file per section (`destination.rs`, `datasets.rs`, `filters.rs`, `schedule.rs`,
 //! `deletion.rs`), the untrusted input and its readers in `input.rs`, field names in `field.rs`,
-//! and a run's start under the settings in `start.rs`. The deletion policy and guard themselves
+//! the saved value read back in `stored.rs`, and a run's start under the settings in `start.rs`. The deletion policy and guard themselves
 //! live with the engine, in `sync/guard.rs`.
 
 use std::collections::BTreeMap;
@@ -19,6 +19,7 @@ mod filters;
 mod input;
 mod schedule;
 mod start;
+mod stored;
 
 use serde::{Deserialize, Serialize};
 
@@ -29,6 +30,7 @@ pub use field::{ConfigField, ConfigProblem};
 pub use input::ConfigInput;
 pub use schedule::{Interval, Schedule};
 pub use start::{RunStart, RunStartError, begin_configured_run};
+pub use stored::{CONFIG_KEY, DamagedSettings, read_stored};
 
 /// Settings that passed validation; what is stored and what runs read.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -10,6 +10,13 @@ use super::AppConfig;
 pub enum RunStartError {
     #[error("No data set is turned on. Turn on Users (or another data set) in Data sets.")]
     NoDataset,
+    /// No settings were saved yet.
+    #[error(
+        "Entra Sync is not set up yet. Open its settings page, choose the Assets destination and press Save."
+    )]
+    NotConfigured,
+    #[error(transparent)]
+    Damaged(#[from] super::DamagedSettings),
     #[error(transparent)]
     Sync(#[from] crate::sync::SyncError),
 }
@@ -19,6 +26,8 @@ impl RunStartError {
     pub fn code(&self) -> &'static str {
         match self {
             RunStartError::NoDataset => "noDataset",
+            RunStartError::NotConfigured => "notConfigured",
+            RunStartError::Damaged(_) => "damagedSettings",
             RunStartError::Sync(error) => error.code(),
         }
     }
