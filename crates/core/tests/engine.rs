@@ -137,6 +137,37 @@ fn an_expired_delta_token_resyncs_fully_without_duplicates_or_wrong_retirements(
 }
 
 #[test]
+fn a_damaged_stored_delta_link_is_dropped_and_the_data_set_read_in_full() {
+    let world = World::new(Preset::Demo, 42);
+    finished(&world, world.begin(false, false), World::big_budget);
+    world.server.state().churn(1.0, 3);
+    // Damage as found in storage: not a link, or a link to another host (fetched with the token).
+    for damaged in [
+        "not a link at all",
+        "https://evil.example.com/v1.0/users/delta?$deltatoken=abc",
+    ] {
+        world.store.values.borrow_mut().insert(
+            "delta:users".into(),
+            serde_json::Value::String(damaged.into()),
+        );
+        let (report, _) = finished(&world, world.begin(false, false), World::big_budget);
+        assert_eq!(report.outcome, Outcome::Succeeded, "{report:?}");
+        assert!(report.datasets[0].full_round, "{damaged}: read in full");
+        assert!(
+            report.warnings.iter().any(|w| w.contains("delta:users")),
+            "{:?}",
+            report.warnings
+        );
+        assert_users_equal_tenant(&world);
+        let healed = world.store.values.borrow().get("delta:users").cloned();
+        assert!(
+            healed.and_then(|v| v.as_str().map(|s| s.contains("$deltatoken="))) == Some(true),
+            "a new link was committed"
+        );
+    }
+}
+
+#[test]
 fn the_mass_deletion_guard_stops_before_any_write_until_confirmed() {
     let world = World::new(Preset::Small, 42);
     finished(

@@ -6,6 +6,7 @@ pub mod budget;
 pub mod checkpoint;
 mod control;
 pub mod datasets;
+mod delta_link;
 mod error;
 pub mod filter;
 pub mod guard;

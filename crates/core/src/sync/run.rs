@@ -5,6 +5,7 @@ use serde_json::Value;
 
 use super::checkpoint::Checkpoint;
 use super::datasets::Dataset;
+use super::delta_link;
 use super::error::{FilterProblem, SyncError};
 use super::filter::Filter;
 use super::index::Index;
@@ -55,6 +56,7 @@ pub async fn begin_run(
     // The first run, or a new scope: everything is read and written again.
     let rewrite = previous_scope.as_ref().and_then(Value::as_str) != Some(scope.as_str());
     let mut committed = Vec::new();
+    let mut warnings = Vec::new();
     for Selection { dataset, filter } in selection {
         let dataset = *dataset;
         if let Some(text) = filter {
@@ -63,10 +65,21 @@ pub async fn begin_run(
         let mut link = if full_resync || rewrite || !dataset.has_delta() {
             None
         } else {
-            store
-                .get(&delta_key(dataset))
-                .await?
-                .and_then(|v| v.as_str().map(str::to_string))
+            match store.get(&delta_key(dataset)).await? {
+                None | Some(Value::Null) => None,
+                Some(stored) => match delta_link::usable(dataset, &stored) {
+                    Ok(link) => Some(link),
+                    Err(why) => {
+                        warnings.push(format!(
+                            "The stored delta link of {} ({}) was not usable: {why}. {} were read in full instead; the next commit stores a new link.",
+                            dataset.spec().label,
+                            delta_key(dataset),
+                            dataset.spec().label,
+                        ));
+                        None
+                    }
+                },
+            }
         };
         // A data set that gained an object type after its delta link was committed (users' licence
         // assignments) reads in full once: that link's $select predates the new type.
@@ -80,6 +93,9 @@ pub async fn begin_run(
     let mut checkpoint = Checkpoint::new(run_id, trigger, dry_run, now_ms, &committed);
     checkpoint.rewrite = rewrite && previous_scope.is_some();
     checkpoint.scope = scope;
+    for warning in warnings {
+        checkpoint.warn(warning);
+    }
     Ok(checkpoint)
 }
 
