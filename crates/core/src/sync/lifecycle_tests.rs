@@ -1,7 +1,6 @@
 use serde_json::{Value, json};
 
 use super::*;
-use crate::sync::checkpoint::Checkpoint;
 use crate::sync::datasets::Dataset;
 use crate::sync::run_state::{GRACE_MS, STEP_MAX_MS};
 
