@@ -7,6 +7,7 @@ pub mod checkpoint;
 mod control;
 pub mod datasets;
 mod error;
+pub mod expiry;
 pub mod filter;
 pub mod guard;
 pub mod index;
