@@ -243,7 +243,7 @@ mod tests {
         let soon = brief("2026-12-01T00:00:00Z");
         let later = brief("2027-06-01T00:00:00Z");
         assert_eq!(
-            object(&[expired.clone()]).record["credentialStatus"],
+            object(std::slice::from_ref(&expired)).record["credentialStatus"],
             "Expired"
         );
         let both = object(&[expired.clone(), soon.clone(), later.clone()]);
