@@ -6,7 +6,7 @@ import { getAppContext } from '@forge/api';
 import { kvs, WhereConditions } from '@forge/kvs';
 import { beginConfiguredRun, runEvent, scheduleDue, storedConfig, syncStep } from './core.js';
 import { site, store } from './platform.js';
-import { loadConfig, loadConnection, loadSecret } from './store.js';
+import { loadConfig, loadConnection, loadSecret, saveSecretExpiry } from './store.js';
 
 export const queue = new Queue({ key: 'sync-queue' });
 
@@ -24,6 +24,8 @@ class PushFailed extends Error {}
 
 async function fileReport(report) {
   await kvs.set(historyKey(report.startedMs), report);
+  // The run read Entra Sync's own secret expiry: the banner shows it without Check connection.
+  if (report.expiry?.own) await saveSecretExpiry(await loadSecret(), report.expiry.own.endDateTime);
   const { results } = await kvs.query().where('key', WhereConditions.beginsWith(HISTORY_PREFIX)).limit(HISTORY_KEEP + 10).getMany();
   for (const { key } of results.slice(HISTORY_KEEP)) await kvs.delete(key);
 }

@@ -45,6 +45,7 @@ const configOf = (payload) => ({
   filters: payload?.filters,
   schedule: payload?.schedule,
   deletion: payload?.deletion,
+  expiry: payload?.expiry,
 });
 
 async function jira(path) {
@@ -65,7 +66,7 @@ export const settingsResolvers = {
     const { secretTyped, ...settings } = await withSecret(payload);
     const connection = validateSettings(settings);
     // The page sends every section; a caller that sends only the connection saves only that.
-    const withConfig = ['destination', 'datasets', 'filters', 'schedule', 'deletion'].some((k) => payload?.[k] !== undefined);
+    const withConfig = ['destination', 'datasets', 'filters', 'schedule', 'deletion', 'expiry'].some((k) => payload?.[k] !== undefined);
     const config = withConfig ? validateConfig(configOf(payload)) : { errors: [] };
     const errors = [...connection.errors, ...config.errors];
     if (errors.length) return { ok: false, errors };

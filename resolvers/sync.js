@@ -11,6 +11,7 @@ const summary = (report) => ({
   datasets: report.datasets,
   warnings: report.warnings?.length ?? 0,
   errors: report.errors?.length ?? 0,
+  expiringCredentials: report.expiry?.count ?? null,
 });
 
 export const syncResolvers = {

@@ -102,13 +102,24 @@ const floorParts = {
   groups: info.fullReadPages.groups,
   managedDevices: info.fullReadPages.managedDevices,
   subscribedSkus: 1,
+  // The app inventory: delta pages of the service's size (100), and Entra Sync's own registration
+  // read once a run for its secret's expiry.
+  applications: info.fullReadPages.applications,
+  servicePrincipals: info.fullReadPages.servicePrincipals,
+  ownSecretExpiry: 1,
 };
 const fullFloor = Object.values(floorParts).reduce((a, b) => a + b, 0);
-// An incremental round needs at least one page of each delta chain, and Intune and SKUs in full.
-const incrementalFloor = 3 + floorParts.managedDevices + floorParts.subscribedSkus;
+// An incremental round needs at least one page of each delta chain (users, groups, devices,
+// applications, service principals), Intune and SKUs in full, and the own registration.
+const incrementalFloor = 5 + floorParts.managedDevices + floorParts.subscribedSkus + floorParts.ownSecretExpiry;
+// Per new data set: its delta chain against its own floor (a full round's pages, or one page).
+const inventoryFloors = {
+  full: { applications: floorParts.applications, servicePrincipals: floorParts.servicePrincipals },
+  incremental: { applications: 1, servicePrincipals: 1 },
+};
 
 const QUOTA_UNITS_PER_MINUTE = 4000;
-async function syncRun(label, floor) {
+async function syncRun(label, floor, datasetFloors) {
   await control('DELETE', '/requests');
   runtime.resetUsage();
   const started = performance.now();
@@ -150,6 +161,10 @@ async function syncRun(label, floor) {
   console.log(`Graph requests: ${total(graph)} (floor ${floor}, ${(total(graph) / floor).toFixed(2)}×)`);
   if (last) console.log(`  throttled ${last.throttled}, waited ${(last.waitedMs / 1000).toFixed(1)} s`);
   for (const [endpoint, c] of graph) console.log(`  ${endpoint.padEnd(48)} ${c.total}`);
+  for (const [dataset, least] of Object.entries(datasetFloors ?? {})) {
+    const sent = total(graph.filter(([k]) => k.includes(`/${dataset}/delta`)));
+    console.log(`  ${`${dataset} (data set)`.padEnd(48)} ${sent} (floor ${least}, ${(sent / least).toFixed(2)}×)`);
+  }
   console.log(`  sent by the app    ${outbound.graph.requests} (+ ${outbound.identity.requests} token requests), at most ${outbound.graph.maxInFlight} in flight, ${s1(outbound.graph.busyMs)} s waiting for answers (summed)`);
   const { assets } = outbound;
   console.log(`Assets requests      ${assets.requests} (import chunks ${assets.importChunks}, other import calls ${assets.importOther}, REST ${assets.rest}), at most ${assets.maxInFlight} in flight, ${s1(assets.busyMs)} s waiting for answers (summed); the simulator served ${total(assetsServed)}`);
@@ -172,11 +187,11 @@ async function syncRun(label, floor) {
 
 console.log(`Entra Sync benchmark: preset ${info.preset}, seed ${info.seed}, node ${process.version}, KVS quota ${options.quota}, latency ${latency} ms (Graph, Assets, KVS)`);
 console.log(`true floor of Graph requests for a full read: ${fullFloor} (${Object.entries(floorParts).map(([k, v]) => `${k} ${v}`).join(', ')}); for an incremental one: ${incrementalFloor}`);
-const full = await syncRun('full sync', fullFloor);
+const full = await syncRun('full sync', fullFloor, inventoryFloors.full);
 const churn = Number(options.churn);
 if (churn > 0 && full.last.outcome !== 'failed') {
   await control('POST', '/churn', { percent: churn, seed: 7 });
-  const incremental = await syncRun(`incremental sync after ${churn}% churn`, incrementalFloor);
+  const incremental = await syncRun(`incremental sync after ${churn}% churn`, incrementalFloor, inventoryFloors.incremental);
   // Managed devices have no delta and are read in full every run; the target is about the rest.
   const deltaRead = (run) => run.graphByEndpoint.filter(([k]) => !k.includes('managedDevices') && !k.includes('subscribedSkus')).reduce((n, [, c]) => n + c.total, 0);
   console.log(`incremental / full: Graph requests ${((100 * incremental.graph) / full.graph).toFixed(1)} % (users, groups, devices: ${((100 * deltaRead(incremental)) / deltaRead(full)).toFixed(1)} %), wall time ${((100 * incremental.wall) / full.wall).toFixed(1)} %`);

@@ -223,3 +223,28 @@ test('a scheduled run shows up on an open page, in the status and History, witho
   await assertAccessible(page, 'history sorted');
   await page.close();
 });
+
+test('the app inventory: switch on applications, choose how far ahead to warn, see the count in the status', async () => {
+  const { page, app, errors } = await openAdminPage(browser, stack);
+  await ready(app);
+  await setSwitch(app, 'Applications (app registrations)', true);
+  await app.getByLabel('Warn this many days ahead').fill('0');
+  await app.getByRole('button', { name: 'Save' }).click();
+  await app.locator('#warnDays[aria-invalid="true"]').waitFor();
+  assert.match(await app.locator('#warnDays-error').textContent(), /from 1 to 365/);
+  await app.getByLabel('Warn this many days ahead').fill('60');
+  await app.getByRole('button', { name: 'Save' }).click();
+  await app.locator('#result[data-outcome="success"]').waitFor();
+  await app.getByRole('button', { name: 'Sync now' }).click();
+  await app.locator('#sync-result[data-outcome]').waitFor({ timeout: 120_000 });
+  const { last } = await stack.resolve('runStatus', {});
+  assert.equal(last.outcome, 'succeeded', JSON.stringify(last.errors));
+  assert.ok(last.expiry.count > 0, 'the demo tenant has credentials inside 60 days');
+  await app.locator('#status-credentials').getByText(`${last.expiry.count} expiring or expired`).waitFor();
+  assert.match(await app.locator('#status-credentials').textContent(), /within 60 days/);
+  await app.locator('#log').getByText(/app registration credentials have expired or expire within 60 days/).waitFor();
+  await shot(page, 'journey-14-app-inventory');
+  await assertAccessible(page, 'app inventory');
+  assert.deepEqual(errors, []);
+  await page.close();
+});

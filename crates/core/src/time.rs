@@ -110,6 +110,16 @@ pub fn utc_ticks(text: &str) -> Option<String> {
     ))
 }
 
+/// Milliseconds since the Unix epoch of an ISO 8601 timestamp (any offset), `None` when it is not
+/// one. Before 1970 is negative.
+pub fn unix_ms(text: &str) -> Option<i64> {
+    let canonical = utc_ticks(text)?;
+    let number = |range: std::ops::Range<usize>| canonical.get(range)?.parse::<i64>().ok();
+    let days = days_from_civil(number(0..4)?, number(5..7)? as u32, number(8..10)? as u32);
+    let seconds = days * 86_400 + number(11..13)? * 3600 + number(14..16)? * 60 + number(17..19)?;
+    Some(seconds * 1000 + number(20..23)?)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -136,6 +146,12 @@ mod tests {
             Some("0001-01-01T00:00:00.0000000Z")
         );
         assert_eq!(utc_ticks("yesterday"), None);
+        assert_eq!(
+            unix_ms("2026-11-22T13:34:56.789+01:00"),
+            Some(1_795_350_896_789)
+        );
+        assert_eq!(unix_ms("1969-12-31T23:59:59Z"), Some(-1000));
+        assert_eq!(unix_ms("soon"), None);
         assert_eq!(utc_ticks("2025-13-01T00:00:00Z"), None);
     }
 }

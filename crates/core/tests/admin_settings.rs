@@ -6,8 +6,8 @@ mod support;
 use std::collections::BTreeMap;
 
 use entra_sync_core::config::{
-    AppConfig, DeletionPolicy, DestinationConfig, Guard, Interval, RunStart, RunStartError,
-    Schedule, begin_configured_run,
+    AppConfig, DeletionPolicy, DestinationConfig, ExpiryConfig, Guard, Interval, RunStart,
+    RunStartError, Schedule, begin_configured_run,
 };
 use entra_sync_core::sync::{Checkpoint, KvStore, Outcome, Phase, StepStatus};
 use entra_sync_sim::Preset;
@@ -30,6 +30,7 @@ fn config(world: &World, deletion: Guard, datasets: &[(&str, bool)]) -> AppConfi
             enabled: true,
         },
         deletion,
+        expiry: Default::default(),
     }
 }
 
@@ -188,4 +189,18 @@ fn a_saved_filter_limits_what_the_run_syncs() {
         report.datasets[0].objects["user"].created as usize, disabled,
         "only the users the filter keeps are written"
     );
+}
+
+#[test]
+fn the_saved_warning_window_reaches_the_run_and_its_report() {
+    let world = World::new(Preset::Demo, 42);
+    let mut saved = config(&world, Guard::default(), &[("applications", true)]);
+    saved.expiry = ExpiryConfig { warn_days: 90 };
+    let checkpoint = begin(&world, &saved).expect("begins");
+    assert_eq!(checkpoint.warn_days, 90);
+    let report = finish(&world, checkpoint);
+    assert_eq!(report.outcome, Outcome::Succeeded, "{report:?}");
+    let expiry = report.expiry.expect("summary");
+    assert_eq!(expiry.warn_days, 90);
+    assert!(expiry.count.is_some_and(|n| n > 0));
 }

@@ -62,9 +62,13 @@ fn downgrade(world: &World, keep: impl Fn(u32) -> bool) -> usize {
         let Some(rest) = key.strip_prefix("index:") else {
             continue;
         };
-        let Some((_, suffix)) = rest.rsplit_once(':') else {
+        let Some((object_type, suffix)) = rest.rsplit_once(':') else {
             continue;
         };
+        // Types added after version 1 never had an index in its form.
+        if ["application", "appCredential", "servicePrincipal"].contains(&object_type) {
+            continue;
+        }
         if suffix == "meta" {
             value.as_object_mut().expect("meta").remove("version");
             continue;

@@ -1,4 +1,5 @@
-// Schedule (on or off, how often) and the deletion policy with its mass-deletion guard.
+// Schedule (on or off, how often), the deletion policy with its mass-deletion guard, and how far
+// ahead runs warn about expiring app credentials.
 import Heading from '@atlaskit/heading';
 import { RadioGroup } from '@atlaskit/radio';
 import Select from '@atlaskit/select';
@@ -17,7 +18,7 @@ const POLICIES = [
 ];
 
 export function ScheduleSection({ values, set, errors }) {
-  const { schedule, deletion } = values;
+  const { schedule, deletion, expiry } = values;
   const number = (id, label) => (
     <Field id={id} label={label} error={errors[id]}>
       <Textfield id={id} inputMode="numeric" value={String(deletion[id])} onChange={(event) => set({ deletion: { ...deletion, [id]: event.target.value } })} isInvalid={Boolean(errors[id])} aria-describedby={describedBy(id, { error: errors[id] })} />
@@ -57,6 +58,15 @@ export function ScheduleSection({ values, set, errors }) {
           {number('percent', 'Share of objects (%)')}
           {number('minimum', 'Minimum count')}
         </div>
+      </section>
+      <section aria-labelledby="expiry-title" className="card">
+        <Heading as="h2" size="medium" id="expiry-title">
+          Credential expiry
+        </Heading>
+        <p className="lede">Every run lists app registrations’ secrets and certificates, and Entra Sync’s own secret, that expire within this many days or have expired.</p>
+        <Field id="warnDays" label="Warn this many days ahead" error={errors.warnDays}>
+          <Textfield id="warnDays" inputMode="numeric" value={String(expiry.warnDays)} onChange={(event) => set({ expiry: { warnDays: event.target.value } })} isInvalid={Boolean(errors.warnDays)} aria-describedby={describedBy('warnDays', { error: errors.warnDays })} />
+        </Field>
       </section>
     </>
   );

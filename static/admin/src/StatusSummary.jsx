@@ -6,9 +6,9 @@ import { outcomeOf, totals } from './report.js';
 
 const DAY = 86_400_000;
 
-function ExpiryMessage({ expiresAt, fmt, now }) {
+function ExpiryMessage({ expiresAt, warnDays, fmt, now }) {
   const at = Date.parse(expiresAt ?? '');
-  if (!(at - now < 30 * DAY)) return null;
+  if (!(at - now < warnDays * DAY)) return null;
   const expired = at <= now;
   const title = expired ? `The client secret expired on ${fmt.date(at)}` : `The client secret expires ${fmt.relative(at, now)} (${fmt.date(at)})`;
   const fix = expired
@@ -62,8 +62,17 @@ export function StatusSummary({ status, settings, fmt, label, now = Date.now() }
           <dt>Client secret</dt>
           <dd id="status-secret">{!settings.secretSet ? 'Not set' : settings.secretExpiresAt ? `Expires ${fmt.relative(Date.parse(settings.secretExpiresAt), now)}` : 'Saved'}</dd>
         </div>
+        {Number.isFinite(last?.expiry?.count) ? (
+          <div>
+            <dt>App credentials</dt>
+            <dd id="status-credentials">
+              {last.expiry.count === 0 ? <Lozenge appearance="success">None expiring</Lozenge> : <Lozenge appearance="moved">{`${fmt.number(last.expiry.count)} expiring or expired`}</Lozenge>}
+              {` within ${last.expiry.warnDays} days`}
+            </dd>
+          </div>
+        ) : null}
       </dl>
-      <ExpiryMessage expiresAt={settings.secretExpiresAt} fmt={fmt} now={now} />
+      <ExpiryMessage expiresAt={settings.secretExpiresAt} warnDays={(settings.config ?? settings.defaults)?.expiry?.warnDays} fmt={fmt} now={now} />
       {problems.map((d) => (
         <SectionMessage key={d.dataset} appearance="warning" title={`${label(d.dataset)}: ${d.problem.message}`}>
           {d.problem.fix ? <p>{`Fix: ${d.problem.fix}`}</p> : null}

@@ -16,5 +16,7 @@ export function valuesOf(settings, proposed) {
     filters: { ...(config.filters ?? {}) },
     schedule: { ...config.schedule },
     deletion: { ...config.deletion, percent: String(config.deletion?.percent ?? ''), minimum: String(config.deletion?.minimum ?? '') },
+    // Settings saved before the section existed have none: the core's default applies.
+    expiry: { warnDays: String((config.expiry ?? settings.defaults?.expiry)?.warnDays ?? '') },
   };
 }

@@ -12,6 +12,7 @@ const CONTROLS = {
   'deletion.policy': 'policy',
   'deletion.percent': 'percent',
   'deletion.minimum': 'minimum',
+  'expiry.warnDays': 'warnDays',
 };
 
 export const controlOf = (field) => CONTROLS[field] ?? (field?.startsWith('filters.') ? `filter-${field.slice(8)}` : null);

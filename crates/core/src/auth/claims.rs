@@ -9,6 +9,9 @@ use serde::Deserialize;
 struct Claims {
     #[serde(default)]
     roles: Vec<String>,
+    /// The tenant the token was issued in (its directory id, even when signed in by domain).
+    #[serde(default)]
+    tid: Option<String>,
 }
 
 /// The Application permissions in a JWT access token, or `None` when the token is not a readable JWT
@@ -18,6 +21,14 @@ pub fn roles_of(access_token: &str) -> Option<Vec<String>> {
     let bytes = URL_SAFE_NO_PAD.decode(payload.trim_end_matches('=')).ok()?;
     let claims: Claims = serde_json::from_slice(&bytes).ok()?;
     Some(claims.roles)
+}
+
+/// The tenant id (`tid`) of a JWT access token, when it is a readable JWT that names one.
+pub fn tenant_of(access_token: &str) -> Option<String> {
+    let payload = access_token.split('.').nth(1)?;
+    let bytes = URL_SAFE_NO_PAD.decode(payload.trim_end_matches('=')).ok()?;
+    let claims: Claims = serde_json::from_slice(&bytes).ok()?;
+    claims.tid.map(|t| t.trim().to_ascii_lowercase())
 }
 
 #[cfg(test)]
@@ -44,5 +55,10 @@ mod tests {
         assert_eq!(roles_of(&jwt(r#"{"aud":"x"}"#)), Some(vec![]));
         assert_eq!(roles_of("opaque-token"), None);
         assert_eq!(roles_of("a.!!!.c"), None);
+        assert_eq!(
+            tenant_of(&jwt(r#"{"tid":"ABC-1","roles":[]}"#)).as_deref(),
+            Some("abc-1")
+        );
+        assert_eq!(tenant_of(&jwt(r#"{"roles":[]}"#)), None);
     }
 }

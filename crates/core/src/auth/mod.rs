@@ -3,5 +3,5 @@
 mod claims;
 mod token;
 
-pub use claims::roles_of;
+pub use claims::{roles_of, tenant_of};
 pub use token::{AccessToken, TokenError, request_token, token_request};

@@ -30,6 +30,10 @@ impl AccessToken {
     pub fn roles(&self) -> Option<Vec<String>> {
         super::roles_of(&self.value)
     }
+
+    pub fn tenant(&self) -> Option<String> {
+        super::tenant_of(&self.value)
+    }
 }
 
 impl fmt::Debug for AccessToken {

@@ -423,6 +423,16 @@ mod tests {
         licences_via_directory_read_all: "licences" via "Directory.Read.All";
         licences_via_organization_readwrite_all: "licences" via "Organization.ReadWrite.All";
         licences_via_directory_readwrite_all: "licences" via "Directory.ReadWrite.All";
+        applications_via_application_read_all: "applications" via "Application.Read.All";
+        applications_via_owned_by: "applications" via "Application.ReadWrite.OwnedBy";
+        applications_via_application_readwrite_all: "applications" via "Application.ReadWrite.All";
+        applications_via_directory_read_all: "applications" via "Directory.Read.All";
+        applications_via_directory_readwrite_all: "applications" via "Directory.ReadWrite.All";
+        service_principals_via_application_read_all: "servicePrincipals" via "Application.Read.All";
+        service_principals_via_owned_by: "servicePrincipals" via "Application.ReadWrite.OwnedBy";
+        service_principals_via_application_readwrite_all: "servicePrincipals" via "Application.ReadWrite.All";
+        service_principals_via_directory_read_all: "servicePrincipals" via "Directory.Read.All";
+        service_principals_via_directory_readwrite_all: "servicePrincipals" via "Directory.ReadWrite.All";
     }
 
     #[test]

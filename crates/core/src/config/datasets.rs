@@ -8,7 +8,7 @@ use serde_json::Value;
 
 use super::field::{ConfigField, ConfigProblem, problem};
 use super::input::{flag, section};
-use super::{Guard, Schedule};
+use super::{ExpiryConfig, Guard, Schedule};
 use crate::settings::shown;
 
 /// The data sets the settings may name, as Check connection and the page name them.
@@ -69,6 +69,7 @@ pub struct ConfigDefaults {
     pub datasets: BTreeMap<String, bool>,
     pub schedule: Schedule,
     pub deletion: Guard,
+    pub expiry: ExpiryConfig,
 }
 
 pub fn defaults() -> ConfigDefaults {
@@ -78,5 +79,6 @@ pub fn defaults() -> ConfigDefaults {
             .collect(),
         schedule: Schedule::default(),
         deletion: Guard::default(),
+        expiry: ExpiryConfig::default(),
     }
 }

@@ -25,6 +25,9 @@ pub enum ConfigField {
     DeletionPolicy,
     DeletionPercent,
     DeletionMinimum,
+    /// The Credential expiry section as a whole (when it is not an object).
+    Expiry,
+    ExpiryWarnDays,
 }
 
 impl ConfigField {
@@ -38,6 +41,7 @@ impl ConfigField {
             ConfigField::Filters => r#"{"users": "accountEnabled eq true"}"#,
             ConfigField::Schedule => r#"{"interval": "day", "enabled": true}"#,
             ConfigField::Deletion => r#"{"policy": "retire", "percent": 5, "minimum": 500}"#,
+            ConfigField::Expiry => r#"{"warnDays": 30}"#,
             _ => "the value the page sends",
         }
     }
@@ -62,6 +66,8 @@ impl fmt::Display for ConfigField {
             ConfigField::DeletionPolicy => "deletion.policy",
             ConfigField::DeletionPercent => "deletion.percent",
             ConfigField::DeletionMinimum => "deletion.minimum",
+            ConfigField::Expiry => "expiry",
+            ConfigField::ExpiryWarnDays => "expiry.warnDays",
         };
         f.write_str(name)
     }

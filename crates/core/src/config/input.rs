@@ -22,6 +22,9 @@ pub struct ConfigInput {
     pub schedule: Option<Value>,
     #[serde(default)]
     pub deletion: Option<Value>,
+    /// Credential expiry warnings; absent means the default window.
+    #[serde(default)]
+    pub expiry: Option<Value>,
 }
 
 /// A section that must be an object. Absent or `null` reads as empty (its fields then say what to

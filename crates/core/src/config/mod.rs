@@ -14,6 +14,7 @@ use std::collections::BTreeMap;
 mod datasets;
 mod deletion;
 mod destination;
+mod expiry;
 mod field;
 mod filters;
 mod input;
@@ -26,6 +27,7 @@ use serde::{Deserialize, Serialize};
 use crate::sync::Destination;
 pub use crate::sync::guard::{DeletionPolicy, Guard};
 pub use datasets::{ConfigDefaults, dataset_keys, defaults};
+pub use expiry::{ExpiryConfig, MAX_WARN_DAYS};
 pub use field::{ConfigField, ConfigProblem};
 pub use input::ConfigInput;
 pub use schedule::{Interval, Schedule};
@@ -43,6 +45,9 @@ pub struct AppConfig {
     pub filters: BTreeMap<String, String>,
     pub schedule: Schedule,
     pub deletion: Guard,
+    /// Settings saved before the section existed read as the default window.
+    #[serde(default)]
+    pub expiry: ExpiryConfig,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -71,18 +76,23 @@ impl ConfigInput {
         let filters = filters::filters_of(self.filters.as_ref(), &mut problems);
         let schedule = schedule::schedule_of(self.schedule.as_ref(), &mut problems);
         let deletion = deletion::deletion_of(self.deletion.as_ref(), &mut problems);
-        match (destination, datasets, filters, schedule, deletion) {
-            (Some(destination), Some(datasets), Some(filters), Some(schedule), Some(deletion))
-                if problems.is_empty() =>
-            {
-                Ok(AppConfig {
-                    destination,
-                    datasets,
-                    filters,
-                    schedule,
-                    deletion,
-                })
-            }
+        let expiry = expiry::expiry_of(self.expiry.as_ref(), &mut problems);
+        match (destination, datasets, filters, schedule, deletion, expiry) {
+            (
+                Some(destination),
+                Some(datasets),
+                Some(filters),
+                Some(schedule),
+                Some(deletion),
+                Some(expiry),
+            ) if problems.is_empty() => Ok(AppConfig {
+                destination,
+                datasets,
+                filters,
+                schedule,
+                deletion,
+                expiry,
+            }),
             _ => Err(problems),
         }
     }

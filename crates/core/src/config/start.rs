@@ -74,5 +74,6 @@ pub async fn begin_configured_run(
     )
     .await?;
     checkpoint.guard = config.deletion;
+    checkpoint.warn_days = config.expiry.warn_days;
     Ok(checkpoint)
 }

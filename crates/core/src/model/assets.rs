@@ -19,6 +19,13 @@ pub enum ObjectType {
     Licence,
     /// One row per licence assigned to a user; identity `"<user id>:<sku id>"`.
     LicenceAssignment,
+    /// An app registration.
+    Application,
+    /// One client secret or certificate of an app registration; identity
+    /// `"<application id>:<key id>"`.
+    AppCredential,
+    /// An enterprise application (service principal).
+    ServicePrincipal,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -143,6 +150,9 @@ impl ObjectType {
             ObjectType::ManagedDevice => "managedDevice",
             ObjectType::Licence => "licence",
             ObjectType::LicenceAssignment => "licenceAssignment",
+            ObjectType::Application => "application",
+            ObjectType::AppCredential => "appCredential",
+            ObjectType::ServicePrincipal => "servicePrincipal",
         }
     }
 
@@ -156,6 +166,9 @@ impl ObjectType {
             ObjectType::ManagedDevice => "Intune Managed Device",
             ObjectType::Licence => "Licence",
             ObjectType::LicenceAssignment => "Licence Assignment",
+            ObjectType::Application => "Entra Application",
+            ObjectType::AppCredential => "App Credential",
+            ObjectType::ServicePrincipal => "Entra Enterprise Application",
         }
     }
 
@@ -169,6 +182,9 @@ impl ObjectType {
             ObjectType::ManagedDevice => "entra-sync/managed-device",
             ObjectType::Licence => "entra-sync/licence",
             ObjectType::LicenceAssignment => "entra-sync/licence-assignment",
+            ObjectType::Application => "entra-sync/application",
+            ObjectType::AppCredential => "entra-sync/app-credential",
+            ObjectType::ServicePrincipal => "entra-sync/service-principal",
         }
     }
 
@@ -182,6 +198,9 @@ impl ObjectType {
             ObjectType::ManagedDevice => "managedDevices",
             ObjectType::Licence => "licences",
             ObjectType::LicenceAssignment => "licenceAssignments",
+            ObjectType::Application => "applications",
+            ObjectType::AppCredential => "appCredentials",
+            ObjectType::ServicePrincipal => "servicePrincipals",
         }
     }
 
@@ -194,6 +213,9 @@ impl ObjectType {
             ObjectType::LicenceAssignment => super::licences::LICENCE_ASSIGNMENT_ATTRIBUTES,
             ObjectType::Group => super::groups::GROUP_ATTRIBUTES,
             ObjectType::GroupMembership => super::groups::MEMBERSHIP_ATTRIBUTES,
+            ObjectType::Application => super::applications::APPLICATION_ATTRIBUTES,
+            ObjectType::AppCredential => super::credentials::CREDENTIAL_ATTRIBUTES,
+            ObjectType::ServicePrincipal => super::service_principals::SERVICE_PRINCIPAL_ATTRIBUTES,
         }
     }
 

@@ -4,6 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::applications::AppCarry;
 use super::assets::ObjectType;
 
 /// An index entry's carry. Stored untagged: a user's carry is a JSON object, a rank a JSON list,
@@ -13,6 +14,8 @@ use super::assets::ObjectType;
 pub enum Carry {
     User(UserCarry),
     Rank(Rank),
+    /// An application's credentials; an object with a `c` list, which a user's carry never has.
+    App(AppCarry),
 }
 
 /// A user's manager and the ids of the SKUs assigned to it (sorted): delta rounds repeat neither
@@ -61,14 +64,21 @@ impl Carry {
     pub fn as_user(&self) -> Option<&UserCarry> {
         match self {
             Carry::User(user) => Some(user),
-            Carry::Rank(_) => None,
+            _ => None,
         }
     }
 
     pub fn as_rank(&self) -> Option<&Rank> {
         match self {
             Carry::Rank(rank) => Some(rank),
-            Carry::User(_) => None,
+            _ => None,
+        }
+    }
+
+    pub fn as_app(&self) -> Option<&AppCarry> {
+        match self {
+            Carry::App(app) => Some(app),
+            _ => None,
         }
     }
 }

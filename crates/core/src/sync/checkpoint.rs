@@ -146,6 +146,16 @@ pub struct Checkpoint {
     /// An admin asked to cancel: the next step ends the run (cancelling an execution in flight).
     #[serde(default)]
     pub cancel_requested: bool,
+    /// How many days ahead credential expiry warnings look (the admin's setting).
+    #[serde(default = "default_warn_days")]
+    pub warn_days: u32,
+    /// Credentials that expire soon or have expired, worked out as the run ends (`sync/expiry.rs`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expiry: Option<super::expiry::ExpirySummary>,
+}
+
+fn default_warn_days() -> u32 {
+    crate::model::DEFAULT_WARN_DAYS
 }
 
 impl Checkpoint {
@@ -165,6 +175,8 @@ impl Checkpoint {
             confirmed: false,
             rewrite: false,
             scope: String::new(),
+            warn_days: default_warn_days(),
+            expiry: None,
             started_ms,
             phase: Phase::Read { dataset: 0 },
             datasets: committed

@@ -286,6 +286,7 @@ fn damaged(value: &Value, problem: String, now_ms: u64) -> Loaded {
             request_id: None,
         }],
         samples: Default::default(),
+        expiry: None,
     };
     Loaded::Damaged {
         warning: format!("{ACTIVE_KEY}: {message}"),

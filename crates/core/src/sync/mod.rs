@@ -8,6 +8,7 @@ mod control;
 pub mod datasets;
 mod delta_link;
 mod error;
+pub mod expiry;
 pub mod filter;
 pub mod guard;
 pub mod index;

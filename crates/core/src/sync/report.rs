@@ -98,6 +98,9 @@ pub struct RunReport {
     pub warnings: Vec<String>,
     pub errors: Vec<RunError>,
     pub samples: Samples,
+    /// Credentials expiring or expired, and Entra Sync's own secret (`sync/expiry.rs`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expiry: Option<super::expiry::ExpirySummary>,
 }
 
 impl RunReport {
@@ -129,6 +132,7 @@ impl RunReport {
             warnings: checkpoint.warnings.clone(),
             errors,
             samples: checkpoint.samples.clone(),
+            expiry: checkpoint.expiry.clone(),
         }
     }
 }

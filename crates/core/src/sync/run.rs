@@ -88,6 +88,14 @@ pub async fn begin_run(
                 link = None;
             }
         }
+        // Credentials' days left and state move with the day: the first run of a day reads all
+        // applications (`expiry.rs`).
+        if link.is_some()
+            && dataset == Dataset::Applications
+            && super::expiry::day_changed(store, now_ms).await?
+        {
+            link = None;
+        }
         committed.push((dataset, link, filter.clone()));
     }
     let mut checkpoint = Checkpoint::new(run_id, trigger, dry_run, now_ms, &committed);

@@ -50,7 +50,7 @@ pub struct StepResult {
 /// One step's working state; the phases are its methods, one file each under `phase/`.
 pub(super) struct Step<'a, 'h, G, A, S, C> {
     pub(super) host: &'a Host<'h, G, A, S, C>,
-    settings: &'a ConnectionSettings,
+    pub(super) settings: &'a ConnectionSettings,
     destination: &'a Destination,
     budget: Budget,
     pub(super) graph_meter: Meter,
@@ -186,7 +186,10 @@ impl<G: HttpTransport, A: HttpTransport, S: KvStore, C: Clock> Step<'_, '_, G, A
                     self.commit(cp).await?;
                     cp.phase = Phase::Done;
                 }
-                Phase::Done => return Ok(self.finish(cp)),
+                Phase::Done => {
+                    self.expiry(cp).await;
+                    return Ok(self.finish(cp));
+                }
             }
             if !self.has_time(0) {
                 return Ok(StepStatus::Continue);

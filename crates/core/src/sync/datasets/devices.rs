@@ -37,6 +37,8 @@ mod tests {
         let context = ParseContext {
             full: false,
             indexes: &indexes,
+            clock: crate::model::ExpiryClock::default(),
+            tenant: None,
         };
         let items = parse(
             json!({"id": "D1", "deviceId": "AAA", "displayName": "PC", "accountEnabled": true}),

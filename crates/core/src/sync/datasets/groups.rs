@@ -170,6 +170,8 @@ mod tests {
         let context = ParseContext {
             full: true,
             indexes: &indexes,
+            clock: crate::model::ExpiryClock::default(),
+            tenant: None,
         };
         let mut all = Vec::new();
         for item in page["value"].as_array().expect("value").clone() {
@@ -209,6 +211,8 @@ mod tests {
         let context = ParseContext {
             full: false,
             indexes: &indexes,
+            clock: crate::model::ExpiryClock::default(),
+            tenant: None,
         };
         let items = parse(
             json!({
@@ -271,6 +275,8 @@ mod tests {
         let incremental = ParseContext {
             full: false,
             indexes: &indexes,
+            clock: crate::model::ExpiryClock::default(),
+            tenant: None,
         };
         let items = parse(
             json!({"id": "G1", "@removed": {"reason": "deleted"}}),
@@ -289,6 +295,8 @@ mod tests {
         let full = ParseContext {
             full: true,
             indexes: &indexes,
+            clock: crate::model::ExpiryClock::default(),
+            tenant: None,
         };
         assert_eq!(
             removed(

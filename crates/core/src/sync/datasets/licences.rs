@@ -34,6 +34,8 @@ mod tests {
         let context = ParseContext {
             full: true,
             indexes: &indexes,
+            clock: crate::model::ExpiryClock::default(),
+            tenant: None,
         };
         let items = parse(
             json!({"skuId": "C7DF2760-2C81-4EF7-B578-5B5392B571DF", "skuPartNumber": "SPE_E3",

@@ -39,6 +39,8 @@ mod tests {
         let context = ParseContext {
             full: true,
             indexes: &indexes,
+            clock: crate::model::ExpiryClock::default(),
+            tenant: None,
         };
         match parse(item, &context).expect("item").into_iter().next() {
             Some(Item::Upsert {
@@ -92,6 +94,8 @@ mod tests {
         let context = ParseContext {
             full: true,
             indexes: &indexes,
+            clock: crate::model::ExpiryClock::default(),
+            tenant: None,
         };
         assert!(parse(json!({"serialNumber": "X"}), &context).is_err());
     }

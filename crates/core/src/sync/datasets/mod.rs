@@ -2,12 +2,14 @@
 //! one Graph item becomes objects to write or ids to retire. A data set may produce several types
 //! (groups also yield their memberships).
 
+mod applications;
 mod data_set;
 mod devices;
 mod groups;
 mod licences;
 mod managed_devices;
 mod registry;
+mod service_principals;
 mod users;
 
 pub use data_set::DataSet;
@@ -19,7 +21,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::index::{Index, IndexEntry};
-use crate::model::{AssetsObject, Carry, ObjectType};
+use crate::model::{AssetsObject, Carry, ExpiryClock, ObjectType};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -29,6 +31,8 @@ pub enum Dataset {
     ManagedDevices,
     Licences,
     Groups,
+    Applications,
+    ServicePrincipals,
 }
 
 /// What one Graph item means for Assets.
@@ -80,6 +84,10 @@ pub struct ParseContext<'a> {
     /// round it means "unchanged".
     pub full: bool,
     pub indexes: &'a HashMap<ObjectType, Index>,
+    /// The run's start and warning window: credentials' days left and state are as of then.
+    pub clock: ExpiryClock,
+    /// The signed-in tenant's id (the token's `tid`), which tells the tenant's own apps apart.
+    pub tenant: Option<&'a str>,
 }
 
 impl ParseContext<'_> {

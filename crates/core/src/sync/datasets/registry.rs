@@ -1,7 +1,10 @@
 //! The one table of data sets: everything the settings, the page, Check connection and a run need
 //! to know about a data set is derived from its entry here.
 
-use super::{DataSet, Dataset, devices, groups, licences, managed_devices, users};
+use super::{
+    DataSet, Dataset, applications, devices, groups, licences, managed_devices, service_principals,
+    users,
+};
 use crate::endpoints;
 use crate::model::ObjectType;
 
@@ -31,7 +34,15 @@ pub struct Spec {
 }
 
 /// Every data set, in the order the page and Check connection list them.
-pub const SPECS: [&Spec; 5] = [&USERS, &GROUPS, &DEVICES, &MANAGED_DEVICES, &LICENCES];
+pub const SPECS: [&Spec; 7] = [
+    &USERS,
+    &GROUPS,
+    &DEVICES,
+    &MANAGED_DEVICES,
+    &LICENCES,
+    &APPLICATIONS,
+    &SERVICE_PRINCIPALS,
+];
 
 const USERS: Spec = Spec {
     dataset: Dataset::Users,
@@ -192,6 +203,61 @@ const LICENCES: Spec = Spec {
     reader: &licences::Licences,
 };
 
+/// Application-list and application-delta permissions, least privileged first (the simulator's
+/// `roles::APPLICATIONS`, after Graph's permission tables), then the directory-wide ones.
+const APPLICATION_PERMISSIONS: &[&str] = &[
+    "Application.Read.All",
+    "Application.ReadWrite.OwnedBy",
+    "Application.ReadWrite.All",
+    "Directory.Read.All",
+    "Directory.ReadWrite.All",
+];
+
+const APPLICATIONS: Spec = Spec {
+    dataset: Dataset::Applications,
+    key: "applications",
+    label: "applications (app registrations)",
+    permissions: APPLICATION_PERMISSIONS,
+    probe: "/v1.0/applications?$select=id&$top=1",
+    path: "/v1.0/applications/delta",
+    select: &[
+        "id",
+        "appId",
+        "displayName",
+        "signInAudience",
+        "createdDateTime",
+        "publisherDomain",
+        "passwordCredentials",
+        "keyCredentials",
+    ],
+    delta: true,
+    object_types: &[ObjectType::Application, ObjectType::AppCredential],
+    run: 5,
+    reader: &applications::Applications,
+};
+
+const SERVICE_PRINCIPALS: Spec = Spec {
+    dataset: Dataset::ServicePrincipals,
+    key: "servicePrincipals",
+    label: "enterprise applications",
+    permissions: APPLICATION_PERMISSIONS,
+    probe: "/v1.0/servicePrincipals?$select=id&$top=1",
+    path: "/v1.0/servicePrincipals/delta",
+    select: &[
+        "id",
+        "appId",
+        "displayName",
+        "servicePrincipalType",
+        "accountEnabled",
+        "appOwnerOrganizationId",
+        "keyCredentials",
+    ],
+    delta: true,
+    object_types: &[ObjectType::ServicePrincipal],
+    run: 6,
+    reader: &service_principals::ServicePrincipals,
+};
+
 impl Spec {
     /// The data set named `key` in the settings.
     pub fn find(key: &str) -> Option<&'static Spec> {
@@ -247,6 +313,8 @@ impl Dataset {
             Dataset::Devices => &DEVICES,
             Dataset::ManagedDevices => &MANAGED_DEVICES,
             Dataset::Licences => &LICENCES,
+            Dataset::Applications => &APPLICATIONS,
+            Dataset::ServicePrincipals => &SERVICE_PRINCIPALS,
         }
     }
 }
@@ -286,6 +354,8 @@ mod tests {
                 Dataset::Licences,
                 Dataset::Devices,
                 Dataset::ManagedDevices,
+                Dataset::Applications,
+                Dataset::ServicePrincipals,
             ]
         );
     }

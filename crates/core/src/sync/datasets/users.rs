@@ -171,10 +171,14 @@ mod tests {
         let full = ParseContext {
             full: true,
             indexes: &indexes,
+            clock: crate::model::ExpiryClock::default(),
+            tenant: None,
         };
         let incremental = ParseContext {
             full: false,
             indexes: &indexes,
+            clock: crate::model::ExpiryClock::default(),
+            tenant: None,
         };
         let object = one(parse(
             json!({"id": "U1", "displayName": "A", "manager@delta": [{"id": "M2"}]}),
@@ -244,10 +248,14 @@ mod tests {
         let incremental = ParseContext {
             full: false,
             indexes: &indexes,
+            clock: crate::model::ExpiryClock::default(),
+            tenant: None,
         };
         let full = ParseContext {
             full: true,
             indexes: &indexes,
+            clock: crate::model::ExpiryClock::default(),
+            tenant: None,
         };
         let items = parse(
             json!({"id": "U1", "displayName": "A", "assignedLicenses": [
@@ -324,6 +332,8 @@ mod tests {
         let full = ParseContext {
             full: true,
             indexes: &indexes,
+            clock: crate::model::ExpiryClock::default(),
+            tenant: None,
         };
         let with = one(parse(
             json!({"id": "U1", "displayName": "A", "assignedLicenses": [{"skuId": "s1"}]}),

@@ -56,6 +56,15 @@ impl IndexEntry {
                     + user.skus.iter().map(|s| text(s)).sum::<usize>()
             }
             Some(Carry::Rank(rank)) => 4 + text(&rank.at) + text(&rank.id),
+            // `{"n":…,"c":[{"k":…,"t":"s","d":…,"e":<13 digits>},…]}`
+            Some(Carry::App(app)) => {
+                16 + app.name.as_deref().map_or(0, text)
+                    + app
+                        .credentials
+                        .iter()
+                        .map(|c| 40 + text(&c.key_id) + c.description.as_deref().map_or(0, text))
+                        .sum::<usize>()
+            }
         }
     }
 }

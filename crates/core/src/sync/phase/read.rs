@@ -16,7 +16,7 @@ use super::super::store::{KvStore, MAX_VALUE_BYTES};
 use crate::clock::Clock;
 use crate::graph::{GraphClient, GraphError, Page};
 use crate::http::HttpTransport;
-use crate::model::{AssetsObject, Carry, Fingerprint, ObjectType};
+use crate::model::{AssetsObject, Carry, ExpiryClock, Fingerprint, ObjectType};
 use crate::retry::RetryPolicy;
 use crate::time::iso_utc;
 
@@ -29,6 +29,10 @@ struct Round {
     filter: Option<Filter>,
     /// The run's start, stamped on every record.
     synced: Value,
+    /// The run's start and warning window (credentials' days left and state).
+    clock: ExpiryClock,
+    /// The signed-in tenant's id, from the token.
+    tenant: Option<String>,
     indexes: HashMap<ObjectType, Index>,
     buffer: ChunkBuffer,
 }
@@ -80,12 +84,18 @@ impl<G: HttpTransport, A: HttpTransport, S: KvStore, C: Clock> Step<'_, '_, G, A
             Some(text) => Some(Filter::parse(text).map_err(FilterProblem::from)?),
             None => None,
         };
+        let tenant = self.token().await?.tenant();
         Ok(Round {
             at,
             dataset,
             lazy,
             filter,
             synced: Value::String(iso_utc(cp.started_ms)),
+            clock: ExpiryClock {
+                now_ms: cp.started_ms,
+                warn_days: cp.warn_days,
+            },
+            tenant,
             indexes,
             buffer: ChunkBuffer::new(dataset),
         })
@@ -222,6 +232,8 @@ fn parse(round: &Round, item: Value, full: bool) -> Result<Vec<Item>, SyncError>
     let context = ParseContext {
         full,
         indexes: &round.indexes,
+        clock: round.clock,
+        tenant: round.tenant.as_deref(),
     };
     let out_of_scope = round
         .filter
