@@ -55,6 +55,7 @@ impl DestinationConfig {
     pub fn destination(&self) -> Destination {
         Destination {
             workspace_id: self.workspace_id.clone(),
+            schema_id: self.schema_id.clone(),
             import_source_id: self.import_source_id.clone(),
         }
     }

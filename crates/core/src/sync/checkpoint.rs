@@ -146,6 +146,12 @@ pub struct Checkpoint {
     /// An admin asked to cancel: the next step ends the run (cancelling an execution in flight).
     #[serde(default)]
     pub cancel_requested: bool,
+    /// The destination passed its check in this run (`sync/destination.rs`): done once, first.
+    #[serde(default)]
+    pub destination_checked: bool,
+    /// What the mass-deletion guard asks, once it stopped the run (`sync/guard.rs`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub question: Option<super::guard::GuardQuestion>,
 }
 
 impl Checkpoint {
@@ -195,6 +201,8 @@ impl Checkpoint {
             samples: Samples::default(),
             guard: super::guard::Guard::default(),
             cancel_requested: false,
+            destination_checked: false,
+            question: None,
         }
     }
 

@@ -2,10 +2,12 @@
 //! index, write through the Assets import API and commit only after Assets is done.
 
 pub mod assets;
+pub mod assets_reads;
 pub mod budget;
 pub mod checkpoint;
 mod control;
 pub mod datasets;
+pub mod destination;
 mod error;
 pub mod filter;
 pub mod guard;
@@ -24,8 +26,9 @@ pub use assets::Destination;
 pub use budget::Budget;
 pub use checkpoint::{Checkpoint, Phase};
 pub use control::{Command, CommandError};
+pub use destination::{DestinationError, check_destination};
 pub use error::{FilterProblem, SyncError};
-pub use guard::{DeletionPolicy, Guard};
+pub use guard::{DeletionPolicy, Guard, GuardQuestion};
 pub use report::{Outcome, Progress, RunReport};
 pub use run::{Selection, begin_run, check_filter, filterable};
 pub use step::{Host, StepResult, StepStatus, step};

@@ -191,6 +191,7 @@ impl World {
             settings,
             destination: Destination {
                 workspace_id: info.assets_workspace_id.clone(),
+                schema_id: entra_sync_sim::assets::DEMO_SCHEMA_ID.to_string(),
                 import_source_id: info.assets_import_source_id.clone(),
             },
         }
