@@ -61,10 +61,10 @@ struct ListInput {
     #[serde(default)]
     known: Option<Value>,
     #[serde(default)]
-    current: Option<String>,
+    extra: Vec<String>,
 }
 
-/// `{workspaceId, schemaId, known, current}` → `{ok, imports: [{id, name}]}` or `{ok: false,
+/// `{workspaceId, schemaId, known, extra: [importId]}` → `{ok, imports: [{id, name}]}` or `{ok: false,
 /// message}`.
 #[wasm_bindgen(js_name = listImports)]
 pub async fn list_imports(input: JsValue, site: JsValue) -> Result<JsValue, BridgeError> {
@@ -76,7 +76,7 @@ pub async fn list_imports(input: JsValue, site: JsValue) -> Result<JsValue, Brid
         input.known.as_ref(),
         &input.workspace_id,
         &input.schema_id,
-        input.current.as_deref(),
+        &input.extra,
     )
     .await
     {

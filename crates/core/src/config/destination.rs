@@ -54,7 +54,7 @@ pub(super) fn destination_of(
     let import_source_id = required(
         map.get("importSourceId"),
         ConfigField::ImportSourceId,
-        "Enter the import source ID: in the object schema, Import → Create import → Microsoft Entra ID & Intune; Assets then starts Entra Sync and fills this in.",
+        "Choose the import. If the list is empty: in the object schema, Import → Create import → Microsoft Entra ID & Intune; it is then offered here by name.",
         problems,
     );
     for (id, field, name) in [

@@ -86,22 +86,25 @@ pub struct ImportChoice {
 }
 
 /// The imports of `schema_id` the page may offer: every remembered import of that workspace (and
-/// `current`, the saved one) that Assets still knows and places in that schema, by name.
+/// the `extra` ids: the saved one, the one a "Configure app" proposes) that Assets still knows
+/// and places in that schema, by name.
 pub async fn imports_of_schema<T: HttpTransport, C: Clock>(
     transport: &T,
     clock: &C,
     stored: Option<&Value>,
     workspace_id: &str,
     schema_id: &str,
-    current: Option<&str>,
+    extra: &[String],
 ) -> Result<Vec<ImportChoice>, AssetsError> {
     let mut ids: Vec<String> = known_of(stored)
         .into_iter()
         .filter(|k| k.workspace_id == workspace_id)
         .map(|k| k.import_id)
         .collect();
-    if let Some(current) = current.filter(|c| !ids.iter().any(|id| id == c)) {
-        ids.push(current.to_string());
+    for id in extra.iter().take(KNOWN_MAX) {
+        if !ids.contains(id) {
+            ids.push(id.clone());
+        }
     }
     let meter = Meter::default();
     let mut choices = Vec::new();

@@ -50,10 +50,10 @@ impl DestinationError {
             DestinationError::NoSchema
             | DestinationError::SchemaNotFound(_)
             | DestinationError::Clash { .. } => "destination.schemaId",
-            DestinationError::ImportNotFound { .. } | DestinationError::WrongSchema { .. } => {
-                "destination.importSourceId"
-            }
-            DestinationError::Assets(_) => "destination",
+            // Assets not answering is shown by the import, the field that needs Assets.
+            DestinationError::ImportNotFound { .. }
+            | DestinationError::WrongSchema { .. }
+            | DestinationError::Assets(_) => "destination.importSourceId",
         }
     }
 }
