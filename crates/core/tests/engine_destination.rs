@@ -200,12 +200,18 @@ fn the_guard_asks_exactly_what_the_run_then_removes_per_type_with_names() {
             "{removal:?}"
         );
     }
-    let users = question.types.iter().find(|t| t.object_type == "user");
-    for name in &users.expect("users").samples {
-        assert!(
-            uuid::Uuid::parse_str(name).is_err(),
-            "users are named as Assets labels them, not by id: {name}"
-        );
+    // Named as Assets labels them, not by id; a licence assignment or a membership (labelled by
+    // its identity) by the objects it references that Assets holds.
+    for removal in &question.types {
+        for name in &removal.samples {
+            assert!(
+                !name
+                    .split(':')
+                    .any(|part| uuid::Uuid::parse_str(part).is_ok()),
+                "{} named by id: {name}",
+                removal.label
+            );
+        }
     }
 
     let before = retired_in_assets(&world);

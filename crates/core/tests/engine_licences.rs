@@ -109,7 +109,8 @@ fn licences_and_assignments_follow_the_tenant_through_churn() {
     let report = finished(&world, world.begin(false, false), World::big_budget);
     assert_eq!(report.outcome, Outcome::Succeeded, "{report:?}");
     assert_eq!(
-        report.tally.assets_requests, support::CHECK_READS,
+        report.tally.assets_requests,
+        support::CHECK_READS,
         "a no-change run writes nothing"
     );
     assert_eq!(

@@ -101,8 +101,10 @@ impl<T: HttpTransport, C: Clock> AssetsClient<'_, T, C> {
         Ok(found)
     }
 
-    /// Labels of the objects of `type_name` whose identity attribute is one of `ids` (one AQL
-    /// query), by identity value in lower case. Objects Assets does not hold are absent.
+    /// Names of the objects of `type_name` whose identity attribute is one of `ids` (one AQL
+    /// query), by identity value in lower case: the label, or for a type labelled by its identity
+    /// (a membership, a licence assignment) the labels of the objects it references ("Adele Vance –
+    /// Microsoft 365 E5"). Objects Assets does not hold are absent.
     pub async fn labels(
         &self,
         type_name: &str,
@@ -149,9 +151,8 @@ impl<T: HttpTransport, C: Clock> AssetsClient<'_, T, C> {
             .flatten()
             .filter_map(|object| {
                 let label = object.get("label").and_then(Value::as_str)?;
-                let value = object
-                    .get("attributes")?
-                    .as_array()?
+                let attributes = object.get("attributes")?.as_array()?;
+                let value = attributes
                     .iter()
                     .find(|a| {
                         a.get("objectTypeAttributeId").and_then(id_text).as_deref()
@@ -162,10 +163,32 @@ impl<T: HttpTransport, C: Clock> AssetsClient<'_, T, C> {
                     .first()?
                     .get("value")?
                     .as_str()?;
-                Some((value.to_ascii_lowercase(), label.to_string()))
+                let name = if label.eq_ignore_ascii_case(value) {
+                    referenced_labels(attributes).unwrap_or_else(|| label.to_string())
+                } else {
+                    label.to_string()
+                };
+                Some((value.to_ascii_lowercase(), name))
             })
             .collect())
     }
+}
+
+/// The labels of the objects an object references, joined; `None` when it references none.
+fn referenced_labels(attributes: &[Value]) -> Option<String> {
+    let labels: Vec<&str> = attributes
+        .iter()
+        .filter_map(|a| a.get("objectAttributeValues")?.as_array())
+        .flatten()
+        .filter(|v| v.get("referencedType").and_then(Value::as_bool) == Some(true))
+        .filter_map(|v| {
+            v.get("referencedObject")
+                .and_then(|o| o.get("label"))
+                .or_else(|| v.get("displayValue"))
+                .and_then(Value::as_str)
+        })
+        .collect();
+    (!labels.is_empty()).then(|| labels.join(" – "))
 }
 
 fn names(types: Option<&[Value]>) -> Vec<String> {
