@@ -111,7 +111,7 @@ pub async fn list(store: &impl KvStore) -> Result<Vec<AuditEntry>, StoreError> {
             }
         }
     }
-    entries.sort_by(|a, b| b.at_ms.cmp(&a.at_ms));
+    entries.sort_by_key(|e| std::cmp::Reverse(e.at_ms));
     entries.truncate(AUDIT_KEEP);
     Ok(entries)
 }

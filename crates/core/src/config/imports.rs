@@ -131,7 +131,7 @@ pub async fn imports_of_schema<T: HttpTransport, C: Clock>(
             }
         }
     }
-    choices.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()));
+    choices.sort_by_key(|c| c.name.to_lowercase());
     Ok(choices)
 }
 
