@@ -65,10 +65,16 @@ export function guarded(fn) {
 }
 
 export const applyCommand = guarded(glue.applyCommand);
+export const auditLog = guarded(glue.auditLog);
 export const beginConfiguredRun = guarded(glue.beginConfiguredRun);
 export const checkConnection = guarded(glue.checkConnection);
+export const checkDestination = guarded(glue.checkDestination);
 export const configDefaults = guarded(glue.configDefaults);
 export const datasetOptions = guarded(glue.datasetOptions);
+export const forgetImport = guarded(glue.forgetImport);
+export const listImports = guarded(glue.listImports);
+export const noteImport = guarded(glue.noteImport);
+export const recordAudit = guarded(glue.recordAudit);
 export const runEvent = guarded(glue.runEvent);
 export const scheduleDue = guarded(glue.scheduleDue);
 export const storedConfig = guarded(glue.storedConfig);

@@ -1,6 +1,8 @@
 // The Assets import type's lifecycle (jiraServiceManagement:assetsImportType): Assets calls these
 // when an admin presses "Import data", stops it, asks whether the import is ready, or deletes it.
+import { audit } from './audit.js';
 import { validateConfig, validateSettings } from './core.js';
+import { forgetKnownImport, rememberImport } from './imports.js';
 import { cancelRun, startRun } from './runs.js';
 import { forgetConfig, loadConfig, loadConnection, loadSecret, saveConfig } from './store.js';
 
@@ -16,7 +18,17 @@ async function complete() {
   return connection.ok && config !== null && validateConfig(config).ok;
 }
 
+// Each call names its import: remembered so the page can offer it by name.
+async function remember(payload) {
+  try {
+    await rememberImport(ids(payload));
+  } catch (error) {
+    console.warn(`could not remember import ${ids(payload).importId}: ${error.message}`);
+  }
+}
+
 export async function startImport(payload) {
+  await remember(payload);
   if (!(await complete())) return { result: 'Entra Sync is not configured yet: open Jira settings → Apps → Entra Sync, fill in the connection and save.' };
   const { importId, workspaceId, schemaId } = ids(payload);
   const config = await loadConfig();
@@ -25,15 +37,19 @@ export async function startImport(payload) {
   if (!next.ok) return { result: `Cannot start: ${next.errors.map((e) => e.message).join(' ')}` };
   await saveConfig(next.config);
   const started = await startRun({ trigger: 'import' });
+  if (started.started) await audit(payload?.context, 'importStarted', { runId: started.runId });
   return { result: started.started ? `Entra Sync started run ${started.runId}.` : started.reason };
 }
 
-export async function stopImport() {
+export async function stopImport(payload) {
+  await remember(payload);
   const cancelled = await cancelRun();
+  if (cancelled.ok) await audit(payload?.context, 'runCancelled', { runId: cancelled.runId });
   return { result: cancelled.ok ? `Entra Sync is stopping run ${cancelled.runId}.` : cancelled.reason };
 }
 
-export async function importStatus() {
+export async function importStatus(payload) {
+  await remember(payload);
   try {
     return { status: (await complete()) ? 'READY' : 'NOT_CONFIGURED' };
   } catch {
@@ -43,6 +59,7 @@ export async function importStatus() {
 
 export async function onDeleteImport(payload) {
   const { importId } = ids(payload);
+  await forgetKnownImport(importId).catch((error) => console.warn(`could not forget import ${importId}: ${error.message}`));
   const config = await loadConfig();
   if (config?.destination?.importSourceId === importId) await forgetConfig();
   return { result: 'Entra Sync forgot this import as its destination.' };

@@ -82,7 +82,8 @@ export async function startRun({ trigger, dryRun = false, fullResync = false }) 
     const refused = await lifecycle({ kind: 'beginFailed', runId, reason: error.message });
     return { started: false, reason: refused.reason ?? error.message };
   }
-  const destination = { workspaceId: config.destination.workspaceId, importSourceId: config.destination.importSourceId };
+  const { workspaceId, schemaId, importSourceId } = config.destination;
+  const destination = { workspaceId, schemaId, importSourceId };
   const begun = await answering({ kind: 'begun', runId, checkpoint, destination }, again);
   return begun.kind === 'started' ? { started: true, runId: begun.runId } : { started: false, reason: begun.reason ?? begun.why };
 }

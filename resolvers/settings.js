@@ -1,7 +1,10 @@
 // Resolvers behind the Connection, Destination, Data sets, Schedule and Deletion policy sections.
 // Validation is the core's; these only gather, store and answer.
 import { asApp, route } from '@forge/api';
-import { checkConnection, configDefaults, datasetOptions, storedConfig, validateConfig, validateSettings } from './core.js';
+import { audit } from './audit.js';
+import { checkConnection, checkDestination, configDefaults, datasetOptions, listImports, storedConfig, validateConfig, validateSettings } from './core.js';
+import { loadKnownImports } from './imports.js';
+import { site } from './platform.js';
 import { loadConfig, loadConnection, loadSecret, loadSecretExpiry, saveSecretExpiry, saveSettings } from './store.js';
 
 const text = (value) => (typeof value === 'string' ? value.trim() : '');
@@ -62,7 +65,7 @@ export const settingsResolvers = {
     return publicSettings();
   },
 
-  async saveSettings({ payload }) {
+  async saveSettings({ payload, context }) {
     const { secretTyped, ...settings } = await withSecret(payload);
     const connection = validateSettings(settings);
     // The page sends every section; a caller that sends only the connection saves only that.
@@ -70,12 +73,20 @@ export const settingsResolvers = {
     const config = withConfig ? validateConfig(configOf(payload)) : { errors: [] };
     const errors = [...connection.errors, ...config.errors];
     if (errors.length) return { ok: false, errors };
+    // The destination as Assets sees it: the import belongs to the schema, no clashing types.
+    if (withConfig) {
+      const destination = await checkDestination(config.config, site);
+      if (!destination.ok) return { ok: false, errors: destination.errors };
+    }
+    const before = { ...(await loadConnection()), config: await loadConfig() };
     // Validated whole above; stored whole here (see store.js).
     await saveSettings({
       connection: connection.connection,
       secret: secretTyped ? text(settings.clientSecret) : undefined,
       config: withConfig ? config.config : undefined,
     });
+    const after = { ...connection.connection, config: withConfig ? config.config : before.config };
+    await audit(context, 'settingsSaved', { before, after, secretChanged: secretTyped });
     return { ok: true, settings: await publicSettings() };
   },
 
@@ -95,6 +106,15 @@ export const settingsResolvers = {
     const answer = await jira(route`/rest/servicedeskapi/assets/workspace`);
     if (!answer.ok) return { ok: false, message: `${answer.message}. Check that Jira Service Management with Assets is on this site.` };
     return { ok: true, workspaces: (answer.body.values ?? []).map((w) => ({ workspaceId: String(w.workspaceId) })) };
+  },
+
+  /** The imports of one schema by name (those Assets told the app about, the saved and the proposed one). */
+  async listImports({ payload }) {
+    const workspaceId = text(payload?.workspaceId);
+    const schemaId = text(payload?.schemaId);
+    const saved = (await loadConfig())?.destination?.importSourceId;
+    const extra = [saved, text(payload?.proposed)].filter(Boolean);
+    return listImports({ workspaceId, schemaId, known: await loadKnownImports(), extra }, site);
   },
 
   /** Object schemas of one workspace. */

@@ -75,5 +75,5 @@ export async function forgetConfig() {
 /** Where runs write: the destination of the saved settings. */
 export async function loadDestination() {
   const config = await loadConfig();
-  return config && { workspaceId: config.destination.workspaceId, importSourceId: config.destination.importSourceId };
+  return config && { workspaceId: config.destination.workspaceId, schemaId: config.destination.schemaId, importSourceId: config.destination.importSourceId };
 }

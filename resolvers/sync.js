@@ -1,4 +1,5 @@
 // Resolvers behind Sync now, run progress, cancel, confirmation, history and the run log.
+import { audit } from './audit.js';
 import { activeRun, cancelRun, confirmRun, history, startRun } from './runs.js';
 
 // What the page shows of a finished run: counts and duration, never staged data.
@@ -15,8 +16,12 @@ const summary = (report) => ({
 });
 
 export const syncResolvers = {
-  async syncNow({ payload }) {
-    return startRun({ trigger: 'manual', dryRun: payload?.dryRun === true, fullResync: payload?.fullResync === true });
+  async syncNow({ payload, context }) {
+    const dryRun = payload?.dryRun === true;
+    const fullResync = payload?.fullResync === true;
+    const started = await startRun({ trigger: 'manual', dryRun, fullResync });
+    if (started.started) await audit(context, fullResync ? 'resyncStarted' : dryRun ? 'dryRunStarted' : 'runStarted', { runId: started.runId });
+    return started;
   },
 
   async runStatus() {
@@ -26,12 +31,17 @@ export const syncResolvers = {
     return { active, last: last ?? null };
   },
 
-  async cancelRun() {
-    return cancelRun();
+  async cancelRun({ context }) {
+    const cancelled = await cancelRun();
+    if (cancelled.ok) await audit(context, 'runCancelled', { runId: cancelled.runId });
+    return cancelled;
   },
 
-  async confirmDeletion({ payload }) {
-    return confirmRun(String(payload?.runId ?? ''));
+  async confirmDeletion({ payload, context }) {
+    const runId = String(payload?.runId ?? '');
+    const confirmed = await confirmRun(runId);
+    if (confirmed.ok) await audit(context, 'runConfirmed', { runId });
+    return confirmed;
   },
 
   async history({ payload }) {

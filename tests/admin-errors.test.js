@@ -106,7 +106,8 @@ test("opened from an Assets import's Configure app, the page proposes that impor
   const params = { page: 'entra-assets-import', importId: stack.sim.assetsImportSourceId, workspaceId: stack.sim.assetsWorkspaceId, schemaId: '' };
   const { page, app } = await openAdminPage(browser, stack, { params });
   await ready(app);
-  assert.equal(await app.getByLabel('Import source ID').inputValue(), stack.sim.assetsImportSourceId);
+  // Offered by name: the import the Configure app was opened for.
+  await app.locator('.select-importSourceId').filter({ hasText: 'Microsoft Entra ID & Intune' }).waitFor();
   assert.match(await picked(app, 'workspaceId'), new RegExp(stack.sim.assetsWorkspaceId));
   // The proposal is not saved yet: Save is on, and says so.
   assert.equal(await app.locator('#save').isDisabled(), false);

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { assertAccessible } from './helpers/a11y.js';
-import { control, fillConnection, fillDestination, fullSettings, openAdminPage, ready, setSwitch } from './helpers/admin.js';
+import { announceImport, control, fillConnection, fullSettings, IMPORT_NAME, openAdminPage, pick, ready, setSwitch } from './helpers/admin.js';
 import { launch, shot } from './helpers/browser.js';
 import { startStack } from './helpers/stack.js';
 import { assetsObjects, graphAll } from './helpers/tenant.js';
@@ -14,8 +14,11 @@ let browser;
 let sim;
 before(async () => {
   stack = await startStack();
-  browser = await launch();
   sim = control(stack.sim);
+  await announceImport(stack);
+  // A second import in the same schema: the admin tells them apart by name.
+  await announceImport(stack, (await sim('POST', '/assets/import-sources', { schemaId: '1', name: 'Entra (test tenant)' })).sourceId);
+  browser = await launch();
 });
 after(async () => {
   await browser?.close();
@@ -45,9 +48,8 @@ test('first-time setup: fill, check, choose the destination, save, Sync now, wat
   await assertAccessible(page, 'check ok');
 
   // Saving without a destination marks each missing field with its fix.
-  await app.getByLabel('Import source ID').fill('');
   await app.getByRole('button', { name: 'Save' }).click();
-  await app.locator('#importSourceId[aria-invalid="true"]').waitFor();
+  await app.locator('#importSourceId-error').waitFor();
   assert.match(await app.locator('#importSourceId-error').textContent(), /Create import/);
   await app.getByLabel('Share of objects (%)').fill('150');
   await app.getByRole('button', { name: 'Save' }).click();
@@ -57,7 +59,13 @@ test('first-time setup: fill, check, choose the destination, save, Sync now, wat
   await shot(page, 'journey-03-save-errors');
   await assertAccessible(page, 'save errors');
 
-  await fillDestination(app, stack.sim);
+  // The import is picked by name from the schema's imports (two here), never pasted as an id.
+  await pick(app, 'Assets workspace', stack.sim.assetsWorkspaceId);
+  await app.locator('.select-schemaId').filter({ hasText: /\(/ }).waitFor();
+  await app.getByLabel('Import', { exact: true }).click();
+  assert.deepEqual(await app.getByRole('option').allTextContents(), ['Entra (test tenant)', IMPORT_NAME]);
+  await app.getByRole('option', { name: IMPORT_NAME }).click();
+  await app.locator('.select-importSourceId').filter({ hasText: IMPORT_NAME }).waitFor();
   await app.getByLabel('Share of objects (%)').fill('5');
   await setSwitch(app, 'Sync on a schedule', false);
   await app.getByRole('button', { name: 'Save' }).click();
@@ -123,10 +131,21 @@ test('Sync now during a run says so; a mass deletion waits for confirmation, can
   assert.equal(waiting.status, 'awaitingConfirmation');
   assert.equal(waiting.threshold, 3, 'max(1 % of 300, 2)');
   const retire = waiting.retire;
-  // The guard names the largest retire count of any type: users, or their licence assignments.
+  // The guard asks about everything it would retire: the users and their licence assignments.
+  const { guard } = waiting;
+  assert.equal(guard.total, retire);
+  assert.equal(guard.types.reduce((n, t) => n + t.count, 0), retire);
   assert.ok(retire > 3, `${retire} to retire of ${removed} removed users`);
   await frame.locator('#confirm-text').waitFor();
   assert.match(await frame.locator('#confirm-text').textContent(), new RegExp(`retire ${retire} objects`));
+  // Per object type, its count and up to 10 names.
+  const lines = await frame.locator('ul.types li').allTextContents();
+  assert.equal(lines.length, guard.types.length);
+  for (const [n, type] of guard.types.entries()) {
+    assert.ok(lines[n].startsWith(`${type.count} ${type.label}`), lines[n]);
+    assert.ok(type.samples.length > 0 && type.samples.length <= 10);
+    for (const name of type.samples) assert.ok(lines[n].includes(name), `${name} in ${lines[n]}`);
+  }
   // One primary action, named with the policy's verb and the count.
   await frame.getByRole('button', { name: `Retire ${retire} objects` }).waitFor();
   await shot(page, 'journey-08-confirm-modal');
@@ -174,12 +193,22 @@ test('Sync now during a run says so; a mass deletion waits for confirmation, can
   assert.equal(status.active, null);
   const counts = status.last.datasets.flatMap((d) => Object.values(d.objects));
   assert.equal(await cell(row, 7), String(counts.reduce((n, c) => n + c.retired, 0)));
-  assert.equal(Math.max(...counts.map((c) => c.retired)), retire, 'the guard named the largest count');
+  assert.equal(counts.reduce((n, c) => n + c.retired, 0), retire, 'the number confirmed is the number retired');
   const usersRetired = status.last.datasets.find((d) => d.dataset === 'users').objects.user.retired;
   const retired = (await assetsObjects(stack.sim, 'Entra User')).filter((o) => JSON.stringify(o).includes('Deleted in Entra'));
   assert.equal(retired.length, usersRetired, 'exactly the users gone from Entra are retired');
   assert.ok(usersRetired > 0 && usersRetired <= removed);
   await shot(page, 'journey-11-confirmed');
+
+  // The audit trail names who did each of it, newest first.
+  const audit = app.locator('#audit tbody tr');
+  await audit.filter({ hasText: 'Confirmed the removals' }).first().waitFor();
+  const what = (await audit.allTextContents()).join('\n');
+  for (const text of ['Confirmed the removals', 'Cancelled a sync', 'Started a sync', 'Saved the settings: Minimum count, Share of objects (%)']) assert.ok(what.includes(text), `${text} in the audit list`);
+  assert.ok(what.includes('local-admin'));
+  await app.locator('#audit').scrollIntoViewIfNeeded();
+  await shot(page, 'journey-11b-audit');
+  await assertAccessible(page, 'audit list');
   await page.close();
 });
 

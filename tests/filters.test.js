@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { assertAccessible } from './helpers/a11y.js';
-import { fillConnection, fillDestination, openAdminPage, ready, setSwitch } from './helpers/admin.js';
+import { announceImport, fillConnection, fillDestination, openAdminPage, ready, setSwitch } from './helpers/admin.js';
 import { launch, shot } from './helpers/browser.js';
 import { startStack } from './helpers/stack.js';
 import { assetsObjects, graphAll } from './helpers/tenant.js';
@@ -12,6 +12,7 @@ let stack;
 let browser;
 before(async () => {
   stack = await startStack();
+  await announceImport(stack);
   browser = await launch();
 });
 after(async () => {

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { assertAccessible } from './helpers/a11y.js';
-import { openAdminPage, ready } from './helpers/admin.js';
+import { announceImport, IMPORT_NAME, openAdminPage, ready } from './helpers/admin.js';
 import { launch, shot } from './helpers/browser.js';
 import { startStack } from './helpers/stack.js';
 
@@ -11,6 +11,7 @@ let stack;
 let browser;
 before(async () => {
   stack = await startStack();
+  await announceImport(stack);
   browser = await launch();
 });
 after(async () => {
@@ -55,8 +56,9 @@ test('keyboard only: first open to a finished sync, focus asserted after each ac
   await app.locator('.select-workspaceId').filter({ hasText: stack.sim.assetsWorkspaceId }).waitFor();
   assert.equal(await focused(), 'workspaceId');
   await app.locator('.select-schemaId').filter({ hasText: /\(/ }).waitFor();
+  // The schema's one import is chosen by itself, by name.
   await tabTo('importSourceId');
-  await type(stack.sim.assetsImportSourceId);
+  await app.locator('.select-importSourceId').filter({ hasText: IMPORT_NAME }).waitFor();
 
   // The schedule off, by Space on its switch.
   await tabTo('scheduleEnabled');

@@ -110,7 +110,8 @@ test('a second run with no changes writes nothing and starts no import', async (
   const users = report.datasets.find((d) => d.dataset === 'users');
   assert.deepEqual([users.objects.user.created, users.objects.user.updated, users.objects.user.retired], [0, 0, 0]);
   assert.equal(users.fullRound, false, 'the second run reads the delta link');
-  assert.equal(report.assetsRequests, 0);
+  // Only the destination check's three reads (import source, schema types, schema-and-mapping).
+  assert.equal(report.assetsRequests, 3);
   const after = (await (await fetch(`${stack.sim.url}/jsm/assets/workspace/${stack.sim.assetsWorkspaceId}/v1/importsource/${stack.sim.assetsImportSourceId}/executions/status`, { headers: { 'x-forge-provider': 'app' } })).json()).executionId;
   assert.equal(after, before, 'no new execution');
 });
@@ -121,5 +122,5 @@ test('a dry run reports counts and samples and writes nothing', async () => {
   const users = report.datasets.find((d) => d.dataset === 'users');
   assert.ok(users.objects.user.unchanged > 0);
   assert.equal(users.objects.user.created, 0);
-  assert.equal(report.assetsRequests, 0);
+  assert.equal(report.assetsRequests, 3, 'only the destination check reads Assets');
 });

@@ -3,13 +3,14 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { launch, shot } from './helpers/browser.js';
 import { startStack } from './helpers/stack.js';
-import { fillDestination, newPage, setSwitch } from './helpers/admin.js';
+import { announceImport, fillDestination, newPage, setSwitch } from './helpers/admin.js';
 import { assertAccessible } from './helpers/a11y.js';
 
 let stack;
 let browser;
 before(async () => {
   stack = await startStack();
+  await announceImport(stack);
   browser = await launch();
 });
 after(async () => {

@@ -50,11 +50,23 @@ export async function pick(app, label, option) {
 /** The value an Atlassian Select shows. */
 export const picked = (app, id) => app.locator(`.select-${id}`).innerText();
 
+/** The name of the simulator's import (each schema's first import). */
+export const IMPORT_NAME = 'Microsoft Entra ID & Intune';
+
+/**
+ * Assets shows the import in its schema's Import tab, asking the import type for its status: from
+ * then on the app knows the import and the page offers it by name (as after an admin created it).
+ */
+export async function announceImport(stack, importId = stack.sim.assetsImportSourceId, schemaId = '1') {
+  const extension = { importId, workspaceId: stack.sim.assetsWorkspaceId, schemaId, executionId: '', type: 'jiraServiceManagement:assetsImportType' };
+  await stack.runtime.invokeFunction('import-status', 'lifecycle', [{ ...extension, context: { extension } }, {}]);
+}
+
 export async function fillDestination(app, sim) {
   if (!(await picked(app, 'workspaceId')).includes(sim.assetsWorkspaceId)) await pick(app, 'Assets workspace', sim.assetsWorkspaceId);
-  // A workspace with one schema chooses it by itself.
+  // A workspace with one schema chooses it by itself, and a schema with one import that import.
   await app.locator('.select-schemaId').filter({ hasText: /\(/ }).waitFor();
-  await app.getByLabel('Import source ID').fill(sim.assetsImportSourceId);
+  await app.locator('.select-importSourceId').filter({ hasText: IMPORT_NAME }).waitFor();
 }
 
 export function control(sim) {

@@ -1,6 +1,7 @@
 //! Entra Sync's core. Pure Rust: it reaches the network only through [`http::HttpTransport`], so the
 //! same code runs natively under `cargo test` and inside Forge through the wasm facade.
 
+pub mod audit;
 pub mod auth;
 pub mod check;
 pub mod clock;

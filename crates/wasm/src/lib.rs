@@ -1,9 +1,11 @@
 //! The wasm boundary. It converts JS values, carries HTTP through `fetch`, and exports one async
 //! function per handler use. No sync logic lives here: that is `entra-sync-core`'s job.
 
+mod audit;
 mod bridge;
 mod clock;
 mod config;
+mod destination;
 mod host;
 mod sync;
 mod transport;

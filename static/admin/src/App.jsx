@@ -10,6 +10,7 @@ import { askToRemove } from './confirm.js';
 import { ConnectionSection } from './ConnectionSection.jsx';
 import { DatasetsSection } from './DatasetsSection.jsx';
 import { valuesOf } from './defaults.js';
+import { AuditSection } from './AuditSection.jsx';
 import { DestinationSection } from './DestinationSection.jsx';
 import { byControl, controlOf, focusFirst } from './errors.js';
 import { HistoryTable } from './HistoryTable.jsx';
@@ -18,6 +19,7 @@ import { RunLog } from './RunLog.jsx';
 import { ScheduleSection } from './ScheduleSection.jsx';
 import { StatusSummary } from './StatusSummary.jsx';
 import { SyncPanel } from './SyncPanel.jsx';
+import { useImports } from './useImports.js';
 import { useRunStatus } from './useRunStatus.js';
 
 const CONNECTION = ['tenantId', 'clientId', 'clientSecret'];
@@ -38,6 +40,9 @@ export function App({ fmt, proposed, onRefused }) {
   const [workspaces, setWorkspaces] = useState({});
   const [schemas, setSchemas] = useState({});
   const [failure, setFailure] = useState(null);
+  // Bumped by every action the audit trail records, so the Audit section reloads.
+  const [auditTick, setAuditTick] = useState(0);
+  const audited = useCallback(() => setAuditTick((n) => n + 1), []);
   const seenRun = useRef(undefined);
   const asked = useRef(null);
 
@@ -80,6 +85,8 @@ export function App({ fmt, proposed, onRefused }) {
     }, fail);
   }, [workspaceId, fail]);
 
+  const imports = useImports({ workspaceId, schemaId: values?.destination.schemaId, proposedId: proposed?.importSourceId, setValues, onError: fail });
+
   const refreshHistory = useCallback(() => call('history', { summary: true }).then(setHistory, fail), [fail]);
   const showLog = useCallback((runId) => call('runLog', runId ? { runId } : {}).then(setLog, fail), [fail]);
 
@@ -116,13 +123,15 @@ export function App({ fmt, proposed, onRefused }) {
       if (choice === 'confirm') {
         const answer = await call('confirmDeletion', { runId: run.runId }).catch(fail);
         setSyncMessage(answer?.ok ? { appearance: 'information', title: 'Confirmed: the sync goes on and removes them.' } : { appearance: 'error', title: answer?.reason ?? 'Not confirmed.' });
+        audited();
       } else if (choice === 'cancel') {
         const answer = await call('cancelRun').catch(fail);
         setSyncMessage(answer?.ok ? { appearance: 'information', title: 'Cancelling: the sync stops after the current step.' } : { appearance: 'error', title: answer?.reason ?? 'Not cancelled.' });
+        audited();
       }
       refresh();
     },
-    [settings, fail, refresh],
+    [settings, fail, refresh, audited],
   );
   useEffect(() => {
     if (active?.status === 'awaitingConfirmation' && asked.current !== active.runId) ask(active);
@@ -168,6 +177,7 @@ export function App({ fmt, proposed, onRefused }) {
       if (answer.ok) {
         load(answer.settings);
         setSaveMessage({ appearance: 'success', title: 'Settings saved.' });
+        audited();
         // Save turns disabled with nothing left to save: focus moves on to the next step, Sync now.
         focusById('syncNow');
       } else {
@@ -201,6 +211,7 @@ export function App({ fmt, proposed, onRefused }) {
       setSaveMessage(null);
       const answer = await call('syncNow', {});
       setSyncMessage(answer.started ? { appearance: 'information', title: 'Sync started.' } : { appearance: 'error', title: answer.reason });
+      audited();
       await refresh();
     });
 
@@ -218,6 +229,7 @@ export function App({ fmt, proposed, onRefused }) {
     run('cancel', async () => {
       const answer = await call('cancelRun');
       setSyncMessage(answer.ok ? { appearance: 'information', title: 'Cancelling: the sync stops after the current step.' } : { appearance: 'error', title: answer.reason });
+      audited();
       await refresh();
     });
 
@@ -238,7 +250,7 @@ export function App({ fmt, proposed, onRefused }) {
       ) : null}
       <form id="settings" noValidate onSubmit={save}>
         <ConnectionSection values={values} set={set} errors={errors} settings={settings} fmt={fmt} checking={busy === 'check'} report={report} onCheck={check} />
-        <DestinationSection values={values} setDestination={setDestination} errors={errors} workspaces={workspaces} schemas={schemas} />
+        <DestinationSection values={values} setDestination={setDestination} errors={errors} workspaces={workspaces} schemas={schemas} imports={imports} />
         <DatasetsSection options={settings.datasetOptions ?? []} values={values} setDatasets={set} errors={errors} />
         <ScheduleSection values={values} set={set} errors={errors} />
         <div className="actions sticky">
@@ -269,6 +281,7 @@ export function App({ fmt, proposed, onRefused }) {
       />
       <HistoryTable reports={history} fmt={fmt} onLog={(runId) => showLog(runId)} selected={log?.runId} />
       <RunLog log={log} />
+      <AuditSection fmt={fmt} tick={auditTick} onError={fail} />
     </div>
   );
 }

@@ -1,13 +1,12 @@
 // Destination: the Assets workspace and object schema from the site, and the import to fill.
 import Heading from '@atlaskit/heading';
 import Select from '@atlaskit/select';
-import Textfield from '@atlaskit/textfield';
 import { describedBy, Field } from './Field.jsx';
 
-function Picker({ id, label, options, value, onChange, error, placeholder }) {
+function Picker({ id, label, hint, options, value, onChange, error, placeholder }) {
   const chosen = options.find((o) => o.value === value) ?? null;
   return (
-    <Field id={id} label={label} error={error}>
+    <Field id={id} label={label} hint={hint} error={error}>
       <Select
         inputId={id}
         className={`select-${id}`}
@@ -16,15 +15,21 @@ function Picker({ id, label, options, value, onChange, error, placeholder }) {
         onChange={(option) => onChange(option?.value ?? '')}
         isInvalid={Boolean(error)}
         placeholder={placeholder}
-        aria-describedby={describedBy(id, { error })}
+        aria-describedby={describedBy(id, { hint, error })}
         noOptionsMessage={() => placeholder}
       />
     </Field>
   );
 }
 
-export function DestinationSection({ values, setDestination, errors, workspaces, schemas }) {
-  const hint = 'In the schema: Import → Create import → Microsoft Entra ID & Intune. Assets fills this in when it starts an import.';
+function importPlaceholder(values, imports) {
+  if (!values.destination.schemaId) return 'Choose a schema first';
+  if (!imports.list) return 'Loading…';
+  return imports.list.length === 0 ? 'No Entra Sync import in this schema yet' : 'Choose an import';
+}
+
+export function DestinationSection({ values, setDestination, errors, workspaces, schemas, imports }) {
+  const hint = 'The schema’s imports of type Microsoft Entra ID & Intune. To add one: in the schema, Import → Create import → Microsoft Entra ID & Intune, then open its Configure app.';
   return (
     <section aria-labelledby="destination-title" className="card">
       <Heading as="h2" size="medium" id="destination-title">
@@ -36,7 +41,7 @@ export function DestinationSection({ values, setDestination, errors, workspaces,
         label="Assets workspace"
         options={(workspaces.list ?? []).map((w) => ({ value: w.workspaceId, label: w.name ?? w.workspaceId }))}
         value={values.destination.workspaceId}
-        onChange={(workspaceId) => setDestination({ workspaceId, schemaId: '' })}
+        onChange={(workspaceId) => setDestination({ workspaceId, schemaId: '', importSourceId: '' })}
         error={errors.workspaceId ?? workspaces.message}
         placeholder={workspaces.list ? 'Choose a workspace' : 'Loading…'}
       />
@@ -45,21 +50,20 @@ export function DestinationSection({ values, setDestination, errors, workspaces,
         label="Object schema"
         options={(schemas.list ?? []).map((s) => ({ value: s.id, label: `${s.name} (${s.key})` }))}
         value={values.destination.schemaId}
-        onChange={(schemaId) => setDestination({ schemaId })}
+        onChange={(schemaId) => setDestination({ schemaId, importSourceId: '' })}
         error={errors.schemaId ?? schemas.message}
         placeholder={values.destination.workspaceId ? (schemas.list?.length === 0 ? 'No schemas: create one in Assets' : 'Choose a schema') : 'Choose a workspace first'}
       />
-      <Field id="importSourceId" label="Import source ID" hint={hint} error={errors.importSourceId}>
-        <Textfield
-          id="importSourceId"
-          value={values.destination.importSourceId}
-          onChange={(event) => setDestination({ importSourceId: event.target.value })}
-          isInvalid={Boolean(errors.importSourceId)}
-          aria-describedby={describedBy('importSourceId', { hint, error: errors.importSourceId })}
-          autoComplete="off"
-          spellCheck={false}
-        />
-      </Field>
+      <Picker
+        id="importSourceId"
+        label="Import"
+        hint={hint}
+        options={(imports.list ?? []).map((i) => ({ value: i.id, label: i.name }))}
+        value={values.destination.importSourceId}
+        onChange={(importSourceId) => setDestination({ importSourceId })}
+        error={errors.importSourceId ?? imports.message}
+        placeholder={importPlaceholder(values, imports)}
+      />
     </section>
   );
 }

@@ -56,7 +56,7 @@ function Confirm({ modal, locale }) {
       <Heading as="h1" size="medium" id="confirm-title">
         Remove many objects?
       </Heading>
-      <p id="confirm-text">{`This sync would ${verb.toLowerCase()} ${number(count)} objects that are gone from Entra, more than the ${number(modal.threshold)} the deletion policy allows without asking. If users or devices were deleted on purpose, go on; if not, cancel the sync and check the tenant and the connection first.`}</p>
+      <p id="confirm-text">{`This sync would ${verb.toLowerCase()} ${number(count)} objects that are gone from Entra; for at least one object type that is more than the ${number(modal.threshold)} the deletion policy allows without asking. If users or devices were deleted on purpose, go on; if not, cancel the sync and check the tenant and the connection first.`}</p>
       <Breakdown guard={modal.guard} number={number} />
       <div className="actions">
         <ButtonGroup label="Answers">

@@ -54,7 +54,7 @@ pub(super) fn destination_of(
     let import_source_id = required(
         map.get("importSourceId"),
         ConfigField::ImportSourceId,
-        "Enter the import source ID: in the object schema, Import → Create import → Microsoft Entra ID & Intune; Assets then starts Entra Sync and fills this in.",
+        "Choose the import. If the list is empty: in the object schema, Import → Create import → Microsoft Entra ID & Intune; it is then offered here by name.",
         problems,
     );
     for (id, field, name) in [
@@ -133,4 +133,23 @@ fn guid_problems(
             problems.push(problem(field, message));
         }
     }
+}
+
+/// The saved destination as Assets sees it, checked before settings are stored: the import
+/// belongs to the chosen schema, and the schema holds no types that clash with those the switched
+/// on data sets write (`sync/destination.rs`, the same check every run makes first).
+pub async fn check_saved_destination<T: crate::http::HttpTransport, C: crate::clock::Clock>(
+    transport: &T,
+    clock: &C,
+    config: &super::AppConfig,
+) -> Result<crate::sync::assets_reads::ImportSourceInfo, crate::sync::DestinationError> {
+    let types: Vec<crate::model::ObjectType> = crate::sync::datasets::Dataset::ALL
+        .iter()
+        .filter(|d| config.datasets.get(d.key()).copied().unwrap_or(false))
+        .flat_map(|d| d.object_types().iter().copied())
+        .collect();
+    let destination = config.destination.destination();
+    let meter = crate::retry::Meter::default();
+    let client = crate::sync::assets::AssetsClient::new(transport, clock, &meter, &destination);
+    crate::sync::check_destination(&client, &destination.schema_id, &types).await
 }

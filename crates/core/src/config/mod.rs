@@ -17,6 +17,7 @@ mod destination;
 mod expiry;
 mod field;
 mod filters;
+pub mod imports;
 mod input;
 mod schedule;
 mod start;
@@ -28,6 +29,7 @@ use crate::sync::Destination;
 pub use crate::sync::guard::{DeletionPolicy, Guard};
 pub use datasets::{ConfigDefaults, dataset_keys, defaults};
 pub use expiry::{ExpiryConfig, MAX_WARN_DAYS};
+pub use destination::check_saved_destination;
 pub use field::{ConfigField, ConfigProblem};
 pub use input::ConfigInput;
 pub use schedule::{Interval, Schedule};
@@ -62,6 +64,7 @@ impl DestinationConfig {
     pub fn destination(&self) -> Destination {
         Destination {
             workspace_id: self.workspace_id.clone(),
+            schema_id: self.schema_id.clone(),
             import_source_id: self.import_source_id.clone(),
         }
     }

@@ -13,6 +13,10 @@ use crate::retry::{Meter, RetryPolicy, send_with_retry};
 #[serde(rename_all = "camelCase")]
 pub struct Destination {
     pub workspace_id: String,
+    /// The object schema the admin chose: the import source must belong to it. Empty only in a
+    /// run stored before this field existed, which then fails its destination check with the fix.
+    #[serde(default)]
+    pub schema_id: String,
     pub import_source_id: String,
 }
 
@@ -105,7 +109,11 @@ impl<'a, T: HttpTransport, C: Clock> AssetsClient<'a, T, C> {
         }
     }
 
-    fn source_path(&self, rest: &str) -> String {
+    pub(super) fn import_source_id(&self) -> &str {
+        &self.destination.import_source_id
+    }
+
+    pub(super) fn source_path(&self, rest: &str) -> String {
         debug_assert!(self.destination.problems().is_empty());
         format!(
             "/jsm/assets/workspace/{}/v1/importsource/{}{rest}",
@@ -113,14 +121,14 @@ impl<'a, T: HttpTransport, C: Clock> AssetsClient<'a, T, C> {
         )
     }
 
-    fn v1(&self, rest: &str) -> String {
+    pub(super) fn v1(&self, rest: &str) -> String {
         format!(
             "/jsm/assets/workspace/{}/v1{rest}",
             self.destination.workspace_id
         )
     }
 
-    async fn call(
+    pub(super) async fn call(
         &self,
         method: Method,
         url: String,
@@ -148,7 +156,10 @@ impl<'a, T: HttpTransport, C: Clock> AssetsClient<'a, T, C> {
         .await?)
     }
 
-    fn expect_success(what: &'static str, response: &HttpResponse) -> Result<(), AssetsError> {
+    pub(super) fn expect_success(
+        what: &'static str,
+        response: &HttpResponse,
+    ) -> Result<(), AssetsError> {
         if response.is_success() {
             return Ok(());
         }
@@ -159,7 +170,7 @@ impl<'a, T: HttpTransport, C: Clock> AssetsClient<'a, T, C> {
         })
     }
 
-    fn json(what: &'static str, response: &HttpResponse) -> Result<Value, AssetsError> {
+    pub(super) fn json(what: &'static str, response: &HttpResponse) -> Result<Value, AssetsError> {
         Self::expect_success(what, response)?;
         serde_json::from_str(&response.body).map_err(|e| AssetsError::Malformed {
             what,
@@ -421,7 +432,7 @@ impl<'a, T: HttpTransport, C: Clock> AssetsClient<'a, T, C> {
 }
 
 /// Ids come as strings in the SPEC and sometimes as numbers; accept both.
-fn id_text(value: &Value) -> Option<String> {
+pub(super) fn id_text(value: &Value) -> Option<String> {
     match value {
         Value::String(s) => Some(s.clone()),
         Value::Number(n) => Some(n.to_string()),

@@ -152,6 +152,12 @@ pub struct Checkpoint {
     /// Credentials that expire soon or have expired, worked out as the run ends (`sync/expiry.rs`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expiry: Option<super::expiry::ExpirySummary>,
+    /// The destination passed its check in this run (`sync/destination.rs`): done once, first.
+    #[serde(default)]
+    pub destination_checked: bool,
+    /// What the mass-deletion guard asks, once it stopped the run (`sync/guard.rs`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub question: Option<super::guard::GuardQuestion>,
 }
 
 fn default_warn_days() -> u32 {
@@ -207,6 +213,8 @@ impl Checkpoint {
             samples: Samples::default(),
             guard: super::guard::Guard::default(),
             cancel_requested: false,
+            destination_checked: false,
+            question: None,
         }
     }
 

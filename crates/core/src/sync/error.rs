@@ -2,6 +2,7 @@
 
 use super::assets::AssetsError;
 use super::datasets::{Dataset, ItemError};
+use super::destination::DestinationError;
 use super::filter::FilterError;
 use super::index::IndexError;
 use super::store::StoreError;
@@ -30,6 +31,8 @@ pub enum SyncError {
     Cancelled,
     #[error(transparent)]
     Filter(#[from] FilterProblem),
+    #[error(transparent)]
+    Destination(#[from] DestinationError),
     #[error("cancelled by an admin; nothing was committed")]
     CancelRequested,
 }
@@ -75,6 +78,7 @@ impl SyncError {
             SyncError::Unterminated(_) => "unterminated",
             SyncError::Cancelled => "cancelled",
             SyncError::Filter(_) => "filter",
+            SyncError::Destination(_) => "destination",
             SyncError::CancelRequested => "cancelRequested",
         }
     }

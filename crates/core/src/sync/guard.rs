@@ -38,3 +38,107 @@ impl Guard {
         (known.saturating_mul(u64::from(self.percent)) / 100).max(self.minimum)
     }
 }
+
+/// Names shown per object type in the guard's question.
+pub const QUESTION_SAMPLES: usize = 10;
+/// Longest name shown; Assets labels are free text.
+const SAMPLE_MAX_CHARS: usize = 120;
+
+impl DeletionPolicy {
+    /// The verb the admin confirms with: the policy's own action.
+    pub fn verb(self) -> &'static str {
+        match self {
+            DeletionPolicy::Retire => "Retire",
+            DeletionPolicy::Delete => "Delete",
+        }
+    }
+}
+
+/// What the mass-deletion guard asks: every object the run would retire or delete, per object
+/// type, with a few names each. `total` is exactly what the run then removes once confirmed.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GuardQuestion {
+    pub verb: String,
+    pub total: u64,
+    pub types: Vec<TypeRemoval>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TypeRemoval {
+    /// The object type's key (`user`, `groupMembership`, ...).
+    #[serde(rename = "type")]
+    pub object_type: String,
+    /// Its name in Assets.
+    pub label: String,
+    pub count: u64,
+    /// Up to [`QUESTION_SAMPLES`] names (Assets labels, else the Entra id).
+    pub samples: Vec<String>,
+}
+
+impl GuardQuestion {
+    pub fn new(policy: DeletionPolicy) -> Self {
+        GuardQuestion {
+            verb: policy.verb().to_string(),
+            total: 0,
+            types: Vec::new(),
+        }
+    }
+
+    /// Adds one object type's removals; `ids` are its first ids, shown until names replace them.
+    pub fn add(&mut self, key: &str, label: &str, count: u64, ids: &[String]) {
+        if count == 0 {
+            return;
+        }
+        self.total += count;
+        self.types.push(TypeRemoval {
+            object_type: key.to_string(),
+            label: label.to_string(),
+            count,
+            samples: ids
+                .iter()
+                .take(QUESTION_SAMPLES)
+                .map(|id| shorten(id))
+                .collect(),
+        });
+    }
+}
+
+pub(crate) fn shorten(name: &str) -> String {
+    if name.chars().count() <= SAMPLE_MAX_CHARS {
+        return name.to_string();
+    }
+    let mut short: String = name.chars().take(SAMPLE_MAX_CHARS - 1).collect();
+    short.push('…');
+    short
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_question_counts_every_type_and_shows_at_most_ten_names_each() {
+        let mut question = GuardQuestion::new(DeletionPolicy::Delete);
+        let ids: Vec<String> = (0..14).map(|n| format!("id-{n}")).collect();
+        question.add("user", "Entra User", 4, &ids[..4]);
+        question.add("groupMembership", "Entra Group Membership", 14, &ids);
+        question.add("licence", "Licence", 0, &[]);
+        assert_eq!(question.verb, "Delete");
+        assert_eq!(question.total, 18, "every type counts, not the largest");
+        assert_eq!(
+            question.types.len(),
+            2,
+            "types with nothing to remove are left out"
+        );
+        assert_eq!(question.types[1].samples.len(), QUESTION_SAMPLES);
+        assert_eq!(question.types[0].samples.len(), 4);
+    }
+
+    #[test]
+    fn long_names_are_shortened() {
+        let long = "x".repeat(500);
+        assert_eq!(shorten(&long).chars().count(), SAMPLE_MAX_CHARS);
+    }
+}

@@ -11,6 +11,7 @@ use super::assets::Destination;
 use super::budget::Budget;
 use super::checkpoint::Checkpoint;
 use super::control::Command;
+use super::guard::GuardQuestion;
 use super::report::{Outcome, RunError, RunReport};
 use super::run_state::{
     DELIVERY_MS, RUN_STATE_VERSION, RunState, STARTING_MS, Stage, budget, step_ms,
@@ -142,6 +143,8 @@ pub struct ActiveView {
     pub progress: Value,
     pub retire: Option<u64>,
     pub threshold: Option<u64>,
+    /// While waiting for confirmation: what would be removed, per type, with names.
+    pub guard: Option<GuardQuestion>,
     pub dry_run: bool,
     pub cancelling: bool,
     pub started_ms: u64,
@@ -535,6 +538,13 @@ fn state_view(
     now: u64,
 ) -> Option<ActiveView> {
     let state = state?;
+    let guard = match state.stage {
+        Stage::AwaitingConfirmation { .. } => state
+            .checkpoint
+            .as_ref()
+            .and_then(|checkpoint| checkpoint.question.clone()),
+        _ => None,
+    };
     let (status, retire, threshold) = match state.stage {
         Stage::AwaitingConfirmation { retire, threshold } => {
             ("awaitingConfirmation", Some(retire), Some(threshold))
@@ -550,6 +560,7 @@ fn state_view(
         progress: state.progress,
         retire,
         threshold,
+        guard,
         dry_run: state.dry_run,
         started_ms: state.started_ms,
     })

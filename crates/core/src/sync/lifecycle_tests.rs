@@ -109,6 +109,8 @@ fn checkpoint_for(status: &Value) -> Value {
     let mut checkpoint = checkpoint();
     if status["kind"] == "awaitingConfirmation" {
         checkpoint["phase"] = json!({"name": "awaitingConfirmation", "retire": status["retire"], "threshold": status["threshold"]});
+        checkpoint["question"] = json!({"verb": "Retire", "total": status["retire"], "types": [
+            {"type": "user", "label": "Entra User", "count": status["retire"], "samples": ["Adele Vance"]}]});
     }
     checkpoint
 }
@@ -354,6 +356,28 @@ fn a_cancel_reaches_the_next_step_and_a_waiting_run_is_woken() {
         panic!("no step")
     };
     assert!(checkpoint.cancel_requested);
+}
+
+#[test]
+fn the_page_sees_the_guard_question_of_a_waiting_run_only() {
+    let mut kvs = Kvs::started(0);
+    let step = kvs.deliver(1_000, 0);
+    let guard = |kvs: &mut Kvs| {
+        let Answer::Status { active } = kvs.call(2_500, json!({"kind": "status"})).answer else {
+            panic!("no status")
+        };
+        active.expect("active").guard
+    };
+    assert_eq!(guard(&mut kvs), None, "a running run asks nothing");
+    kvs.step_done(
+        2_000,
+        &step,
+        json!({"kind": "awaitingConfirmation", "retire": 900, "threshold": 500}),
+    );
+    let question = guard(&mut kvs).expect("the question");
+    assert_eq!(question.total, 900);
+    assert_eq!(question.verb, "Retire");
+    assert_eq!(question.types[0].samples, vec!["Adele Vance".to_string()]);
 }
 
 #[test]

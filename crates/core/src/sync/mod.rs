@@ -2,11 +2,13 @@
 //! index, write through the Assets import API and commit only after Assets is done.
 
 pub mod assets;
+pub mod assets_reads;
 pub mod budget;
 pub mod checkpoint;
 mod control;
 pub mod datasets;
 mod delta_link;
+pub mod destination;
 mod error;
 pub mod expiry;
 pub mod filter;
@@ -26,8 +28,9 @@ pub use assets::Destination;
 pub use budget::Budget;
 pub use checkpoint::{Checkpoint, Phase};
 pub use control::{Command, CommandError};
+pub use destination::{DestinationError, check_destination};
 pub use error::{FilterProblem, SyncError};
-pub use guard::{DeletionPolicy, Guard};
+pub use guard::{DeletionPolicy, Guard, GuardQuestion};
 pub use report::{Outcome, Progress, RunReport};
 pub use run::{Selection, begin_run, check_filter, filterable};
 pub use step::{Host, StepResult, StepStatus, step};

@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use super::assets::{AssetsClient, Destination, TypeCounters};
 use super::budget::Budget;
 use super::checkpoint::{Checkpoint, Phase};
+use super::destination::check_destination;
 use super::error::SyncError;
 use super::index::Index;
 use super::report::{Outcome, Progress, RunError, RunReport};
@@ -116,6 +117,18 @@ where
 impl<G: HttpTransport, A: HttpTransport, S: KvStore, C: Clock> Step<'_, '_, G, A, S, C> {
     /// The phase machine: each arm does its phase (or the part the budget allows) and names the next.
     async fn run(&mut self, cp: &mut Checkpoint) -> Result<StepStatus, SyncError> {
+        if !cp.destination_checked {
+            // Before anything is read or written: a wrong destination would cost a whole read.
+            let types: Vec<ObjectType> = cp
+                .datasets
+                .iter()
+                .flat_map(|d| d.dataset.object_types())
+                .copied()
+                .collect();
+            self.units += 1;
+            check_destination(&self.assets_client(), &self.destination.schema_id, &types).await?;
+            cp.destination_checked = true;
+        }
         loop {
             match cp.phase.clone() {
                 Phase::Read { dataset } => {

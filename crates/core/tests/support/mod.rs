@@ -156,6 +156,10 @@ impl HttpTransport for Loopback {
     }
 }
 
+/// Assets requests of a run that writes nothing: the destination check before every run reads the
+/// import source, the schema's object types and the import's schema-and-mapping.
+pub const CHECK_READS: u64 = 3;
+
 pub struct World {
     pub server: BackgroundServer,
     pub net: Loopback,
@@ -191,6 +195,7 @@ impl World {
             settings,
             destination: Destination {
                 workspace_id: info.assets_workspace_id.clone(),
+                schema_id: entra_sync_sim::assets::DEMO_SCHEMA_ID.to_string(),
                 import_source_id: info.assets_import_source_id.clone(),
             },
         }

@@ -11,6 +11,9 @@ use super::model::MissingPolicy;
 #[derive(Debug, Clone)]
 pub struct ImportSource {
     pub schema_id: u64,
+    /// The name the admin gave the import in the schema's Import tab.
+    pub name: String,
+    pub created: String,
     pub mapping: Option<Vec<TypeMapping>>,
     pub disabled: bool,
     /// Per object type id; absent means [`MissingPolicy::Ignore`].
@@ -19,9 +22,11 @@ pub struct ImportSource {
 }
 
 impl ImportSource {
-    pub fn new(schema_id: u64) -> Self {
+    pub fn new(schema_id: u64, name: &str, created: String) -> Self {
         Self {
             schema_id,
+            name: name.to_string(),
+            created,
             mapping: None,
             disabled: false,
             missing: BTreeMap::new(),

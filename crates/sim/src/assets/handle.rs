@@ -52,6 +52,11 @@ impl AssetsState {
         (schema_id, source_id)
     }
 
+    /// A further import source in schema `schema_id`, named `name`; `None` for an unknown schema.
+    pub fn add_import_source(&self, schema_id: u64, name: &str) -> Option<String> {
+        self.lock().add_source(schema_id, name)
+    }
+
     /// A new import token bound to `source_id` (token mode); `None` for an unknown source.
     pub fn create_import_token(&self, source_id: &str) -> Option<String> {
         let mut store = self.lock();

@@ -20,6 +20,8 @@ pub const DEMO_SCHEMA_ID: u64 = 1;
 pub const DEMO_SCHEMA_KEY: &str = "ENTRA";
 /// The seeded schema's import source (Forge mode: one per schema).
 pub const DEMO_IMPORT_SOURCE_ID: &str = "97344de6-2269-4254-91e0-6ffabb210309";
+/// The name of each schema's first import, as an admin would call an Entra Sync import.
+pub const DEMO_IMPORT_NAME: &str = "Microsoft Entra ID & Intune";
 /// A container token bound to [`DEMO_IMPORT_SOURCE_ID`], for token mode (`/jsm/assets/v1/imports/info`).
 pub const DEMO_IMPORT_TOKEN: &str = "ATCTT3xFfGN0-entra-sync-sim-demo-import-token";
 /// The account the local Forge runtime acts as; Jira admin unless configured otherwise.
@@ -109,8 +111,22 @@ impl Store {
                 created: self.now_iso(),
             },
         );
-        self.sources.insert(source_id, ImportSource::new(id));
+        let created = self.now_iso();
+        self.sources
+            .insert(source_id, ImportSource::new(id, DEMO_IMPORT_NAME, created));
         id
+    }
+
+    /// A further import source in an existing schema; `None` for an unknown schema.
+    pub fn add_source(&mut self, schema_id: u64, name: &str) -> Option<String> {
+        if !self.schemas.contains_key(&schema_id) {
+            return None;
+        }
+        let id = Self::new_source_id();
+        let created = self.now_iso();
+        self.sources
+            .insert(id.clone(), ImportSource::new(schema_id, name, created));
+        Some(id)
     }
 
     pub fn new_source_id() -> String {

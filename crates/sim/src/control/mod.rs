@@ -26,6 +26,8 @@
 //! | GET | `/_sim/counters` | – | `{"GET /v1.0/groups/{id}/members": {"total", "byStatus": {"200": n}}}` |
 //! | GET | `/_sim/assets` | – | plain-JSON snapshot of all Assets schemas, types and objects |
 //! | POST | `/_sim/assets/missing-policy` | `{"sourceId"?, "objectType", "policy": "ignore"/"remove"/"update", "attribute"?, "value"?}` | missing-objects policy of one mapped type |
+//! | POST | `/_sim/assets/schemas` | `{"name", "key"}` | a further object schema with its own import source → `{"schemaId", "sourceId"}` |
+//! | POST | `/_sim/assets/import-sources` | `{"schemaId", "name"}` | a further import source in a schema, as an admin creates one in its Import tab → `{"sourceId"}` |
 //! | POST | `/_sim/assets/disabled` | `{"sourceId"?, "disabled"}` | disables or re-enables an import source |
 //! | POST | `/_sim/assets/admins` | `{"accountIds": [...]}` | who has Jira's `ADMINISTER` |
 //! | POST | `/_sim/assets/rate-limit` | `{"perMinute": n or null, "sendRetryAfter"?: true}` | per-minute budget over Assets/Jira routes; `null` lifts it |
@@ -83,6 +85,8 @@ pub fn routes() -> Router<SimState> {
         .route("/_sim/counters", get(counters))
         .route("/_sim/assets", get(assets_snapshot))
         .route("/_sim/assets/missing-policy", post(missing_policy))
+        .route("/_sim/assets/schemas", post(add_schema))
+        .route("/_sim/assets/import-sources", post(add_import_source))
         .route("/_sim/assets/disabled", post(disabled))
         .route("/_sim/assets/admins", post(admins))
         .route("/_sim/assets/rate-limit", post(rate_limit))
@@ -319,6 +323,44 @@ async fn missing_policy(State(state): State<SimState>, body: Bytes) -> Answer {
 struct DisabledBody {
     source_id: Option<String>,
     disabled: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct SchemaBody {
+    name: String,
+    key: String,
+}
+
+async fn add_schema(State(state): State<SimState>, body: Bytes) -> Answer {
+    let b: SchemaBody = parse(&body)?;
+    let (schema_id, source_id) = state.assets().add_schema(&b.name, &b.key);
+    Ok(Json(
+        json!({"schemaId": schema_id.to_string(), "sourceId": source_id}),
+    ))
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct ImportSourceBody {
+    schema_id: String,
+    name: String,
+}
+
+async fn add_import_source(State(state): State<SimState>, body: Bytes) -> Answer {
+    let b: ImportSourceBody = parse(&body)?;
+    let source = b
+        .schema_id
+        .parse::<u64>()
+        .ok()
+        .and_then(|schema| state.assets().add_import_source(schema, &b.name));
+    match source {
+        Some(source_id) => Ok(Json(json!({"sourceId": source_id}))),
+        None => Err(ControlError::NotFound(format!(
+            "no object schema {}",
+            b.schema_id
+        ))),
+    }
 }
 
 async fn disabled(State(state): State<SimState>, body: Bytes) -> Answer {

@@ -10,6 +10,7 @@ use std::collections::HashSet;
 use super::super::checkpoint::{Checkpoint, SAMPLE_SIZE};
 use super::super::datasets;
 use super::super::error::SyncError;
+use super::super::guard::{GuardQuestion, shorten};
 use super::super::index::Index;
 use super::super::staging::{RETIRE_IDS_PER_CHUNK, RetireList, StagedChunk};
 use super::super::step::Step;
@@ -19,13 +20,17 @@ use crate::http::HttpTransport;
 use crate::model::ObjectType;
 
 impl<G: HttpTransport, A: HttpTransport, S: KvStore, C: Clock> Step<'_, '_, G, A, S, C> {
-    /// Works out what is gone and stages the retire lists. Returns the largest retire count and its
-    /// threshold when the mass-deletion guard must stop the run.
+    /// Works out what is gone and stages the retire lists. When the mass-deletion guard must stop
+    /// the run, returns everything the run would remove and the threshold of the type that tripped
+    /// it, and leaves the question (per type, with names) in `cp.question`.
     pub(in crate::sync) async fn plan(
         &mut self,
         cp: &mut Checkpoint,
     ) -> Result<Option<(u64, u64)>, SyncError> {
         let mut trip: Option<(u64, u64)> = None;
+        let mut question = GuardQuestion::new(cp.guard.policy);
+        // The object type of each of the question's entries, in order.
+        let mut asked: Vec<ObjectType> = Vec::new();
         cp.retire_chunks = 0;
         for at in 0..cp.datasets.len() {
             let dataset = cp.datasets[at].dataset;
@@ -44,6 +49,10 @@ impl<G: HttpTransport, A: HttpTransport, S: KvStore, C: Clock> Step<'_, '_, G, A
                 }
                 let threshold = cp.guard.threshold(committed);
                 let count = gone.len() as u64;
+                if count > 0 {
+                    question.add(object_type.key(), object_type.name(), count, &gone);
+                    asked.push(object_type);
+                }
                 if count > threshold && trip.is_none_or(|(n, _)| count > n) {
                     trip = Some((count, threshold));
                 }
@@ -61,7 +70,40 @@ impl<G: HttpTransport, A: HttpTransport, S: KvStore, C: Clock> Step<'_, '_, G, A
         if cp.dry_run {
             self.cleanup(cp).await;
         }
-        Ok(trip)
+        let Some((_, threshold)) = trip else {
+            return Ok(None);
+        };
+        if !cp.dry_run {
+            self.name_samples(&mut question, &asked).await?;
+        }
+        let total = question.total;
+        cp.question = Some(question);
+        Ok(Some((total, threshold)))
+    }
+
+    /// Replaces the sample ids of the question by the objects' names in Assets (one AQL query per
+    /// type); an id Assets does not name stays as it is.
+    async fn name_samples(
+        &self,
+        question: &mut GuardQuestion,
+        asked: &[ObjectType],
+    ) -> Result<(), SyncError> {
+        let client = self.assets_client();
+        for (removal, object_type) in question.types.iter_mut().zip(asked) {
+            let labels = client
+                .labels(
+                    object_type.name(),
+                    object_type.identity_name(),
+                    &removal.samples,
+                )
+                .await?;
+            for sample in &mut removal.samples {
+                if let Some(label) = labels.get(&sample.to_ascii_lowercase()) {
+                    *sample = shorten(label);
+                }
+            }
+        }
+        Ok(())
     }
 
     pub(in crate::sync) async fn load_chunk(&self, key: &str) -> Result<StagedChunk, SyncError> {

@@ -95,6 +95,30 @@ pub async fn info(State(state): State<SimState>, caller: Caller, base: BaseUrl) 
     .into_response())
 }
 
+/// `GET importsource/{id}` (SPEC `getImportSource`): the import's name and object schema.
+pub async fn source(Scoped { path: p, state, .. }: Scoped<SourcePath>) -> Reply {
+    let store = state.assets().lock();
+    let source = store
+        .sources
+        .get(&p.source)
+        .ok_or_else(|| AssetsError::NotFound(format!("Import source {} not found", p.source)))?;
+    Ok(Json(json!({
+        "id": p.source,
+        "name": source.name,
+        "created": source.created,
+        "updated": source.created,
+        "description": "",
+        "objectSchemaId": source.schema_id.to_string(),
+        "defaultConcatenator": ",",
+        "defaultHandleEmptyValues": "IGNORE",
+        "defaultHandleUnknownValues": "IGNORE",
+        "importSpecificConfiguration": "{}",
+        "tokenGenerated": store.tokens.values().any(|s| s == &p.source),
+        "isImportSourceSchedulingEnabled": false,
+    }))
+    .into_response())
+}
+
 pub async fn config_status(Scoped { path: p, state, .. }: Scoped<SourcePath>) -> Reply {
     let status = import_ops::config_status(&mut state.assets().lock(), &p.source)?;
     Ok(Json(json!({"status": status})).into_response())

@@ -31,6 +31,7 @@ fn v1() -> Router<SimState> {
     let source = "/importsource/{source}";
     let exec = "/importsource/{source}/executions/{exec}";
     Router::new()
+        .route(source, get(import::source))
         .route(
             &format!("{source}/configstatus"),
             get(import::config_status),
@@ -67,6 +68,7 @@ fn v1() -> Router<SimState> {
             "/objectschema/{id}/objecttypes/flat",
             get(rest::schema_types),
         )
+        .route("/objecttype/create", post(rest::create_object_type))
         .route("/objecttype/{id}", get(rest::object_type))
         .route("/objecttype/{id}/attributes", get(rest::type_attributes))
         .route("/object/aql", post(rest::aql_search))

@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 use super::scoped::{JsonBody, Scope, Scoped};
 use crate::assets::aql;
 use crate::assets::error::AssetsError;
-use crate::assets::model::{AttrKind, Object, Value as AttrValue};
+use crate::assets::model::{AttrKind, Object, ObjectType, Value as AttrValue};
 use crate::assets::render;
 use crate::assets::store::Store;
 use crate::http::BaseUrl;
@@ -241,6 +241,65 @@ pub async fn put_object(
     }
     let object = find_object(&store, &p.id)?;
     Ok(Json(render::object(&store, object, &base.0, true)).into_response())
+}
+
+/// `POST objecttype/create` (§3.2): an object type made by hand, as an admin does in the Assets
+/// UI; required `name`, `iconId`, `objectSchemaId`. A name taken in the schema is refused (names
+/// are unique per schema in the Assets UI).
+pub async fn create_object_type(
+    Scoped { state, .. }: Scoped<WsPath>,
+    base: BaseUrl,
+    JsonBody(request): JsonBody,
+) -> Reply {
+    let mut store = state.assets().lock();
+    let text = |key: &str| {
+        request
+            .get(key)
+            .and_then(|v| {
+                v.as_str()
+                    .map(str::to_string)
+                    .or_else(|| id_of(v).map(|n| n.to_string()))
+            })
+            .filter(|v| !v.trim().is_empty())
+            .ok_or_else(|| AssetsError::BadRequest(format!("\"{key}\" is required")))
+    };
+    let (name, _icon) = (text("name")?, text("iconId")?);
+    let schema_id = text("objectSchemaId")?
+        .parse::<u64>()
+        .ok()
+        .filter(|id| store.schemas.contains_key(id))
+        .ok_or_else(|| {
+            AssetsError::BadRequest("\"objectSchemaId\" must name an object schema".into())
+        })?;
+    if store
+        .types_of(schema_id)
+        .iter()
+        .any(|t| t.name.eq_ignore_ascii_case(&name))
+    {
+        return Err(AssetsError::BadRequest(format!(
+            "An object type named \"{name}\" already exists in this schema"
+        )));
+    }
+    let id = store.next_id();
+    let position = store.types_of(schema_id).len() as u32;
+    let created = store.now_iso();
+    let object_type = ObjectType {
+        id,
+        schema_id,
+        parent: None,
+        external_id: None,
+        name,
+        description: request
+            .get("description")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string(),
+        position,
+        created,
+    };
+    let body = render::object_type(&store, &object_type, &base.0);
+    store.types.insert(id, object_type);
+    Ok((StatusCode::CREATED, Json(body)).into_response())
 }
 
 /// `POST object/create`: 201 with the object, without attributes (SPEC).
