@@ -68,6 +68,7 @@ export const applyCommand = guarded(glue.applyCommand);
 export const beginConfiguredRun = guarded(glue.beginConfiguredRun);
 export const checkConnection = guarded(glue.checkConnection);
 export const configDefaults = guarded(glue.configDefaults);
+export const createCertificate = guarded(glue.createCertificate);
 export const datasetOptions = guarded(glue.datasetOptions);
 export const runEvent = guarded(glue.runEvent);
 export const scheduleDue = guarded(glue.scheduleDue);

@@ -2,7 +2,7 @@
 // when an admin presses "Import data", stops it, asks whether the import is ready, or deletes it.
 import { validateConfig, validateSettings } from './core.js';
 import { cancelRun, startRun } from './runs.js';
-import { forgetConfig, loadConfig, loadConnection, loadSecret, saveConfig } from './store.js';
+import { forgetConfig, loadConfig, loadConnection, loadCredential, saveConfig } from './store.js';
 
 const ids = (payload) => ({
   importId: String(payload?.importId ?? payload?.context?.extension?.importId ?? ''),
@@ -11,7 +11,8 @@ const ids = (payload) => ({
 });
 
 async function complete() {
-  const connection = validateSettings({ ...(await loadConnection()), clientSecret: await loadSecret() });
+  const { tenantId, clientId } = await loadConnection();
+  const connection = validateSettings({ tenantId, clientId, ...(await loadCredential()) });
   const config = await loadConfig();
   return connection.ok && config !== null && validateConfig(config).ok;
 }

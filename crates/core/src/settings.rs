@@ -284,14 +284,12 @@ impl SettingsInput {
                 client_id,
                 credential,
             }),
-            (tenant, client_id, credential) => Err([
-                tenant.err(),
-                client_id.err(),
-                credential.err(),
-            ]
-            .into_iter()
-            .flatten()
-            .collect()),
+            (tenant, client_id, credential) => {
+                Err([tenant.err(), client_id.err(), credential.err()]
+                    .into_iter()
+                    .flatten()
+                    .collect())
+            }
         }
     }
 }

@@ -53,7 +53,11 @@ impl Setup {
     }
 
     fn token(&self) -> Result<entra_sync_core::auth::AccessToken, TokenError> {
-        pollster::block_on(request_token(&self.world.net, &self.clock(), &self.settings))
+        pollster::block_on(request_token(
+            &self.world.net,
+            &self.clock(),
+            &self.settings,
+        ))
     }
 
     /// The admin's "Upload certificate" (the control call `POST /_sim/applications/certificates`).
@@ -98,7 +102,10 @@ fn says(error: &TokenError, words: &[&str]) {
     for word in words {
         assert!(message.contains(word), "{word:?} missing from: {message}");
     }
-    assert!(error.trace_id().is_some(), "{error:?} carries Microsoft's trace id");
+    assert!(
+        error.trace_id().is_some(),
+        "{error:?} carries Microsoft's trace id"
+    );
 }
 
 #[test]
@@ -109,7 +116,10 @@ fn a_certificate_is_refused_until_uploaded_then_accepted() {
         matches!(refused, TokenError::CertificateNotAccepted { .. }),
         "{refused:?}"
     );
-    says(&refused, &["AADSTS700027", "Certificates & secrets", "upload"]);
+    says(
+        &refused,
+        &["AADSTS700027", "Certificates & secrets", "upload"],
+    );
 
     setup.upload();
     let token = setup.token().expect("a token for the uploaded certificate");
@@ -156,12 +166,7 @@ fn a_certificate_expired_or_removed_in_entra_is_named_with_its_fix() {
     let setup = setup();
     setup.upload();
     // A year and a day later, by both clocks: the registered certificate has ended.
-    setup
-        .world
-        .server
-        .state()
-        .clock()
-        .advance(366 * 86_400);
+    setup.world.server.state().clock().advance(366 * 86_400);
     let expired = setup.token().expect_err("expired in Entra");
     assert!(matches!(expired, TokenError::CertificateNotAccepted { .. }));
     says(&expired, &["AADSTS700027", "expired"]);
@@ -179,7 +184,10 @@ fn a_wrong_clock_is_700024_with_its_fix() {
         &setup.settings,
     ))
     .expect_err("outside its time range");
-    assert!(matches!(stale, TokenError::AssertionTime { .. }), "{stale:?}");
+    assert!(
+        matches!(stale, TokenError::AssertionTime { .. }),
+        "{stale:?}"
+    );
     says(&stale, &["AADSTS700024", "clock", "Try again"]);
 }
 
@@ -230,8 +238,15 @@ fn a_check_with_an_unregistered_certificate_names_the_upload() {
         &["users".to_string()],
     ));
     assert!(!report.ok);
-    assert!(report.summary.contains("AADSTS700027"), "{}", report.summary);
-    assert!(report.checks[0].request_id.is_some(), "the trace id is shown");
+    assert!(
+        report.summary.contains("AADSTS700027"),
+        "{}",
+        report.summary
+    );
+    assert!(
+        report.checks[0].request_id.is_some(),
+        "the trace id is shown"
+    );
     // Nothing about the key reaches the report.
     let shown = format!("{report:?}");
     let key_line = setup

@@ -15,10 +15,10 @@ use wasm_bindgen::prelude::*;
 
 pub use bridge::BridgeError;
 pub use clock::JsClock;
-pub use credential::create_certificate_js;
 pub use config::{
     begin_configured_run_js, config_defaults, dataset_options, schedule_due, validate_config,
 };
+pub use credential::create_certificate_js;
 pub use sync::{apply_command, run_event};
 pub use transport::FetchTransport;
 

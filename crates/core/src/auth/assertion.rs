@@ -102,7 +102,8 @@ mod tests {
 
     #[test]
     fn signs_rs256_with_the_thumbprint_and_documented_claims() {
-        let created = create_certificate(Lifetime::OneYear, 1_796_000_000, &mut OsRng).expect("cert");
+        let created =
+            create_certificate(Lifetime::OneYear, 1_796_000_000, &mut OsRng).expect("cert");
         let credential =
             CertificateCredential::new(created.private_key, created.certificate).expect("pair");
         let url = "https://login.microsoftonline.com/contoso.onmicrosoft.com/oauth2/v2.0/token";
@@ -124,7 +125,8 @@ mod tests {
         assert_eq!(body["sub"], "client");
         assert_eq!(body["exp"].as_u64(), Some(1_796_000_100 + LIFETIME_SECS));
         let signature =
-            Signature::try_from(URL_SAFE_NO_PAD.decode(parts[2]).expect("b64").as_slice()).expect("sig");
+            Signature::try_from(URL_SAFE_NO_PAD.decode(parts[2]).expect("b64").as_slice())
+                .expect("sig");
         let public = credential.private_key().rsa().to_public_key();
         VerifyingKey::<Sha256>::new(public)
             .verify(format!("{}.{}", parts[0], parts[1]).as_bytes(), &signature)

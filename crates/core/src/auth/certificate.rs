@@ -42,13 +42,18 @@ impl Lifetime {
     /// Reads the admin's choice (`1` or `2`, as a number or text).
     pub fn parse(value: &serde_json::Value) -> Result<Self, CertificateError> {
         let years = match value {
-            serde_json::Value::Number(n) => n.as_f64(),
-            serde_json::Value::String(s) => s.trim().parse::<f64>().ok(),
+            // A JS number may arrive as a float (`2.0`); only whole years count.
+            serde_json::Value::Number(n) => n.as_u64().or_else(|| {
+                n.as_f64()
+                    .filter(|y| y.fract() == 0.0 && *y >= 0.0)
+                    .map(|y| y as u64)
+            }),
+            serde_json::Value::String(s) => s.trim().parse::<u64>().ok(),
             _ => None,
         };
         match years {
-            Some(y) if y == 1.0 => Ok(Lifetime::OneYear),
-            Some(y) if y == 2.0 => Ok(Lifetime::TwoYears),
+            Some(1) => Ok(Lifetime::OneYear),
+            Some(2) => Ok(Lifetime::TwoYears),
             _ => Err(CertificateError::Lifetime(crate::settings::shown(
                 &value.to_string(),
             ))),
@@ -99,7 +104,8 @@ impl PublicCertificate {
     }
 
     fn from_parsed(certificate: &x509_cert::Certificate) -> Result<Self, CertificateError> {
-        let unreadable = |e: &dyn std::fmt::Display| CertificateError::CertificateUnreadable(e.to_string());
+        let unreadable =
+            |e: &dyn std::fmt::Display| CertificateError::CertificateUnreadable(e.to_string());
         let der = certificate.to_der().map_err(|e| unreadable(&e))?;
         let tbs = &certificate.tbs_certificate;
         let spki = tbs
@@ -209,7 +215,8 @@ pub fn create_certificate(
     let spki = SubjectPublicKeyInfoOwned::from_key(key.to_public_key()).map_err(|e| build(&e))?;
     // The date in the name tells rotated certificates apart in the portal's list.
     let day = &iso_utc(now_unix * 1000)[..10];
-    let subject = Name::from_str(&format!("CN=Entra Sync for Jira {day}")).map_err(|e| build(&e))?;
+    let subject =
+        Name::from_str(&format!("CN=Entra Sync for Jira {day}")).map_err(|e| build(&e))?;
     let time = |secs: u64| Time::try_from(UNIX_EPOCH + Duration::from_secs(secs));
     let validity = Validity {
         not_before: time(now_unix).map_err(|e| build(&e))?,
@@ -263,7 +270,11 @@ mod tests {
         assert_eq!(&der, cert);
         let key = PrivateKey::from_pem(created.private_key.expose_pem()).expect("key");
         assert_eq!(key, created.private_key);
-        assert!(cert.info().subject.starts_with("CN=Entra Sync for Jira 2026-"));
+        assert!(
+            cert.info()
+                .subject
+                .starts_with("CN=Entra Sync for Jira 2026-")
+        );
         let other = create_certificate(Lifetime::OneYear, NOW, &mut OsRng).expect("created");
         assert!(!cert.belongs_to(&other.private_key));
         assert_eq!(other.certificate.not_after(), NOW + 365 * 86_400);
@@ -288,6 +299,7 @@ mod tests {
         use serde_json::json;
         assert_eq!(Lifetime::parse(&json!(1)), Ok(Lifetime::OneYear));
         assert_eq!(Lifetime::parse(&json!("2")), Ok(Lifetime::TwoYears));
+        assert_eq!(Lifetime::parse(&json!(2.0)), Ok(Lifetime::TwoYears));
         for bad in [json!(3), json!(0), json!(1.5), json!(null), json!("x")] {
             let error = Lifetime::parse(&bad).unwrap_err();
             assert!(error.to_string().contains("1 or 2 years"), "{error}");
@@ -296,10 +308,16 @@ mod tests {
 
     #[test]
     fn refuses_what_is_not_a_key_or_certificate_without_quoting_it() {
-        let error = PrivateKey::from_pem("-----BEGIN PRIVATE KEY-----\nc2VjcmV0\n-----END PRIVATE KEY-----").unwrap_err();
+        let error = PrivateKey::from_pem(
+            "-----BEGIN PRIVATE KEY-----\nc2VjcmV0\n-----END PRIVATE KEY-----",
+        )
+        .unwrap_err();
         assert_eq!(error, CertificateError::KeyUnreadable);
         assert!(!error.to_string().contains("c2VjcmV0"));
-        assert_eq!(PrivateKey::from_pem("  "), Err(CertificateError::KeyMissing));
+        assert_eq!(
+            PrivateKey::from_pem("  "),
+            Err(CertificateError::KeyMissing)
+        );
         assert!(matches!(
             PublicCertificate::from_text("not a certificate"),
             Err(CertificateError::CertificateUnreadable(_))

@@ -8,7 +8,8 @@ use crate::secret::ClientSecret;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Credential {
     Secret(ClientSecret),
-    Certificate(CertificateCredential),
+    /// Boxed: a parsed RSA key is large beside a secret's text.
+    Certificate(Box<CertificateCredential>),
 }
 
 /// A certificate and its private key, known to belong together.
@@ -82,8 +83,6 @@ pub enum CertificateError {
         "The new certificate has not passed Check connection yet. Upload it to the app registration under Certificates & secrets, press Check connection, then Save; until then the current credential stays in use."
     )]
     NotChecked,
-    #[error(
-        "Could not create the certificate: {0}. Try again; if it happens again, report it."
-    )]
+    #[error("Could not create the certificate: {0}. Try again; if it happens again, report it.")]
     Build(String),
 }

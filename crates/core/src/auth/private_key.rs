@@ -41,7 +41,8 @@ impl PrivateKey {
         if text.chars().count() > PRIVATE_KEY_MAX_CHARS {
             return Err(CertificateError::KeyUnreadable);
         }
-        let key = RsaPrivateKey::from_pkcs8_pem(text).map_err(|_| CertificateError::KeyUnreadable)?;
+        let key =
+            RsaPrivateKey::from_pkcs8_pem(text).map_err(|_| CertificateError::KeyUnreadable)?;
         Ok(Self {
             key,
             pem: text.to_string(),

@@ -103,7 +103,9 @@ fn form_request(settings: &ConnectionSettings, proof: &[(&str, &str)]) -> HttpRe
     for (name, value) in proof {
         form.append_pair(name, value);
     }
-    let body = form.append_pair("grant_type", "client_credentials").finish();
+    let body = form
+        .append_pair("grant_type", "client_credentials")
+        .finish();
     HttpRequest {
         method: Method::Post,
         url: token_url(settings),

@@ -64,7 +64,10 @@ pub fn parse_certificate(
     if certificate.is_empty() {
         return Err(SettingsError::Certificate(CertificateError::Missing));
     }
-    let key = input.private_key.map(PrivateKeyText::expose).unwrap_or_default();
+    let key = input
+        .private_key
+        .map(PrivateKeyText::expose)
+        .unwrap_or_default();
     let credential =
         CertificateCredential::from_stored(key, certificate).map_err(SettingsError::Certificate)?;
     if input.is_new
@@ -73,5 +76,5 @@ pub fn parse_certificate(
     {
         return Err(SettingsError::Certificate(CertificateError::NotChecked));
     }
-    Ok(Credential::Certificate(credential))
+    Ok(Credential::Certificate(Box::new(credential)))
 }
