@@ -52,10 +52,8 @@ export function ConnectionSection({ values, set, errors, settings, fmt, busy, re
         Connection
       </Heading>
       <p className="lede">From your app registration in the Microsoft Entra admin center.</p>
-      {text('tenantId', 'Directory (tenant) ID')}
-      {text('clientId', 'Application (client) ID')}
       <fieldset className="fieldset" aria-describedby={errors.credential ? 'credential-error' : undefined}>
-        <legend>Sign in with</legend>
+        <legend>Entra Sync signs in with</legend>
         <RadioGroup options={CREDENTIALS} value={values.credential} onChange={(event) => set({ credential: event.currentTarget.value })} />
         {errors.credential ? (
           <p className="error-text" id="credential-error">
@@ -63,6 +61,8 @@ export function ConnectionSection({ values, set, errors, settings, fmt, busy, re
           </p>
         ) : null}
       </fieldset>
+      {text('tenantId', 'Directory (tenant) ID')}
+      {text('clientId', 'Application (client) ID')}
       {values.credential === 'certificate' ? (
         <CertificatePanel settings={settings} fmt={fmt} error={errors.certificate} busy={busy} onCreate={onCreateCertificate} onDiscard={onDiscardCertificate} />
       ) : (
