@@ -70,6 +70,7 @@ export const beginConfiguredRun = guarded(glue.beginConfiguredRun);
 export const checkConnection = guarded(glue.checkConnection);
 export const checkDestination = guarded(glue.checkDestination);
 export const configDefaults = guarded(glue.configDefaults);
+export const createCertificate = guarded(glue.createCertificate);
 export const datasetOptions = guarded(glue.datasetOptions);
 export const forgetImport = guarded(glue.forgetImport);
 export const listImports = guarded(glue.listImports);

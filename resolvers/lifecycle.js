@@ -4,7 +4,7 @@ import { audit } from './audit.js';
 import { validateConfig, validateSettings } from './core.js';
 import { forgetKnownImport, rememberImport } from './imports.js';
 import { cancelRun, startRun } from './runs.js';
-import { forgetConfig, loadConfig, loadConnection, loadSecret, saveConfig } from './store.js';
+import { forgetConfig, loadConfig, loadConnection, loadCredential, saveConfig } from './store.js';
 
 const ids = (payload) => ({
   importId: String(payload?.importId ?? payload?.context?.extension?.importId ?? ''),
@@ -13,7 +13,8 @@ const ids = (payload) => ({
 });
 
 async function complete() {
-  const connection = validateSettings({ ...(await loadConnection()), clientSecret: await loadSecret() });
+  const { tenantId, clientId } = await loadConnection();
+  const connection = validateSettings({ tenantId, clientId, ...(await loadCredential()) });
   const config = await loadConfig();
   return connection.ok && config !== null && validateConfig(config).ok;
 }

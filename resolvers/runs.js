@@ -6,7 +6,7 @@ import { getAppContext } from '@forge/api';
 import { kvs, WhereConditions } from '@forge/kvs';
 import { beginConfiguredRun, runEvent, scheduleDue, storedConfig, syncStep } from './core.js';
 import { site, store } from './platform.js';
-import { loadConfig, loadConnection, loadSecret, saveSecretExpiry } from './store.js';
+import { loadConfig, loadConnection, loadCredential, loadSecret, saveSecretExpiry } from './store.js';
 
 export const queue = new Queue({ key: 'sync-queue' });
 
@@ -93,7 +93,8 @@ export async function runStep(event) {
   const answer = await lifecycle({ kind: 'deliver', body: event?.body ?? null, remainingMs: getAppContext().invocationRemainingTimeInMillis() });
   if (answer.kind !== 'step') return;
   const { runId, seq, sinceMs, checkpoint, destination, budget } = answer;
-  const settings = { ...(await loadConnection()), clientSecret: await loadSecret() };
+  const { tenantId, clientId } = await loadConnection();
+  const settings = { tenantId, clientId, ...(await loadCredential()) };
   let result;
   try {
     result = await syncStep({ settings, destination, budget, checkpoint }, store, site);

@@ -2,30 +2,46 @@
 // Validation is the core's; these only gather, store and answer.
 import { asApp, route } from '@forge/api';
 import { audit } from './audit.js';
-import { checkConnection, checkDestination, configDefaults, datasetOptions, listImports, storedConfig, validateConfig, validateSettings } from './core.js';
+import { checkConnection, checkDestination, configDefaults, createCertificate, datasetOptions, listImports, storedConfig, validateConfig, validateSettings } from './core.js';
 import { loadKnownImports } from './imports.js';
 import { site } from './platform.js';
-import { loadConfig, loadConnection, loadSecret, loadSecretExpiry, saveSecretExpiry, saveSettings } from './store.js';
+import {
+  discardPending,
+  loadCertificateCredential,
+  loadConfig,
+  loadConnection,
+  loadPending,
+  loadSecret,
+  loadSecretExpiry,
+  markPendingChecked,
+  savePending,
+  saveSecretExpiry,
+  saveSettings,
+} from './store.js';
 
 const text = (value) => (typeof value === 'string' ? value.trim() : '');
 
-// A blank secret field means "keep the saved one": the page never receives the secret back. Values
-// go to the core as they came, so a wrong type is a field error there.
-async function withSecret(payload) {
+// A blank secret field means "keep the saved one": the page never receives the secret back. For a
+// certificate, the key comes from secret storage: the new certificate's if one was created since
+// the last save, else the saved one's. Values go to the core as they came, so a wrong type is a
+// field error there.
+async function withCredential(payload) {
+  const ids = { tenantId: payload?.tenantId, clientId: payload?.clientId, credential: payload?.credential };
+  if (payload?.credential === 'certificate') {
+    const { pending, ...certificate } = await loadCertificateCredential();
+    return { settings: { ...ids, ...certificate }, pending };
+  }
   const typed = payload?.clientSecret;
   const blank = typed == null || (typeof typed === 'string' && typed.trim() === '');
-  return {
-    tenantId: payload?.tenantId,
-    clientId: payload?.clientId,
-    clientSecret: blank ? await loadSecret() : typed,
-    secretTyped: !blank,
-  };
+  return { settings: { ...ids, clientSecret: blank ? await loadSecret() : typed }, secretTyped: !blank, pending: null };
 }
 
 const savedConfig = (stored) => {
   const { config, problem } = storedConfig(stored);
   return { config, configProblem: problem };
 };
+// The page's view of a certificate: never the key.
+const publicCertificate = (pending) => pending && { ...pending.certificate, checked: Boolean(pending.checked) };
 
 async function publicSettings() {
   const connection = await loadConnection();
@@ -33,7 +49,8 @@ async function publicSettings() {
   return {
     ...connection,
     secretSet: secret !== '',
-    secretExpiresAt: await loadSecretExpiry(secret),
+    secretExpiresAt: connection.certificate ? connection.certificate.notAfter : await loadSecretExpiry(secret),
+    pendingCertificate: publicCertificate(await loadPending()),
     // A damaged stored value comes back as no config and a problem that names the fix.
     ...savedConfig(await loadConfig()),
     defaults: configDefaults(),
@@ -66,7 +83,7 @@ export const settingsResolvers = {
   },
 
   async saveSettings({ payload, context }) {
-    const { secretTyped, ...settings } = await withSecret(payload);
+    const { settings, secretTyped, pending } = await withCredential(payload);
     const connection = validateSettings(settings);
     // The page sends every section; a caller that sends only the connection saves only that.
     const withConfig = ['destination', 'datasets', 'filters', 'schedule', 'deletion', 'expiry'].some((k) => payload?.[k] !== undefined);
@@ -83,6 +100,7 @@ export const settingsResolvers = {
     await saveSettings({
       connection: connection.connection,
       secret: secretTyped ? text(settings.clientSecret) : undefined,
+      pending: connection.connection.credential === 'certificate' ? pending : null,
       config: withConfig ? config.config : undefined,
     });
     const after = { ...connection.connection, config: withConfig ? config.config : before.config };
@@ -91,14 +109,29 @@ export const settingsResolvers = {
   },
 
   async checkConnection({ payload }) {
-    const { secretTyped: _typed, ...settings } = await withSecret(payload);
+    const { settings, pending } = await withCredential(payload);
     // Which data sets to probe: those the page has switched on, else the saved ones; the core
     // checks the shape and defaults to all.
     const saved = (await loadConfig())?.datasets;
     const datasets = payload?.datasets ?? (saved && Object.keys(saved).filter((key) => saved[key]));
     const report = await checkConnection({ ...settings, datasets });
-    if (report.ok) await saveSecretExpiry(settings.clientSecret, report.secretExpiresAt);
+    if (report.ok && pending) await markPendingChecked(pending, { tenantId: payload?.tenantId, clientId: payload?.clientId });
+    if (report.ok && settings.clientSecret) await saveSecretExpiry(settings.clientSecret, report.secretExpiresAt);
     return report;
+  },
+
+  /** A new key pair and certificate (`{years}`), kept aside until a save after a passing check. */
+  async createCertificate({ payload }) {
+    const created = createCertificate({ years: payload?.years, nowMs: Date.now() });
+    if (!created.ok) return { ok: false, errors: created.errors };
+    await savePending({ privateKey: created.privateKey, certificate: created.certificate });
+    return { ok: true, settings: await publicSettings() };
+  },
+
+  /** Forgets the certificate created since the last save; the saved credential stays in use. */
+  async discardCertificate() {
+    await discardPending();
+    return { ok: true, settings: await publicSettings() };
   },
 
   /** Assets workspaces of this site, for the Destination section. */

@@ -5,7 +5,12 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use uuid::Uuid;
 
+use crate::auth::{CertificateError, Credential, PrivateKeyText};
 use crate::secret::ClientSecret;
+
+mod credential;
+
+pub use credential::CheckedFor;
 
 /// Settings as they arrive from the admin page or from storage: every field optional and untrusted.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -17,6 +22,21 @@ pub struct SettingsInput {
     pub client_id: Option<String>,
     #[serde(default)]
     pub client_secret: Option<ClientSecret>,
+    /// `"secret"` (or absent) or `"certificate"`.
+    #[serde(default)]
+    pub credential: Option<String>,
+    /// The certificate's private key (PKCS#8 PEM) from secret storage.
+    #[serde(default)]
+    pub private_key: Option<PrivateKeyText>,
+    /// The certificate (PEM) that goes with the key.
+    #[serde(default)]
+    pub certificate: Option<String>,
+    /// Whether the certificate was created since the last save (it would replace the one in use).
+    #[serde(default)]
+    pub certificate_new: bool,
+    /// The ids a passing Check connection used with the new certificate.
+    #[serde(default)]
+    pub certificate_checked: Option<CheckedFor>,
 }
 
 /// Longest client secret accepted. Entra's secret values are 40 characters; this leaves room for any
@@ -29,7 +49,7 @@ pub const SECRET_MAX_CHARS: usize = 1_024;
 pub struct ConnectionSettings {
     pub tenant: Tenant,
     pub client_id: Uuid,
-    pub client_secret: ClientSecret,
+    pub credential: Credential,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -55,6 +75,8 @@ pub enum Field {
     TenantId,
     ClientId,
     ClientSecret,
+    Credential,
+    Certificate,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -93,6 +115,10 @@ pub enum SettingsError {
         "This looks like the secret's Secret ID, not its Value. In Certificates & secrets, copy the Value column (shown only right after the secret is created); if it is hidden now, create a new secret."
     )]
     SecretIsSecretId,
+    #[error("Sign-in method \"{0}\" is not offered. Choose Client secret or Certificate.")]
+    CredentialUnknown(String),
+    #[error("{0}")]
+    Certificate(CertificateError),
 }
 
 impl SettingsError {
@@ -106,6 +132,8 @@ impl SettingsError {
             | SettingsError::SecretTooLong(_)
             | SettingsError::SecretIsSecretId => Field::ClientSecret,
             SettingsError::NotText { field, .. } => *field,
+            SettingsError::CredentialUnknown(_) => Field::Credential,
+            SettingsError::Certificate(_) => Field::Certificate,
         }
     }
 }
@@ -116,6 +144,8 @@ impl std::fmt::Display for Field {
             Field::TenantId => "Tenant ID",
             Field::ClientId => "Client ID",
             Field::ClientSecret => "Client secret",
+            Field::Credential => "Sign-in method",
+            Field::Certificate => "Certificate",
         })
     }
 }
@@ -163,11 +193,19 @@ impl SettingsInput {
         let tenant_id = text("tenantId", Field::TenantId);
         let client_id = text("clientId", Field::ClientId);
         let client_secret = text("clientSecret", Field::ClientSecret).map(ClientSecret::new);
+        let credential = text("credential", Field::Credential);
+        let private_key = text("privateKey", Field::Certificate).map(PrivateKeyText::new);
+        let certificate = text("certificate", Field::Certificate);
         if errors.is_empty() {
             Ok(SettingsInput {
                 tenant_id,
                 client_id,
                 client_secret,
+                credential,
+                private_key,
+                certificate,
+                certificate_new: value.get("certificateNew") == Some(&Value::Bool(true)),
+                certificate_checked: CheckedFor::from_json(value.get("certificateChecked")),
             })
         } else {
             Err(errors)
@@ -193,6 +231,20 @@ impl SettingsInput {
                         .get("clientSecret")
                         .and_then(Value::as_str)
                         .map(ClientSecret::new),
+                    credential: value
+                        .get("credential")
+                        .and_then(Value::as_str)
+                        .map(Into::into),
+                    private_key: value
+                        .get("privateKey")
+                        .and_then(Value::as_str)
+                        .map(PrivateKeyText::new),
+                    certificate: value
+                        .get("certificate")
+                        .and_then(Value::as_str)
+                        .map(Into::into),
+                    certificate_new: value.get("certificateNew") == Some(&Value::Bool(true)),
+                    certificate_checked: CheckedFor::from_json(value.get("certificateChecked")),
                 };
                 let typed: Vec<Field> = type_errors.iter().map(SettingsError::field).collect();
                 let others = partial.validate().err().unwrap_or_default();
@@ -207,17 +259,37 @@ impl SettingsInput {
     pub fn validate(&self) -> Result<ConnectionSettings, Vec<SettingsError>> {
         let tenant = parse_tenant(self.tenant_id.as_deref());
         let client_id = parse_client_id(self.client_id.as_deref());
-        let secret = parse_secret(self.client_secret.as_ref());
-        match (tenant, client_id, secret) {
-            (Ok(tenant), Ok(client_id), Ok(client_secret)) => Ok(ConnectionSettings {
+        let credential = match credential::parse_kind(self.credential.as_deref()) {
+            Err(error) => Err(error),
+            Ok(credential::Kind::Secret) => {
+                parse_secret(self.client_secret.as_ref()).map(Credential::Secret)
+            }
+            Ok(credential::Kind::Certificate) => {
+                let ids = match (&tenant, &client_id) {
+                    (Ok(tenant), Ok(client_id)) => Some((tenant, *client_id)),
+                    _ => None,
+                };
+                let input = credential::CertificateInput {
+                    private_key: self.private_key.as_ref(),
+                    certificate: self.certificate.as_deref(),
+                    is_new: self.certificate_new,
+                    checked: self.certificate_checked.as_ref(),
+                };
+                credential::parse_certificate(&input, ids)
+            }
+        };
+        match (tenant, client_id, credential) {
+            (Ok(tenant), Ok(client_id), Ok(credential)) => Ok(ConnectionSettings {
                 tenant,
                 client_id,
-                client_secret,
+                credential,
             }),
-            (tenant, client_id, secret) => Err([tenant.err(), client_id.err(), secret.err()]
-                .into_iter()
-                .flatten()
-                .collect()),
+            (tenant, client_id, credential) => {
+                Err([tenant.err(), client_id.err(), credential.err()]
+                    .into_iter()
+                    .flatten()
+                    .collect())
+            }
         }
     }
 }
@@ -290,6 +362,7 @@ mod tests {
             tenant_id: Some(tenant.into()),
             client_id: Some(client.into()),
             client_secret: Some(ClientSecret::new(secret)),
+            ..SettingsInput::default()
         }
     }
 
@@ -308,7 +381,10 @@ mod tests {
             ok.tenant.as_path_segment(),
             "72f988bf-86f1-41af-91ab-2d7cd011db47"
         );
-        assert_eq!(ok.client_secret.expose(), "abc8Q~x");
+        assert_eq!(
+            ok.credential,
+            Credential::Secret(ClientSecret::new("abc8Q~x"))
+        );
         let domain = input("Contoso.onmicrosoft.com", CLIENT, "abc8Q~x")
             .validate()
             .expect("valid settings");

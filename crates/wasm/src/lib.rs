@@ -5,6 +5,7 @@ mod audit;
 mod bridge;
 mod clock;
 mod config;
+mod credential;
 mod destination;
 mod host;
 mod sync;
@@ -19,6 +20,7 @@ pub use clock::JsClock;
 pub use config::{
     begin_configured_run_js, config_defaults, dataset_options, schedule_due, validate_config,
 };
+pub use credential::create_certificate_js;
 pub use sync::{apply_command, run_event};
 pub use transport::FetchTransport;
 
@@ -43,6 +45,8 @@ struct Validation {
 struct StoredConnection {
     tenant_id: String,
     client_id: String,
+    /// `secret` or `certificate`.
+    credential: &'static str,
 }
 
 #[derive(Serialize)]
@@ -76,7 +80,8 @@ pub fn wasm_memory_bytes() -> f64 {
         .unwrap_or(0.0)
 }
 
-/// Checks settings (`{tenantId, clientId, clientSecret}`) without touching the network.
+/// Checks settings without touching the network: `{tenantId, clientId, credential, clientSecret}`
+/// or, for a certificate, `{…, privateKey, certificate, certificateNew, certificateChecked}`.
 #[wasm_bindgen(js_name = validateSettings)]
 pub fn validate_settings(input: JsValue) -> Result<JsValue, BridgeError> {
     // Read as any JSON, so that a field of the wrong type is a field error, not a rejection.
@@ -88,6 +93,10 @@ pub fn validate_settings(input: JsValue) -> Result<JsValue, BridgeError> {
             connection: Some(StoredConnection {
                 tenant_id: settings.tenant.as_path_segment(),
                 client_id: settings.client_id.hyphenated().to_string(),
+                credential: match settings.credential {
+                    entra_sync_core::auth::Credential::Secret(_) => "secret",
+                    entra_sync_core::auth::Credential::Certificate(_) => "certificate",
+                },
             }),
         },
         Err(errors) => Validation {
@@ -111,7 +120,12 @@ struct CheckDatasets {
 #[wasm_bindgen(js_name = checkConnection)]
 pub async fn check_connection_js(input: JsValue) -> Result<JsValue, BridgeError> {
     let datasets: CheckDatasets = bridge::from_js(input.clone(), "settings")?;
-    let input: serde_json::Value = bridge::from_js(input, "settings")?;
+    let mut input: serde_json::Value = bridge::from_js(input, "settings")?;
+    // A new certificate is what Check connection is for: the rule that a save needs a passing
+    // check first does not apply to the check itself.
+    if let Some(fields) = input.as_object_mut() {
+        fields.remove("certificateNew");
+    }
     let datasets = datasets.datasets.unwrap_or_else(|| {
         entra_sync_core::sync::datasets::SPECS
             .iter()

@@ -22,7 +22,7 @@ import { SyncPanel } from './SyncPanel.jsx';
 import { useImports } from './useImports.js';
 import { useRunStatus } from './useRunStatus.js';
 
-const CONNECTION = ['tenantId', 'clientId', 'clientSecret'];
+const CONNECTION = ['tenantId', 'clientId', 'clientSecret', 'credential', 'certificate'];
 const focusById = (id) => requestAnimationFrame(() => document.getElementById(id)?.focus());
 
 export function App({ fmt, proposed, onRefused }) {
@@ -54,7 +54,9 @@ export function App({ fmt, proposed, onRefused }) {
     [onRefused],
   );
   const { status, refresh } = useRunStatus({ enabled: settings !== null, onError: fail });
-  const dirty = values !== null && JSON.stringify(values) !== baseline;
+  // A new certificate waiting for the switch is a change only Save makes.
+  const switching = values?.credential === 'certificate' && Boolean(settings?.pendingCertificate);
+  const dirty = values !== null && (JSON.stringify(values) !== baseline || switching);
   const label = useCallback((key) => settings?.datasetOptions?.find((d) => d.key === key)?.label ?? key, [settings]);
 
   const load = useCallback(
@@ -191,8 +193,10 @@ export function App({ fmt, proposed, onRefused }) {
     run('check', async () => {
       setReport(null);
       const enabled = Object.entries(values.datasets).filter(([, on]) => on).map(([key]) => key);
-      const answer = await call('checkConnection', { tenantId: values.tenantId, clientId: values.clientId, clientSecret: values.clientSecret, datasets: enabled });
+      const answer = await call('checkConnection', { tenantId: values.tenantId, clientId: values.clientId, credential: values.credential, clientSecret: values.clientSecret, datasets: enabled });
       setReport(answer);
+      // A passing check marks a new certificate as ready to switch to.
+      if (answer.ok && values.credential === 'certificate') setSettings((await call('getSettings')) ?? settings);
       // A result about one field (sent by the core as `field`) marks that field and takes focus.
       const about = answer.checks?.find((c) => !c.ok && c.field);
       setErrors((e) => {
@@ -203,6 +207,16 @@ export function App({ fmt, proposed, onRefused }) {
       });
       if (about) focusFirst([about]);
       if (answer.secretExpiresAt) setSettings((s) => ({ ...s, secretExpiresAt: answer.secretExpiresAt }));
+    });
+
+  // Certificates are made and dropped at once (the key goes to secret storage); the form keeps its edits.
+  const certificateAction = (name, payload) =>
+    run('certificate', async () => {
+      setReport(null);
+      const answer = await call(name, payload);
+      setErrors((e) => ({ ...e, certificate: answer.ok ? undefined : answer.errors?.map((p) => p.message).join(' ') }));
+      if (answer.ok) setSettings(answer.settings);
+      requestAnimationFrame(() => document.getElementById(answer.ok && name === 'createCertificate' ? 'certificate-pending-cer' : 'create-certificate')?.focus());
     });
 
   const start = () =>
@@ -249,7 +263,18 @@ export function App({ fmt, proposed, onRefused }) {
         </SectionMessage>
       ) : null}
       <form id="settings" noValidate onSubmit={save}>
-        <ConnectionSection values={values} set={set} errors={errors} settings={settings} fmt={fmt} checking={busy === 'check'} report={report} onCheck={check} />
+        <ConnectionSection
+          values={values}
+          set={set}
+          errors={errors}
+          settings={settings}
+          fmt={fmt}
+          busy={busy}
+          report={report}
+          onCheck={check}
+          onCreateCertificate={(years) => certificateAction('createCertificate', { years })}
+          onDiscardCertificate={() => certificateAction('discardCertificate', {})}
+        />
         <DestinationSection values={values} setDestination={setDestination} errors={errors} workspaces={workspaces} schemas={schemas} imports={imports} />
         <DatasetsSection options={settings.datasetOptions ?? []} values={values} setDatasets={set} errors={errors} />
         <ScheduleSection values={values} set={set} errors={errors} />

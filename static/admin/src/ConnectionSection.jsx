@@ -1,10 +1,18 @@
-// Connection: the app registration's IDs and secret, and Check connection with one section message
-// per result. The secret is never sent back to the page: only whether one is saved and its expiry.
+// Connection: the app registration's IDs, how Entra Sync signs in (a client secret or a certificate)
+// and Check connection with one section message per result. Neither the secret nor the
+// certificate's private key is ever sent to the page: only whether one is saved and its expiry.
 import Button from '@atlaskit/button/new';
 import Heading from '@atlaskit/heading';
+import { RadioGroup } from '@atlaskit/radio';
 import SectionMessage from '@atlaskit/section-message';
 import Textfield from '@atlaskit/textfield';
+import { CertificatePanel } from './CertificatePanel.jsx';
 import { describedBy, Field } from './Field.jsx';
+
+const CREDENTIALS = [
+  { name: 'credential', value: 'secret', label: 'Client secret' },
+  { name: 'credential', value: 'certificate', label: 'Certificate (recommended)' },
+];
 
 function secretHint(settings, typed, fmt) {
   if (typed) return 'Saved when you press Save; it replaces the saved secret.';
@@ -22,7 +30,7 @@ function CheckResult({ check }) {
   );
 }
 
-export function ConnectionSection({ values, set, errors, settings, fmt, checking, report, onCheck }) {
+export function ConnectionSection({ values, set, errors, settings, fmt, busy, report, onCheck, onCreateCertificate, onDiscardCertificate }) {
   const text = (id, label, props = {}) => (
     <Field id={id} label={label} hint={props.hint} error={errors[id]}>
       <Textfield
@@ -44,11 +52,24 @@ export function ConnectionSection({ values, set, errors, settings, fmt, checking
         Connection
       </Heading>
       <p className="lede">From your app registration in the Microsoft Entra admin center.</p>
+      <fieldset className="fieldset" aria-describedby={errors.credential ? 'credential-error' : undefined}>
+        <legend>Entra Sync signs in with</legend>
+        <RadioGroup options={CREDENTIALS} value={values.credential} onChange={(event) => set({ credential: event.currentTarget.value })} />
+        {errors.credential ? (
+          <p className="error-text" id="credential-error">
+            {errors.credential}
+          </p>
+        ) : null}
+      </fieldset>
       {text('tenantId', 'Directory (tenant) ID')}
       {text('clientId', 'Application (client) ID')}
-      {text('clientSecret', 'Client secret value', { type: 'password', autoComplete: 'new-password', hint: secretHint(settings, values.clientSecret !== '', fmt) })}
+      {values.credential === 'certificate' ? (
+        <CertificatePanel settings={settings} fmt={fmt} error={errors.certificate} busy={busy} onCreate={onCreateCertificate} onDiscard={onDiscardCertificate} />
+      ) : (
+        text('clientSecret', 'Client secret value', { type: 'password', autoComplete: 'new-password', hint: secretHint(settings, values.clientSecret !== '', fmt) })
+      )}
       <div className="actions">
-        <Button id="check" onClick={onCheck} isLoading={checking}>
+        <Button id="check" onClick={onCheck} isLoading={busy === 'check'}>
           Check connection
         </Button>
       </div>

@@ -6,14 +6,24 @@ import { outcomeOf, totals } from './report.js';
 
 const DAY = 86_400_000;
 
-function ExpiryMessage({ expiresAt, warnDays, fmt, now }) {
+const FIXES = {
+  secret: {
+    expired: 'Syncs fail until you create a new secret under Certificates & secrets in the app registration and paste its Value here.',
+    soon: 'Create a new secret under Certificates & secrets in the app registration, paste its Value here and save before then.',
+  },
+  certificate: {
+    expired: 'Syncs fail until you create a new certificate under Connection, upload it under Certificates & secrets, check the connection and save.',
+    soon: 'Create a new certificate under Connection, upload it under Certificates & secrets, check the connection and save before then; the current one keeps working until you do.',
+  },
+};
+
+function ExpiryMessage({ expiresAt, certificate, warnDays, fmt, now }) {
   const at = Date.parse(expiresAt ?? '');
   if (!(at - now < warnDays * DAY)) return null;
   const expired = at <= now;
-  const title = expired ? `The client secret expired on ${fmt.date(at)}` : `The client secret expires ${fmt.relative(at, now)} (${fmt.date(at)})`;
-  const fix = expired
-    ? 'Syncs fail until you create a new secret under Certificates & secrets in the app registration and paste its Value here.'
-    : 'Create a new secret under Certificates & secrets in the app registration, paste its Value here and save before then.';
+  const what = certificate ? 'The certificate' : 'The client secret';
+  const title = expired ? `${what} expired on ${fmt.date(at)}` : `${what} expires ${fmt.relative(at, now)} (${fmt.date(at)})`;
+  const fix = FIXES[certificate ? 'certificate' : 'secret'][expired ? 'expired' : 'soon'];
   return (
     <div id="banner" data-level={expired ? 'fail' : 'warn'}>
       <SectionMessage appearance={expired ? 'error' : 'warning'} title={title}>
@@ -59,8 +69,8 @@ export function StatusSummary({ status, settings, fmt, label, now = Date.now() }
           </dd>
         </div>
         <div>
-          <dt>Client secret</dt>
-          <dd id="status-secret">{!settings.secretSet ? 'Not set' : settings.secretExpiresAt ? `Expires ${fmt.relative(Date.parse(settings.secretExpiresAt), now)}` : 'Saved'}</dd>
+          <dt>{settings.certificate ? 'Certificate' : 'Client secret'}</dt>
+          <dd id="status-secret">{!settings.secretSet && !settings.certificate ? 'Not set' : settings.secretExpiresAt ? `Expires ${fmt.relative(Date.parse(settings.secretExpiresAt), now)}` : 'Saved'}</dd>
         </div>
         {Number.isFinite(last?.expiry?.count) ? (
           <div>
@@ -72,7 +82,7 @@ export function StatusSummary({ status, settings, fmt, label, now = Date.now() }
           </div>
         ) : null}
       </dl>
-      <ExpiryMessage expiresAt={settings.secretExpiresAt} warnDays={(settings.config ?? settings.defaults)?.expiry?.warnDays} fmt={fmt} now={now} />
+      <ExpiryMessage expiresAt={settings.secretExpiresAt} certificate={Boolean(settings.certificate)} warnDays={(settings.config ?? settings.defaults)?.expiry?.warnDays} fmt={fmt} now={now} />
       {problems.map((d) => (
         <SectionMessage key={d.dataset} appearance="warning" title={`${label(d.dataset)}: ${d.problem.message}`}>
           {d.problem.fix ? <p>{`Fix: ${d.problem.fix}`}</p> : null}

@@ -7,6 +7,8 @@ export function valuesOf(settings, proposed) {
     tenantId: settings.tenantId ?? '',
     clientId: settings.clientId ?? '',
     clientSecret: '',
+    // Settings saved before certificates existed name no credential: they use a client secret.
+    credential: settings.credential === 'certificate' ? 'certificate' : 'secret',
     destination: {
       workspaceId: settings.config?.destination?.workspaceId ?? proposed?.workspaceId ?? '',
       schemaId: settings.config?.destination?.schemaId ?? proposed?.schemaId ?? '',

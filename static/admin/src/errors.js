@@ -3,6 +3,9 @@ const CONTROLS = {
   tenantId: 'tenantId',
   clientId: 'clientId',
   clientSecret: 'clientSecret',
+  credential: 'credential',
+  certificate: 'certificate',
+  certificateYears: 'certificate',
   'destination.workspaceId': 'workspaceId',
   'destination.schemaId': 'schemaId',
   'destination.importSourceId': 'importSourceId',
@@ -32,7 +35,7 @@ export function focusFirst(errors = []) {
   const id = errors.map((e) => controlOf(e.field)).find(Boolean);
   if (!id) return;
   requestAnimationFrame(() => {
-    const target = id === 'policy' ? document.querySelector('input[name="policy"]') : id === 'datasets' ? document.querySelector('#datasets input') : document.getElementById(id);
+    const target = id === 'policy' ? document.querySelector('input[name="policy"]') : id === 'credential' ? document.querySelector('input[name="credential"]') : id === 'certificate' ? document.getElementById('create-certificate') : id === 'datasets' ? document.querySelector('#datasets input') : document.getElementById(id);
     target?.focus();
   });
 }

@@ -2,10 +2,15 @@
 
 use std::fmt;
 
+use rand_core::{CryptoRngCore, OsRng};
 use serde::Deserialize;
 
+use super::assertion::{AssertionClaims, JWT_BEARER, sign_assertion};
+use super::credential::Credential;
+use super::token_error::{TokenError, TokenFailure, classify};
+use crate::clock::Clock;
 use crate::endpoints;
-use crate::http::{HttpRequest, HttpTransport, Method, TransportError};
+use crate::http::{HttpRequest, HttpTransport, Method};
 use crate::settings::ConnectionSettings;
 
 /// An app-only access token. `Debug` never shows the token itself.
@@ -45,62 +50,6 @@ impl fmt::Debug for AccessToken {
     }
 }
 
-/// Why no token was issued. The AADSTS code decides the variant (Microsoft's `error` strings and
-/// texts change over time; the codes do not). Each message says what to do about it.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum TokenError {
-    #[error(
-        "Microsoft rejected the client secret (AADSTS7000215). Paste the secret's Value, not its Secret ID, or create a new secret under Certificates & secrets."
-    )]
-    InvalidSecret { trace_id: Option<String> },
-    #[error(
-        "The client secret has expired (AADSTS7000222). Create a new secret under Certificates & secrets in the app registration and paste its Value here."
-    )]
-    ExpiredSecret { trace_id: Option<String> },
-    #[error("No client secret was sent (AADSTS7000216). Enter the client secret and save.")]
-    MissingSecret { trace_id: Option<String> },
-    #[error(
-        "The client ID is not known in this tenant (AADSTS700016). Check the Application (client) ID, and that the tenant ID is the tenant the app is registered in."
-    )]
-    UnknownClient { trace_id: Option<String> },
-    #[error(
-        "The tenant was not found (AADSTS90002). Check the Directory (tenant) ID on the app registration's Overview page."
-    )]
-    UnknownTenant { trace_id: Option<String> },
-    #[error(
-        "Microsoft rejected the requested scope (AADSTS70011). This is a fault in Entra Sync; please report it with trace id {}.", trace_id.as_deref().unwrap_or("none")
-    )]
-    InvalidScope { trace_id: Option<String> },
-    #[error("Microsoft refused the token request (HTTP {status}, {summary}).")]
-    Rejected {
-        status: u16,
-        summary: String,
-        trace_id: Option<String>,
-    },
-    #[error(
-        "The token endpoint answered HTTP {status} with a body Entra Sync cannot read: {detail}"
-    )]
-    Malformed { status: u16, detail: String },
-    #[error("Could not reach the Microsoft sign-in service: {0}")]
-    Transport(#[from] TransportError),
-}
-
-impl TokenError {
-    /// The id Microsoft support asks for, when the answer carried one.
-    pub fn trace_id(&self) -> Option<&str> {
-        match self {
-            TokenError::InvalidSecret { trace_id }
-            | TokenError::ExpiredSecret { trace_id }
-            | TokenError::MissingSecret { trace_id }
-            | TokenError::UnknownClient { trace_id }
-            | TokenError::UnknownTenant { trace_id }
-            | TokenError::InvalidScope { trace_id }
-            | TokenError::Rejected { trace_id, .. } => trace_id.as_deref(),
-            TokenError::Malformed { .. } | TokenError::Transport(_) => None,
-        }
-    }
-}
-
 #[derive(Deserialize)]
 struct TokenSuccess {
     access_token: String,
@@ -109,33 +58,61 @@ struct TokenSuccess {
     expires_in: u64,
 }
 
-#[derive(Deserialize)]
-struct TokenFailure {
-    error: String,
-    #[serde(default)]
-    error_description: Option<String>,
-    #[serde(default)]
-    error_codes: Vec<u64>,
-    #[serde(default)]
-    trace_id: Option<String>,
-}
-
-/// The token request for these settings. Public so tests and diagnostics can inspect it.
-pub fn token_request(settings: &ConnectionSettings) -> HttpRequest {
-    let url = format!(
+/// This tenant's token endpoint; also the `aud` of a client assertion.
+pub fn token_url(settings: &ConnectionSettings) -> String {
+    format!(
         "{}/{}/oauth2/v2.0/token",
         endpoints::LOGIN,
         settings.tenant.as_path_segment()
-    );
-    let body = form_urlencoded::Serializer::new(String::new())
-        .append_pair("client_id", &settings.client_id.hyphenated().to_string())
-        .append_pair("scope", endpoints::GRAPH_SCOPE)
-        .append_pair("client_secret", settings.client_secret.expose())
+    )
+}
+
+/// The token request for these settings at `now_unix` (a certificate's assertion is valid from
+/// then). Public so tests and diagnostics can inspect it.
+pub fn token_request(
+    settings: &ConnectionSettings,
+    now_unix: u64,
+    rng: &mut impl CryptoRngCore,
+) -> Result<HttpRequest, TokenError> {
+    match &settings.credential {
+        Credential::Secret(secret) => Ok(form_request(
+            settings,
+            &[("client_secret", secret.expose())],
+        )),
+        Credential::Certificate(certificate) => {
+            let client_id = settings.client_id.hyphenated().to_string();
+            let claims = AssertionClaims::new(&token_url(settings), &client_id, now_unix, rng);
+            let assertion = sign_assertion(&claims, certificate, rng)?;
+            Ok(assertion_request(settings, &assertion))
+        }
+    }
+}
+
+/// A token request carrying `assertion` as it is. Public so tests can send what a broken client
+/// would and see how Microsoft's answer is explained.
+pub fn assertion_request(settings: &ConnectionSettings, assertion: &str) -> HttpRequest {
+    form_request(
+        settings,
+        &[
+            ("client_assertion_type", JWT_BEARER),
+            ("client_assertion", assertion),
+        ],
+    )
+}
+
+fn form_request(settings: &ConnectionSettings, proof: &[(&str, &str)]) -> HttpRequest {
+    let mut form = form_urlencoded::Serializer::new(String::new());
+    form.append_pair("client_id", &settings.client_id.hyphenated().to_string())
+        .append_pair("scope", endpoints::GRAPH_SCOPE);
+    for (name, value) in proof {
+        form.append_pair(name, value);
+    }
+    let body = form
         .append_pair("grant_type", "client_credentials")
         .finish();
     HttpRequest {
         method: Method::Post,
-        url,
+        url: token_url(settings),
         headers: vec![(
             "Content-Type".into(),
             "application/x-www-form-urlencoded".into(),
@@ -144,11 +121,22 @@ pub fn token_request(settings: &ConnectionSettings) -> HttpRequest {
     }
 }
 
-pub async fn request_token<T: HttpTransport>(
+/// Gets an app-only token with the connection's credential.
+pub async fn request_token<T: HttpTransport, C: Clock>(
     transport: &T,
+    clock: &C,
     settings: &ConnectionSettings,
 ) -> Result<AccessToken, TokenError> {
-    let response = transport.send(token_request(settings)).await?;
+    let request = token_request(settings, clock.now_ms() / 1000, &mut OsRng)?;
+    send_token_request(transport, request).await
+}
+
+/// Sends a token request and reads Microsoft's answer.
+pub async fn send_token_request<T: HttpTransport>(
+    transport: &T,
+    request: HttpRequest,
+) -> Result<AccessToken, TokenError> {
+    let response = transport.send(request).await?;
     if response.is_success() {
         let success: TokenSuccess =
             serde_json::from_str(&response.body).map_err(|e| TokenError::Malformed {
@@ -176,37 +164,11 @@ pub async fn request_token<T: HttpTransport>(
     Err(classify(response.status, failure))
 }
 
-fn classify(status: u16, failure: TokenFailure) -> TokenError {
-    let trace_id = failure.trace_id.clone();
-    let code = failure.error_codes.first().copied();
-    match code {
-        Some(7_000_215) => TokenError::InvalidSecret { trace_id },
-        Some(7_000_222) => TokenError::ExpiredSecret { trace_id },
-        Some(7_000_216) => TokenError::MissingSecret { trace_id },
-        Some(700_016) => TokenError::UnknownClient { trace_id },
-        Some(90_002) => TokenError::UnknownTenant { trace_id },
-        Some(70_011) => TokenError::InvalidScope { trace_id },
-        _ => {
-            // The first line of the description is Microsoft's own one-line summary; the rest is
-            // trace ids and a timestamp.
-            let first_line = failure
-                .error_description
-                .as_deref()
-                .and_then(|d| d.lines().next())
-                .unwrap_or_default();
-            TokenError::Rejected {
-                status,
-                summary: format!("{}: {}", failure.error, first_line),
-                trace_id,
-            }
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::http::{HttpResponse, Method};
+    use crate::clock::ManualClock;
+    use crate::http::{HttpResponse, Method, TransportError};
     use crate::secret::ClientSecret;
     use crate::settings::SettingsInput;
 
@@ -224,6 +186,7 @@ mod tests {
             tenant_id: Some("contoso.onmicrosoft.com".into()),
             client_id: Some("00001111-aaaa-2222-bbbb-3333cccc4444".into()),
             client_secret: Some(ClientSecret::new("abc8Q~s3cr&t=")),
+            ..SettingsInput::default()
         }
         .validate()
         .expect("valid")
@@ -239,7 +202,7 @@ mod tests {
 
     #[test]
     fn builds_the_documented_form_request() {
-        let request = token_request(&settings());
+        let request = token_request(&settings(), 0, &mut OsRng).expect("request");
         assert_eq!(request.method, Method::Post);
         assert_eq!(
             request.url,
@@ -268,6 +231,7 @@ mod tests {
                 assert!(request.url.ends_with("/oauth2/v2.0/token"));
                 Ok(answer(200, SUCCESS))
             },
+            &ManualClock::at(0),
             &settings(),
         ))
         .expect("token");
@@ -281,6 +245,7 @@ mod tests {
         let run = |status, body: &'static str| {
             pollster::block_on(request_token(
                 &move |_| async move { Ok(answer(status, body)) },
+                &ManualClock::at(0),
                 &settings(),
             ))
             .unwrap_err()
@@ -317,6 +282,7 @@ mod tests {
                     r#"{"error":"invalid_scope","error_codes":[70011],"trace_id":"t-70011"}"#,
                 ))
             },
+            &ManualClock::at(0),
             &settings(),
         ))
         .unwrap_err();
@@ -334,6 +300,7 @@ mod tests {
                     message: "connection refused".into(),
                 })
             },
+            &ManualClock::at(0),
             &settings(),
         ))
         .unwrap_err();

@@ -4,6 +4,7 @@
 
 use serde::Deserialize;
 
+use crate::auth::Credential;
 use crate::endpoints;
 use crate::settings::ConnectionSettings;
 
@@ -36,7 +37,10 @@ pub fn end_of_secret(
     applications: &[Application],
     settings: &ConnectionSettings,
 ) -> Option<String> {
-    let prefix: String = settings.client_secret.expose().chars().take(3).collect();
+    let Credential::Secret(secret) = &settings.credential else {
+        return None;
+    };
+    let prefix: String = secret.expose().chars().take(3).collect();
     applications
         .iter()
         .flat_map(|a| &a.password_credentials)

@@ -5,7 +5,7 @@ mod expiry;
 
 use serde::{Deserialize, Serialize};
 
-use crate::auth::{TokenError, request_token};
+use crate::auth::{CertificateCredential, Credential, TokenError, request_token};
 use crate::clock::Clock;
 use crate::graph::{GraphClient, GraphError};
 use crate::http::HttpTransport;
@@ -70,7 +70,7 @@ pub async fn check_connection<T: HttpTransport, C: Clock>(
     settings: &ConnectionSettings,
     datasets: &[String],
 ) -> ConnectionReport {
-    let token = match request_token(transport, settings).await {
+    let token = match request_token(transport, clock, settings).await {
         Ok(token) => token,
         Err(error) => return token_failed(&error),
     };
@@ -120,7 +120,42 @@ pub async fn check_connection<T: HttpTransport, C: Clock>(
             Err(error) => checks.push(explain(probe, &error)),
         }
     }
-    let secret_expires_at = match graph
+    let secret_expires_at = match &settings.credential {
+        Credential::Certificate(certificate) => Some(certificate_expiry(certificate, &mut checks)),
+        Credential::Secret(_) => secret_expiry(&graph, settings, &mut checks).await,
+    };
+    let failure = checks.iter().find(|c| !c.ok);
+    ConnectionReport {
+        ok: failure.is_none(),
+        summary: match failure {
+            Some(item) => item.detail.clone(),
+            None => format!("Token OK, {} readable", readable.join(", ")),
+        },
+        checks,
+        secret_expires_at,
+    }
+}
+
+/// A certificate's end is in the certificate itself; the token just issued proves it is registered.
+fn certificate_expiry(certificate: &CertificateCredential, checks: &mut Vec<CheckItem>) -> String {
+    let end = crate::time::iso_utc(certificate.certificate().not_after() * 1000);
+    checks.push(CheckItem::passed(
+        "certificate",
+        format!(
+            "Signed in with the certificate (SHA-1 thumbprint {}); it expires on {end}.",
+            certificate.certificate().sha1_hex()
+        ),
+    ));
+    end
+}
+
+/// The secret's end, read from the app's own registration when Application.Read.All allows.
+async fn secret_expiry<T: HttpTransport, C: Clock>(
+    graph: &GraphClient<'_, T, C>,
+    settings: &ConnectionSettings,
+    checks: &mut Vec<CheckItem>,
+) -> Option<String> {
+    match graph
         .page::<expiry::Application>(&expiry::url(settings))
         .await
     {
@@ -148,16 +183,6 @@ pub async fn check_connection<T: HttpTransport, C: Clock>(
             });
             None
         }
-    };
-    let failure = checks.iter().find(|c| !c.ok);
-    ConnectionReport {
-        ok: failure.is_none(),
-        summary: match failure {
-            Some(item) => item.detail.clone(),
-            None => format!("Token OK, {} readable", readable.join(", ")),
-        },
-        checks,
-        secret_expires_at,
     }
 }
 
@@ -212,6 +237,7 @@ mod tests {
             tenant_id: Some("contoso.onmicrosoft.com".into()),
             client_id: Some("00001111-aaaa-2222-bbbb-3333cccc4444".into()),
             client_secret: Some(ClientSecret::new("abc8Q~secret")),
+            ..SettingsInput::default()
         }
         .validate()
         .expect("valid")

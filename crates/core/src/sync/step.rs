@@ -320,7 +320,7 @@ impl<G: HttpTransport, A: HttpTransport, S: KvStore, C: Clock> Step<'_, '_, G, A
         self.graph_meter
             .requests
             .set(self.graph_meter.requests.get() + 1);
-        let token = request_token(self.host.graph, self.settings).await?;
+        let token = request_token(self.host.graph, self.host.clock, self.settings).await?;
         self.token = Some(token.clone());
         Ok(token)
     }

@@ -180,6 +180,7 @@ impl World {
             client_secret: Some(entra_sync_core::ClientSecret::new(
                 info.client_secret.clone(),
             )),
+            ..SettingsInput::default()
         }
         .validate()
         .expect("demo settings are valid");
