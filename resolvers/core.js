@@ -69,10 +69,13 @@ export const beginConfiguredRun = guarded(glue.beginConfiguredRun);
 export const checkConnection = guarded(glue.checkConnection);
 export const configDefaults = guarded(glue.configDefaults);
 export const datasetOptions = guarded(glue.datasetOptions);
+export const panelSearch = guarded(glue.panelSearch);
+export const panelView = guarded(glue.panelView);
 export const runEvent = guarded(glue.runEvent);
 export const scheduleDue = guarded(glue.scheduleDue);
 export const syncStep = guarded(glue.syncStep);
 export const validateConfig = guarded(glue.validateConfig);
+export const validatePanelConfig = guarded(glue.validatePanelConfig);
 export const validateSettings = guarded(glue.validateSettings);
 export const wasmMemoryBytes = guarded(glue.wasmMemoryBytes);
 

@@ -2,13 +2,15 @@
 // persists what the core returns; no sync logic lives in JavaScript.
 import { makeResolver } from '@forge/resolver';
 import { adminOnly } from './admin.js';
+import { panelSettingsResolvers } from './panel-settings.js';
 import { runStep, scheduledRun } from './runs.js';
 import { settingsResolvers } from './settings.js';
 import { syncResolvers } from './sync.js';
 
 export { importStatus, onDeleteImport, startImport, stopImport } from './lifecycle.js';
+export { panelHandler } from './panel.js';
 
-const definitions = adminOnly({ ...settingsResolvers, ...syncResolvers });
+const definitions = adminOnly({ ...settingsResolvers, ...syncResolvers, ...panelSettingsResolvers });
 const resolve = makeResolver(definitions);
 
 // @forge/resolver looks keys up with `in`, so an inherited name such as `constructor` would reach

@@ -5,6 +5,7 @@ mod bridge;
 mod clock;
 mod config;
 mod host;
+mod panel;
 mod sync;
 mod transport;
 
@@ -17,6 +18,7 @@ pub use clock::JsClock;
 pub use config::{
     begin_configured_run_js, config_defaults, dataset_options, schedule_due, validate_config,
 };
+pub use panel::{panel_search_js, panel_view_js, validate_panel_config};
 pub use sync::{apply_command, run_event};
 pub use transport::FetchTransport;
 

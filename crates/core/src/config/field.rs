@@ -25,6 +25,11 @@ pub enum ConfigField {
     DeletionPolicy,
     DeletionPercent,
     DeletionMinimum,
+    /// The requester panel's section as a whole (when it is not an object).
+    Panel,
+    PanelProjects,
+    PanelSections,
+    PanelAffectedUserField,
 }
 
 impl ConfigField {
@@ -38,6 +43,9 @@ impl ConfigField {
             ConfigField::Filters => r#"{"users": "accountEnabled eq true"}"#,
             ConfigField::Schedule => r#"{"interval": "day", "enabled": true}"#,
             ConfigField::Deletion => r#"{"policy": "retire", "percent": 5, "minimum": 500}"#,
+            ConfigField::Panel => {
+                r#"{"projects": ["SD"], "sections": {"devices": true, "groups": true, "licences": true}}"#
+            }
             _ => "the value the page sends",
         }
     }
@@ -62,6 +70,10 @@ impl fmt::Display for ConfigField {
             ConfigField::DeletionPolicy => "deletion.policy",
             ConfigField::DeletionPercent => "deletion.percent",
             ConfigField::DeletionMinimum => "deletion.minimum",
+            ConfigField::Panel => "panel",
+            ConfigField::PanelProjects => "panel.projects",
+            ConfigField::PanelSections => "panel.sections",
+            ConfigField::PanelAffectedUserField => "panel.affectedUserField",
         };
         f.write_str(name)
     }

@@ -17,6 +17,7 @@ mod destination;
 mod field;
 mod filters;
 mod input;
+mod panel;
 mod schedule;
 mod start;
 
@@ -27,6 +28,7 @@ pub use crate::sync::guard::{DeletionPolicy, Guard};
 pub use datasets::{ConfigDefaults, dataset_keys, defaults};
 pub use field::{ConfigField, ConfigProblem};
 pub use input::ConfigInput;
+pub use panel::{PanelConfig, PanelSections, is_project_key, validate_panel};
 pub use schedule::{Interval, Schedule};
 pub use start::{RunStart, RunStartError, begin_configured_run};
 
