@@ -69,6 +69,7 @@ export const beginConfiguredRun = guarded(glue.beginConfiguredRun);
 export const checkConnection = guarded(glue.checkConnection);
 export const configDefaults = guarded(glue.configDefaults);
 export const datasetOptions = guarded(glue.datasetOptions);
+export const panelRefresh = guarded(glue.panelRefresh);
 export const panelSearch = guarded(glue.panelSearch);
 export const panelView = guarded(glue.panelView);
 export const runEvent = guarded(glue.runEvent);

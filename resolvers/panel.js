@@ -3,9 +3,9 @@
 // which reads the issue as the agent, checks the project and sections, matches the people and
 // searches Assets. The page's payload carries only what the agent chose (a search, a pick).
 import { makeResolver } from '@forge/resolver';
-import { panelSearch, panelView } from './core.js';
+import { panelRefresh, panelSearch, panelView } from './core.js';
 import { site, userSite } from './platform.js';
-import { loadConfig, loadPanelConfig } from './store.js';
+import { loadConfig, loadConnection, loadPanelConfig, loadSecret } from './store.js';
 
 async function requestOf(context, payload) {
   const [panel, config] = await Promise.all([loadPanelConfig(), loadConfig()]);
@@ -21,6 +21,13 @@ async function requestOf(context, payload) {
 export const panelDefinitions = {
   async panelView({ payload, context }) {
     return panelView(await requestOf(context, payload), site, userSite);
+  },
+
+  // Reads one person live from Graph with the app's own credentials (the secret stays in the
+  // backend, on its way to the token request) and answers what differs from Assets.
+  async panelRefresh({ payload, context }) {
+    const [request, connection, clientSecret] = await Promise.all([requestOf(context, payload), loadConnection(), loadSecret()]);
+    return panelRefresh({ ...request, settings: { ...connection, clientSecret }, refresh: payload?.refresh ?? null }, site, userSite);
   },
 
   async panelSearch({ payload, context }) {

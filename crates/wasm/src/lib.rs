@@ -18,7 +18,7 @@ pub use clock::JsClock;
 pub use config::{
     begin_configured_run_js, config_defaults, dataset_options, schedule_due, validate_config,
 };
-pub use panel::{panel_search_js, panel_view_js, validate_panel_config};
+pub use panel::{panel_refresh_js, panel_search_js, panel_view_js, validate_panel_config};
 pub use sync::{apply_command, run_event};
 pub use transport::FetchTransport;
 

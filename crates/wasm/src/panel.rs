@@ -2,13 +2,18 @@
 //! Jira and Assets as the app through `app`, both `{request(init)}` over `requestJira`), and
 //! `validatePanelConfig` for the admin page's Requester panel section.
 
+use entra_sync_core::SettingsInput;
 use entra_sync_core::config::validate_panel;
-use entra_sync_core::panel::{PanelError, PanelRequest, SearchInput, panel_search, panel_view};
+use entra_sync_core::panel::{
+    PanelError, PanelRequest, RefreshInput, SearchInput, panel_refresh, panel_search, panel_view,
+};
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 
 use crate::bridge::{self, BridgeError};
+use crate::clock::JsClock;
 use crate::host::JsSiteTransport;
+use crate::transport::FetchTransport;
 
 fn failed(error: PanelError) -> BridgeError {
     BridgeError::failed(error.code(), error)
@@ -49,6 +54,50 @@ pub async fn panel_search_js(
         &JsSiteTransport(user),
         request,
         search,
+    )
+    .await
+    .map_err(failed)?;
+    bridge::to_js(&answer)
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct RefreshRequest {
+    #[serde(flatten)]
+    request: PanelRequest,
+    settings: SettingsInput,
+    refresh: RefreshInput,
+}
+
+/// `{panel, destination, issueKey, settings, refresh: {role}}` → one person read live from Graph
+/// and what differs from Assets. The secret in `settings` goes only to the token request.
+#[wasm_bindgen(js_name = panelRefresh)]
+pub async fn panel_refresh_js(
+    input: JsValue,
+    app: JsValue,
+    user: JsValue,
+) -> Result<JsValue, BridgeError> {
+    let RefreshRequest {
+        request,
+        settings,
+        refresh,
+    } = bridge::from_js(input, "panel refresh")?;
+    let settings = settings.validate().map_err(|errors| {
+        let message = errors
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join(" ");
+        BridgeError::failed("settings", message)
+    })?;
+    let answer = panel_refresh(
+        &FetchTransport,
+        &JsSiteTransport(app),
+        &JsSiteTransport(user),
+        &JsClock,
+        &settings,
+        request,
+        refresh,
     )
     .await
     .map_err(failed)?;

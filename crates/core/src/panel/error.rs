@@ -33,6 +33,14 @@ pub enum PanelError {
         "JSM Assets answered HTTP {status} to a search: {detail}. Try again in a minute; if it persists, check that Entra Sync's object schema still exists."
     )]
     Assets { status: u16, detail: String },
+    #[error(
+        "Microsoft Graph could not be read for Refresh: {0}. Check connection in Entra Sync's settings names the fix."
+    )]
+    Graph(String),
+    #[error(
+        "There is nobody to refresh: this person is not matched to a user Entra Sync wrote into Assets."
+    )]
+    NothingToRefresh,
     #[error("{what} answered with a body Entra Sync cannot read: {detail}")]
     Malformed { what: &'static str, detail: String },
     #[error("Could not reach Jira: {0}")]
@@ -51,6 +59,8 @@ impl PanelError {
             PanelError::Jira { .. } => "jira",
             PanelError::Assets { .. } => "assets",
             PanelError::Malformed { .. } => "malformed",
+            PanelError::Graph(_) => "graph",
+            PanelError::NothingToRefresh => "nothingToRefresh",
             PanelError::Transport(_) => "transport",
         }
     }
