@@ -78,7 +78,7 @@ test('a hidden email: the panel says so, and a search by name shows the person',
   const hidden = site.accounts.find((a) => a.accountId === site.issues.find((i) => i.key === 'SD-2').reporter);
   await panel.getByText(/hidden by their Atlassian profile visibility/).waitFor();
   await assertAccessible(page, 'email hidden');
-  await panel.getByLabel('Search the directory by name').fill(hidden.displayName);
+  await panel.getByRole('textbox', { name: 'Search the directory by name' }).fill(hidden.displayName);
   await page.keyboard.press('Enter');
   await panel.getByRole('button', { name: hidden.displayName }).click();
   await panel.locator('.account').waitFor();

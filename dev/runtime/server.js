@@ -129,7 +129,8 @@ export function createWebServer({ manifest, invoker, scheduler, usage, limits, c
     // The requests the issue view can open: the simulator's Jira site, read as its control API gives it.
     if (req.method === 'GET' && path === '/__forge__/issues') {
       const site = jiraUrl ? await fetch(new URL('/_sim/jira', jiraUrl)).then((r) => (r.ok ? r.json() : null)).catch(() => null) : null;
-      return send(res, 200, site?.issues ?? []);
+      const name = (id) => site?.accounts?.find((a) => a.accountId === id)?.displayName ?? id;
+      return send(res, 200, (site?.issues ?? []).map((issue) => ({ ...issue, reporterName: name(issue.reporter) })));
     }
     if (req.method === 'GET' && path === '/__forge__/usage') return send(res, 200, usage.snapshot());
     if (req.method === 'POST' && path === '/__forge__/usage/reset') return send(res, 200, usage.reset());

@@ -52,7 +52,7 @@ function renderIssue(list, key) {
   const panel = document.getElementById('issue');
   panel.hidden = false;
   panel.querySelector('h1').textContent = issue ? `${issue.key} · ${issue.summary}` : `${key} (not on this site)`;
-  panel.querySelector('p').textContent = issue ? `Reporter ${issue.reporter}. ${issue.case}.` : '';
+  panel.querySelector('p').textContent = issue ? `Reporter ${issue.reporterName ?? issue.reporter}. ${issue.case}.` : '';
   const others = panel.querySelector('ul');
   for (const other of list) {
     const query = new URLSearchParams({ page: current.key, issue: other.key, ...(accountId ? { accountId } : {}) });
