@@ -5,6 +5,7 @@
 import { makeResolver } from '@forge/resolver';
 import { panelRefresh, panelSearch, panelView } from './core.js';
 import { site, userSite } from './platform.js';
+import { startRun } from './runs.js';
 import { loadConfig, loadConnection, loadPanelConfig, loadSecret } from './store.js';
 
 async function requestOf(context, payload) {
@@ -24,10 +25,14 @@ export const panelDefinitions = {
   },
 
   // Reads one person live from Graph with the app's own credentials (the secret stays in the
-  // backend, on its way to the token request) and answers what differs from Assets.
+  // backend, on its way to the token request) and answers what differs from Assets; the core says
+  // whether a sync should bring Assets up to date.
   async panelRefresh({ payload, context }) {
     const [request, connection, clientSecret] = await Promise.all([requestOf(context, payload), loadConnection(), loadSecret()]);
-    return panelRefresh({ ...request, settings: { ...connection, clientSecret }, refresh: payload?.refresh ?? null }, site, userSite);
+    const answer = await panelRefresh({ ...request, settings: { ...connection, clientSecret }, refresh: payload?.refresh ?? null }, site, userSite);
+    // Assets is behind: the ordinary incremental run writes the change (refused while one runs).
+    if (answer.syncSuggested) answer.sync = await startRun({ trigger: 'panel' });
+    return answer;
   },
 
   async panelSearch({ payload, context }) {

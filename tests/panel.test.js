@@ -125,7 +125,7 @@ test('the affected-user field the admin names shows that person too', async () =
   await savePanel({ projects: 'SD' });
 });
 
-test('Refresh from Entra reads one person live, and after their account was disabled shows exactly that', async () => {
+test('Refresh from Entra reads one person live; after their account was disabled it shows exactly that, and the sync it starts updates Assets', async () => {
   const entraId = account('SD-1').entraUserId;
   const same = await panel('SD-1', 'panelRefresh', { refresh: { role: 'reporter' } });
   assert.deepEqual(same.differences, [], 'right after a sync Assets matches Entra');
@@ -140,6 +140,18 @@ test('Refresh from Entra reads one person live, and after their account was disa
     assert.equal(used.graph.requests, 5);
     assert.equal(changed.graphRequests, 6);
     assert.ok(changed.requestIds.length >= 5, 'Graph request ids are kept for support');
+    assert.equal(changed.syncSuggested, true);
+    assert.equal(changed.sync.started, true, JSON.stringify(changed.sync));
+    await stack.runtime.queueIdle();
+    const last = (await stack.resolve('runStatus', {})).last;
+    assert.equal(last.outcome, 'succeeded');
+    assert.equal(last.trigger, 'panel');
+    const [person] = (await panel('SD-1')).people;
+    assert.equal(person.account.enabled, false, 'Assets now says disabled');
+    assert.equal(person.account.status, 'Disabled');
+    const again = await panel('SD-1', 'panelRefresh', { refresh: { role: 'reporter' } });
+    assert.deepEqual(again.differences, []);
+    assert.equal(again.sync, undefined, 'no sync when Assets is current');
   } finally {
     await control(stack.sim)('POST', '/users/account-enabled', { id: entraId, enabled: true });
   }

@@ -1,5 +1,5 @@
 // Refresh from Entra: the person read live from Microsoft Graph, and what Assets says otherwise.
-// Nothing is written here; the next sync brings Assets up to date.
+// When Assets is behind, the backend starts the ordinary incremental sync that writes the change.
 import Button from '@atlaskit/button/new';
 import SectionMessage from '@atlaskit/section-message';
 import { useState } from 'react';
@@ -38,7 +38,7 @@ export function Refresh({ role }) {
                 <li key={`${d.section}-${d.item}`}>{`${SECTION[d.section] ?? d.section} ${d.item}: Assets ${shown(d.assets)}, Entra ${shown(d.entra)}`}</li>
               ))}
             </ul>
-            <p>Entra Sync's next sync writes these changes into Assets.</p>
+            <p>{answer.sync?.started ? 'Entra Sync started a sync that writes these changes into Assets; open the panel again in a few minutes.' : `Entra Sync's next sync writes these changes into Assets.${answer.sync?.reason ? ` (${answer.sync.reason})` : ''}`}</p>
           </SectionMessage>
         ) : null}
       </div>

@@ -1,7 +1,9 @@
 //! Refresh from Entra: one person read live from Microsoft Graph (the user, their manager, direct
 //! memberships, Intune devices and licences: five requests and a token, well inside a resolver's
 //! 25 s and its egress allowance) and compared with what the panel shows from Assets. Only the
-//! sections the admin allows are read. It writes nothing: the next sync does, through the engine.
+//! sections the admin allows are read. It writes nothing itself: when Assets is behind, it answers
+//! `syncSuggested` and the handler starts an ordinary incremental run, so the engine writes the
+//! change through its one mapping (never a second one).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
@@ -35,6 +37,8 @@ pub struct Difference {
 pub struct RefreshView {
     pub person: PersonView,
     pub differences: Vec<Difference>,
+    /// Assets is behind Entra: an incremental sync (the same run as Sync now) brings it up to date.
+    pub sync_suggested: bool,
     pub graph_requests: u32,
     pub assets_requests: u32,
     /// Graph's `request-id`s, for support (never tokens).
@@ -200,6 +204,7 @@ where
     }
     Ok(RefreshView {
         person,
+        sync_suggested: !differences.is_empty(),
         differences,
         graph_requests: client.meter.requests.get() as u32 + 1,
         assets_requests: view.assets_requests,
