@@ -76,11 +76,15 @@ export const forgetImport = guarded(glue.forgetImport);
 export const listImports = guarded(glue.listImports);
 export const noteImport = guarded(glue.noteImport);
 export const recordAudit = guarded(glue.recordAudit);
+export const panelRefresh = guarded(glue.panelRefresh);
+export const panelSearch = guarded(glue.panelSearch);
+export const panelView = guarded(glue.panelView);
 export const runEvent = guarded(glue.runEvent);
 export const scheduleDue = guarded(glue.scheduleDue);
 export const storedConfig = guarded(glue.storedConfig);
 export const syncStep = guarded(glue.syncStep);
 export const validateConfig = guarded(glue.validateConfig);
+export const validatePanelConfig = guarded(glue.validatePanelConfig);
 export const validateSettings = guarded(glue.validateSettings);
 export const wasmMemoryBytes = guarded(glue.wasmMemoryBytes);
 

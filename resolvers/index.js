@@ -3,13 +3,15 @@
 import { makeResolver } from '@forge/resolver';
 import { adminOnly } from './admin.js';
 import { auditResolvers } from './audit.js';
+import { panelSettingsResolvers } from './panel-settings.js';
 import { runStep, scheduledRun } from './runs.js';
 import { settingsResolvers } from './settings.js';
 import { syncResolvers } from './sync.js';
 
 export { importStatus, onDeleteImport, startImport, stopImport } from './lifecycle.js';
+export { panelHandler } from './panel.js';
 
-const definitions = adminOnly({ ...settingsResolvers, ...syncResolvers, ...auditResolvers });
+const definitions = adminOnly({ ...settingsResolvers, ...syncResolvers, ...auditResolvers, ...panelSettingsResolvers });
 const resolve = makeResolver(definitions);
 
 // @forge/resolver looks keys up with `in`, so an inherited name such as `constructor` would reach

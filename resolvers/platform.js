@@ -1,5 +1,5 @@
 // The host services the wasm engine uses, over Forge: KVS and requests to the Jira site as the app.
-import { asApp, assumeTrustedRoute } from '@forge/api';
+import { asApp, asUser, assumeTrustedRoute } from '@forge/api';
 import { kvs } from '@forge/kvs';
 
 export const store = {
@@ -14,6 +14,19 @@ export const site = {
   async request({ method, url, headers, body }) {
     const path = url.startsWith('http') ? (({ pathname, search }) => pathname + search)(new URL(url)) : url;
     const response = await asApp().requestJira(assumeTrustedRoute(path), {
+      method,
+      headers: Object.fromEntries(headers),
+      body: body ?? undefined,
+    });
+    return { status: response.status, headers: [...response.headers.entries()], body: await response.text() };
+  },
+};
+
+// Requests to the Jira site as the calling user: Jira then answers with what that user may see.
+// Only the panel uses it (to read the issue), so Jira, not the app, decides visibility.
+export const userSite = {
+  async request({ method, url, headers, body }) {
+    const response = await asUser().requestJira(assumeTrustedRoute(url), {
       method,
       headers: Object.fromEntries(headers),
       body: body ?? undefined,

@@ -163,3 +163,15 @@ export async function loadDestination() {
   const config = await loadConfig();
   return config && { workspaceId: config.destination.workspaceId, schemaId: config.destination.schemaId, importSourceId: config.destination.importSourceId };
 }
+
+// The requester panel's settings, on a key of their own: the panel reads only this and the
+// destination, and saving it never rewrites the sync settings.
+const PANEL_KEY = 'settings:panel';
+
+export async function loadPanelConfig() {
+  return (await kvs.get(PANEL_KEY)) ?? null;
+}
+
+export async function savePanelConfig(panel) {
+  await kvs.set(PANEL_KEY, panel);
+}

@@ -53,6 +53,7 @@ async function buildWasm() {
 const RESOURCES = [
   { name: 'admin', files: ['index.html', 'icon.svg'] },
   { name: 'confirm', files: ['index.html'] },
+  { name: 'panel', files: ['index.html'] },
 ];
 
 async function buildStatic() {

@@ -1,6 +1,6 @@
 // manifest.yml validated offline with the real @forge/manifest and @forge/lint's client-side rules.
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -58,4 +58,35 @@ test('the lint can fail: a resolver function given a 900 s timeout is an error',
   const broken = manifest();
   broken.modules.function.find((f) => f.key === 'resolver-fn').timeoutSeconds = 900;
   assert.notDeepEqual(await lintErrors(broken), []);
+});
+
+test('the requester panel: a jira:issueContext module on a function of its own, with the scope it reads users by', async () => {
+  const doc = manifest();
+  const [panel] = doc.modules['jira:issueContext'];
+  assert.equal(panel.resolver.function, 'panel-fn');
+  const fn = doc.modules.function.find((f) => f.key === 'panel-fn');
+  assert.equal(fn.handler, 'index.panelHandler');
+  assert.ok(!doc.modules['jira:adminPage'].some((p) => p.resolver.function === 'panel-fn'), 'agents never reach the admin resolvers');
+  assert.ok(doc.permissions.scopes.includes('read:jira-user'));
+  assert.ok(doc.resources.some((r) => r.key === panel.resource && r.path === 'static/panel/build'));
+  // The validation knows the module: the same manifest passes beside the app's entry file, and
+  // fails, naming the label, once the module has none.
+  const { stringify } = await import('yaml');
+  const check = async (text) => {
+    const dir = mkdtempSync(join(tmpdir(), 'manifest-'));
+    mkdirSync(join(dir, 'src'));
+    writeFileSync(join(dir, 'src', 'index.js'), readFileSync(join(root, 'src', 'index.js')));
+    for (const { path } of doc.resources) {
+      mkdirSync(join(dir, path), { recursive: true });
+      writeFileSync(join(dir, path, 'index.html'), '<!doctype html>');
+    }
+    writeFileSync(join(dir, 'manifest.yml'), text);
+    return validate(join(dir, 'manifest.yml'));
+  };
+  const whole = await check(stringify(doc));
+  assert.equal(whole.success, true, JSON.stringify(whole.errors));
+  delete panel.label;
+  const broken = await check(stringify(doc));
+  assert.equal(broken.success, false);
+  assert.match(JSON.stringify(broken.errors), /label/);
 });

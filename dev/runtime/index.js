@@ -59,7 +59,7 @@ export async function startRuntime({
   const restoreConsole = installLogLimit({ usage, log });
   installEgress({ manifest, targets, realFetch, usage, log });
   const scheduler = createScheduler({ manifest, invoker, cloudId, log });
-  const { server, callResolver } = createWebServer({ manifest, invoker, scheduler, usage, limits, cloudId, defaultAccountId, log });
+  const { server, callResolver } = createWebServer({ manifest, invoker, scheduler, usage, limits, cloudId, defaultAccountId, jiraUrl: simulatorUrl, log });
 
   await new Promise((ready, fail) => {
     server.once('error', fail);

@@ -38,7 +38,14 @@ const send = (res, status, body, headers = {}) => {
   res.end(text);
 };
 
-export function createWebServer({ manifest, invoker, scheduler, usage, limits, cloudId, defaultAccountId, log }) {
+// An issue-view module (jira:issueContext) is opened on one issue; Jira names it and its project in
+// the context. The runtime plays that from the issue key alone.
+function issueExtension(page, issueKey) {
+  if (page.type !== 'jira:issueContext' || typeof issueKey !== 'string' || !/^[A-Z][A-Z0-9_]*-\d+$/.test(issueKey)) return {};
+  return { issue: { key: issueKey, type: 'Service Request' }, project: { key: issueKey.split('-')[0], type: 'service_desk' } };
+}
+
+export function createWebServer({ manifest, invoker, scheduler, usage, limits, cloudId, defaultAccountId, jiraUrl, log }) {
   function context(page, accountId, extension = {}) {
     return {
       accountId,
@@ -53,11 +60,11 @@ export function createWebServer({ manifest, invoker, scheduler, usage, limits, c
     };
   }
 
-  async function callResolver({ moduleKey, functionKey, payload, accountId = defaultAccountId }) {
+  async function callResolver({ moduleKey, functionKey, payload, accountId = defaultAccountId, issueKey }) {
     const page = manifest.pages.find((p) => p.key === moduleKey);
     if (!page) throw new Error(`No module "${moduleKey}" with a resource and resolver in manifest.yml`);
     if (isInherited(functionKey)) throw new Error(`Resolver has no definition for '${String(functionKey)}'.`);
-    const call = { call: { functionKey, payload, jobId: undefined }, context: context(page, accountId) };
+    const call = { call: { functionKey, payload, jobId: undefined }, context: context(page, accountId, issueExtension(page, issueKey)) };
     const platform = { principal: { accountId }, installContext: `ari:cloud:jira::site/${cloudId}`, license: { isActive: true }, installation: {} };
     const result = await invoker.invoke(page.resolver, 'resolver', page.key, [call, platform]);
     const size = Buffer.byteLength(JSON.stringify(result ?? null));
@@ -107,6 +114,7 @@ export function createWebServer({ manifest, invoker, scheduler, usage, limits, c
       if (page.type === 'jiraServiceManagement:assetsImportType') {
         for (const key of ['importId', 'workspaceId', 'schemaId']) if (url.searchParams.get(key)) extension[key] = url.searchParams.get(key);
       }
+      Object.assign(extension, issueExtension(page, url.searchParams.get('issue')));
       return send(res, 200, context(page, url.searchParams.get('accountId') || defaultAccountId, extension));
     }
     if (req.method === 'POST' && path === '/__forge__/invoke') {
@@ -117,6 +125,12 @@ export function createWebServer({ manifest, invoker, scheduler, usage, limits, c
         log(`invoke failed: ${error.message}`);
         return send(res, 200, { ok: false, error: { name: error.name, code: error.code, message: error.message } });
       }
+    }
+    // The requests the issue view can open: the simulator's Jira site, read as its control API gives it.
+    if (req.method === 'GET' && path === '/__forge__/issues') {
+      const site = jiraUrl ? await fetch(new URL('/_sim/jira', jiraUrl)).then((r) => (r.ok ? r.json() : null)).catch(() => null) : null;
+      const name = (id) => site?.accounts?.find((a) => a.accountId === id)?.displayName ?? id;
+      return send(res, 200, (site?.issues ?? []).map((issue) => ({ ...issue, reporterName: name(issue.reporter) })));
     }
     if (req.method === 'GET' && path === '/__forge__/usage') return send(res, 200, usage.snapshot());
     if (req.method === 'POST' && path === '/__forge__/usage/reset') return send(res, 200, usage.reset());

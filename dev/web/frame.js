@@ -40,7 +40,33 @@ toggle.addEventListener('click', () => {
   applyTheme();
 });
 applyTheme();
+// An issue-view module plays Jira's issue view: the request on the left, the panel beside it.
+const issueView = current?.type === 'jira:issueContext';
+const issues = issueView ? await (await fetch('/__forge__/issues')).json() : [];
+const issueKey = issueView ? (params.get('issue') ?? issues[0]?.key ?? '') : '';
+if (issueView) renderIssue(issues, issueKey);
 if (current) frame.src = `/resources/${current.resource}/index.html`;
+
+function renderIssue(list, key) {
+  const issue = list.find((i) => i.key === key);
+  const panel = document.getElementById('issue');
+  panel.hidden = false;
+  panel.querySelector('h1').textContent = issue ? `${issue.key} · ${issue.summary}` : `${key} (not on this site)`;
+  panel.querySelector('p').textContent = issue ? `Reporter ${issue.reporterName ?? issue.reporter}. ${issue.case}.` : '';
+  const others = panel.querySelector('ul');
+  for (const other of list) {
+    const query = new URLSearchParams({ page: current.key, issue: other.key, ...(accountId ? { accountId } : {}) });
+    const link = Object.assign(document.createElement('a'), { href: `?${query}`, textContent: `${other.key}: ${other.case}` });
+    if (other.key === key) link.setAttribute('aria-current', 'page');
+    const item = document.createElement('li');
+    item.append(link);
+    others.append(item);
+  }
+  frame.title = 'Entra & Intune';
+}
+
+// Where the app asked Jira to go (router.open/navigate): kept for tests and shown in the header.
+window.__forgeNavigations = [];
 
 async function handle(source, method, args) {
   switch (method) {
@@ -48,14 +74,14 @@ async function handle(source, method, args) {
       const response = await fetch('/__forge__/invoke', {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ moduleKey: current.key, functionKey: args.functionKey, payload: args.payload, accountId: accountId || undefined }),
+        body: JSON.stringify({ moduleKey: current.key, functionKey: args.functionKey, payload: args.payload, accountId: accountId || undefined, issueKey: issueKey || undefined }),
       });
       const answer = await response.json();
       if (!answer.ok) throw Object.assign(new Error(answer.error.message), { name: answer.error.name, code: answer.error.code });
       return answer.value;
     }
     case 'getContext': {
-      const query = new URLSearchParams({ moduleKey: current.key, ...(accountId ? { accountId } : {}) });
+      const query = new URLSearchParams({ moduleKey: current.key, ...(accountId ? { accountId } : {}), ...(issueKey ? { issue: issueKey } : {}) });
       // An Assets import type's "Configure app" modal is opened for one import: ?importId=&workspaceId=&schemaId=
       for (const key of ['importId', 'workspaceId', 'schemaId']) if (params.get(key)) query.set(key, params.get(key));
       const context = await (await fetch(`/__forge__/context?${query}`)).json();
@@ -79,6 +105,13 @@ async function handle(source, method, args) {
         },
       });
       return true;
+    }
+    case 'navigate': {
+      // There is no Jira site locally: the frame says where Jira would go.
+      window.__forgeNavigations.push(args);
+      const note = document.getElementById('navigation');
+      note.textContent = `Jira would open ${args.url} (${args.type === 'new-tab' ? 'new tab' : 'this tab'}).`;
+      return undefined;
     }
     case 'close':
       if (!modal || source !== modal.window) return false;

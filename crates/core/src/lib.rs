@@ -10,6 +10,7 @@ pub mod config;
 pub mod graph;
 pub mod http;
 pub mod model;
+pub mod panel;
 pub mod retry;
 pub mod secret;
 pub mod settings;

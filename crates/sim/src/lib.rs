@@ -28,6 +28,7 @@ pub mod faults;
 pub mod graph;
 pub mod http;
 pub mod identity;
+pub mod jira;
 pub mod log;
 mod server;
 mod state;
@@ -51,6 +52,7 @@ pub fn router(state: SimState) -> Router {
         .merge(identity::routes())
         .merge(graph::routes())
         .merge(assets::routes())
+        .merge(jira::routes())
         // Middlewares (throttling, licensing) find the state here; `from_fn` layers have no `State`.
         .layer(axum::Extension(state.clone()))
         // Faults, latency and the request log for every route above; `layer` runs after routing.

@@ -40,6 +40,8 @@ struct Inner {
     /// Consented Application permissions. Like in Entra, a change shows in tokens issued afterwards only.
     grants: RwLock<BTreeSet<String>>,
     assets: AssetsState,
+    /// The Jira site beside the tenant (requester panel): derived from the tenant as generated.
+    jira: RwLock<Arc<crate::jira::JiraSite>>,
     // Limits: credentials, clock, throttling and licensing controls live in their own modules
     // (identity::controls, throttle, graph::intune), which add `impl SimState` blocks of their own.
     clock: SimClock,
@@ -63,6 +65,7 @@ impl SimState {
                 credentials,
                 throttle: Throttle::default(),
                 intune_licensed: std::sync::atomic::AtomicBool::new(true),
+                jira: RwLock::new(Arc::new(crate::jira::JiraSite::of(&tenant))),
                 tenant: RwLock::new(Arc::new(tenant)),
                 delta: DeltaControls::default(),
                 signer: JwtSigner::random(),
@@ -173,6 +176,17 @@ impl SimState {
         )
     }
 
+    /// The Jira site: projects, accounts and requests the requester panel reads.
+    pub fn jira(&self) -> Arc<crate::jira::JiraSite> {
+        Arc::clone(
+            &self
+                .inner
+                .jira
+                .read()
+                .unwrap_or_else(PoisonError::into_inner),
+        )
+    }
+
     /// The JSM Assets side: data and control methods.
     pub fn assets(&self) -> &AssetsState {
         &self.inner.assets
@@ -206,6 +220,11 @@ impl SimState {
             (tenant.preset, tenant.seed)
         };
         let fresh = Tenant::generate(preset, seed);
+        *self
+            .inner
+            .jira
+            .write()
+            .unwrap_or_else(PoisonError::into_inner) = Arc::new(crate::jira::JiraSite::of(&fresh));
         self.inner
             .credentials
             .reset(&fresh.app, self.inner.clock.now_unix());

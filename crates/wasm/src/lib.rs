@@ -8,6 +8,7 @@ mod config;
 mod credential;
 mod destination;
 mod host;
+mod panel;
 mod sync;
 mod transport;
 
@@ -21,6 +22,7 @@ pub use config::{
     begin_configured_run_js, config_defaults, dataset_options, schedule_due, validate_config,
 };
 pub use credential::create_certificate_js;
+pub use panel::{panel_refresh_js, panel_search_js, panel_view_js, validate_panel_config};
 pub use sync::{apply_command, run_event};
 pub use transport::FetchTransport;
 

@@ -16,6 +16,7 @@ import { byControl, controlOf, focusFirst } from './errors.js';
 import { HistoryTable } from './HistoryTable.jsx';
 import { finishedMessage } from './messages.js';
 import { RunLog } from './RunLog.jsx';
+import { PanelSection } from './PanelSection.jsx';
 import { ScheduleSection } from './ScheduleSection.jsx';
 import { StatusSummary } from './StatusSummary.jsx';
 import { SyncPanel } from './SyncPanel.jsx';
@@ -288,6 +289,7 @@ export function App({ fmt, proposed, onRefused }) {
           {saveMessage ? <SectionMessage appearance={saveMessage.appearance} title={saveMessage.title} /> : null}
         </div>
       </form>
+      <PanelSection />
       <SyncPanel
         active={active}
         busy={busy}

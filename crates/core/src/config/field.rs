@@ -28,6 +28,11 @@ pub enum ConfigField {
     /// The Credential expiry section as a whole (when it is not an object).
     Expiry,
     ExpiryWarnDays,
+    /// The requester panel's section as a whole (when it is not an object).
+    Panel,
+    PanelProjects,
+    PanelSections,
+    PanelAffectedUserField,
 }
 
 impl ConfigField {
@@ -42,6 +47,9 @@ impl ConfigField {
             ConfigField::Schedule => r#"{"interval": "day", "enabled": true}"#,
             ConfigField::Deletion => r#"{"policy": "retire", "percent": 5, "minimum": 500}"#,
             ConfigField::Expiry => r#"{"warnDays": 30}"#,
+            ConfigField::Panel => {
+                r#"{"projects": ["SD"], "sections": {"devices": true, "groups": true, "licences": true}}"#
+            }
             _ => "the value the page sends",
         }
     }
@@ -68,6 +76,10 @@ impl fmt::Display for ConfigField {
             ConfigField::DeletionMinimum => "deletion.minimum",
             ConfigField::Expiry => "expiry",
             ConfigField::ExpiryWarnDays => "expiry.warnDays",
+            ConfigField::Panel => "panel",
+            ConfigField::PanelProjects => "panel.projects",
+            ConfigField::PanelSections => "panel.sections",
+            ConfigField::PanelAffectedUserField => "panel.affectedUserField",
         };
         f.write_str(name)
     }

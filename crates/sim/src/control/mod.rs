@@ -83,6 +83,7 @@ pub fn routes() -> Router<SimState> {
         )
         .route("/_sim/requests", get(requests).delete(clear_requests))
         .route("/_sim/counters", get(counters))
+        .route("/_sim/jira", get(jira_site))
         .route("/_sim/assets", get(assets_snapshot))
         .route("/_sim/assets/missing-policy", post(missing_policy))
         .route("/_sim/assets/schemas", post(add_schema))
@@ -164,6 +165,11 @@ fn info_json(base: &BaseUrl, state: &SimState) -> Value {
 
 async fn info(State(state): State<SimState>, base: BaseUrl) -> Json<Value> {
     Json(info_json(&base, &state))
+}
+
+/// The Jira site the panel reads: projects, accounts (with the tenant user each mirrors) and issues.
+async fn jira_site(State(state): State<SimState>) -> Json<Value> {
+    Json(serde_json::to_value(&*state.jira()).unwrap_or(Value::Null))
 }
 
 async fn reset(State(state): State<SimState>, base: BaseUrl) -> Json<Value> {

@@ -11,6 +11,7 @@
 //! | POST | `/_sim/throttling` | `{"enabled"?, "directoryUnits"?, "intuneRequests"?}` | Graph budgets; `{}` restores the documented ones |
 //! | POST | `/_sim/intune` | `{"licensed"}` | whether the tenant has Intune |
 //! | POST | `/_sim/clock/advance` | `{"seconds"}` | moves the sim clock (token, secret and throttle windows) |
+//! | POST | `/_sim/users/account-enabled` | `{"id", "enabled"}` | an admin switches one account off or on (a delta change) |
 
 use axum::Json;
 use axum::Router;
@@ -36,6 +37,25 @@ pub fn routes() -> Router<SimState> {
         .route("/_sim/throttling", post(throttling))
         .route("/_sim/intune", post(intune))
         .route("/_sim/clock/advance", post(advance))
+        .route("/_sim/users/account-enabled", post(account_enabled))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AccountBody {
+    id: String,
+    enabled: bool,
+}
+
+async fn account_enabled(State(state): State<SimState>, body: Bytes) -> Answer {
+    let body: AccountBody = parse(&body)?;
+    if !state.update_tenant(|t| t.set_account_enabled(&body.id, body.enabled)) {
+        return Err(super::ControlError::BadRequest(format!(
+            "no user with id {:?}",
+            body.id
+        )));
+    }
+    Ok(Json(json!({"id": body.id, "accountEnabled": body.enabled})))
 }
 
 #[derive(Deserialize)]

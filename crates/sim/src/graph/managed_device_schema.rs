@@ -159,6 +159,6 @@ pub const MANAGED_DEVICE: Schema<ManagedDevice> = Schema {
     odata_type: "#microsoft.graph.managedDevice",
     props: PROPS,
     defaults: None,
-    filter_eq: &["operatingSystem", "complianceState", "deviceName"],
+    filter_eq: &["operatingSystem", "complianceState", "deviceName", "userId"],
     filter_startswith: &["deviceName"],
 };

@@ -202,7 +202,10 @@ fn list(
 }
 
 /// The selected properties `T` has, or its defaults without `$select`.
-fn applicable<T>(schema: &Schema<T>, select: Option<&[String]>) -> Vec<&'static Prop<T>> {
+pub(super) fn applicable<T>(
+    schema: &Schema<T>,
+    select: Option<&[String]>,
+) -> Vec<&'static Prop<T>> {
     match select {
         Some(names) => {
             let known: Vec<String> = names
@@ -216,7 +219,7 @@ fn applicable<T>(schema: &Schema<T>, select: Option<&[String]>) -> Vec<&'static 
     }
 }
 
-fn typed<T>(
+pub(super) fn typed<T>(
     schema: &Schema<T>,
     tenant: &Tenant,
     item: Option<&T>,

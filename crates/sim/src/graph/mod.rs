@@ -20,6 +20,7 @@ mod query;
 pub mod roles;
 mod schema;
 mod skus;
+mod user_links;
 mod user_schema;
 mod users;
 
@@ -50,6 +51,14 @@ pub fn routes() -> Router<SimState> {
         .route(
             "/users/{id}/manager",
             get(users::manager).fallback(wrong_method),
+        )
+        .route(
+            "/users/{id}/memberOf",
+            get(user_links::member_of).fallback(wrong_method),
+        )
+        .route(
+            "/users/{id}/licenseDetails",
+            get(user_links::license_details).fallback(wrong_method),
         )
         .route(
             "/groups",

@@ -1,5 +1,6 @@
 //! The simulated Entra tenant: identity, one app registration and its directory, all derived from a seed.
 
+mod account;
 mod application;
 mod applications;
 mod changes;
