@@ -16,6 +16,7 @@ mod managed_devices;
 mod managers;
 mod names;
 mod preset;
+mod removals;
 mod sku;
 mod skus;
 mod user;
@@ -34,6 +35,7 @@ pub use device::{Device, DeviceOs, ManagedDevice};
 pub use group::{Group, GroupKind, MemberRef};
 pub use index::TenantIndex;
 pub use preset::{Preset, PresetSpec, UnknownPreset};
+pub use removals::{Collection, Removals};
 pub use sku::{AssignedLicense, PrepaidUnits, ServicePlan, Sku, SkuPlan};
 pub use user::{User, UserType};
 use uuid::Uuid;
@@ -70,6 +72,8 @@ pub struct Tenant {
     pub index: TenantIndex,
     /// Every change since generation, for delta queries.
     pub changes: ChangeLog,
+    /// Positions removed from the vectors above, for list skip tokens.
+    pub removals: Removals,
 }
 
 /// The app registration an admin creates for Entra Sync, with the one client secret they copied.
@@ -137,6 +141,7 @@ impl Tenant {
             app_dates_shift: 0,
             index,
             changes: ChangeLog::default(),
+            removals: Removals::default(),
         }
     }
 
