@@ -189,7 +189,7 @@ fn the_next_page_is_in_flight_while_a_page_is_mapped_and_never_more_than_one() {
     assert_eq!(report.outcome, Outcome::Succeeded, "{report:?}");
     let seen = store.graph_in_flight.borrow();
     assert!(
-        seen.iter().any(|&n| n == 1),
+        seen.contains(&1),
         "a page's records were staged while the next page was being answered: {seen:?}"
     );
     assert_eq!(
