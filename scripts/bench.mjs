@@ -92,12 +92,14 @@ async function graphCount(collection) {
   return body['@odata.count'];
 }
 
-// The true floor of a full read: every collection in the largest pages the service allows (999 for
-// user and device lists, 1,000 for Intune; group membership comes only from /groups/delta, whose
-// pages the service chooses), plus one request per delta token started from `$deltatoken=latest`.
+// The true floor of a full read: every collection in the largest pages the service allows for what
+// the sync reads (999 for device lists, 1,000 for Intune; group membership comes only from
+// /groups/delta, and users' managers only from /users/delta or an $expand, which Graph caps at 100
+// a page, so both count the delta's pages, which the service chooses), plus one request per delta
+// token started from `$deltatoken=latest`.
 const LIST_PAGE = 999;
 const floorParts = {
-  users: Math.ceil((await graphCount('users')) / LIST_PAGE) + 1,
+  users: info.fullReadPages.users,
   devices: Math.ceil((await graphCount('devices')) / LIST_PAGE) + 1,
   groups: info.fullReadPages.groups,
   managedDevices: info.fullReadPages.managedDevices,
@@ -187,6 +189,9 @@ async function syncRun(label, floor, datasetFloors) {
 
 console.log(`Entra Sync benchmark: preset ${info.preset}, seed ${info.seed}, node ${process.version}, KVS quota ${options.quota}, latency ${latency} ms (Graph, Assets, KVS)`);
 console.log(`true floor of Graph requests for a full read: ${fullFloor} (${Object.entries(floorParts).map(([k, v]) => `${k} ${v}`).join(', ')}); for an incremental one: ${incrementalFloor}`);
+// For comparison: the floor if users could be listed at 999 a page with their managers (they cannot).
+const usersListed = Math.ceil((await graphCount('users')) / LIST_PAGE) + 1;
+console.log(`  (with users listed at ${LIST_PAGE} a page, which would drop their managers: ${fullFloor - floorParts.users + usersListed})`);
 const full = await syncRun('full sync', fullFloor, inventoryFloors.full);
 const churn = Number(options.churn);
 if (churn > 0 && full.last.outcome !== 'failed') {

@@ -5,7 +5,7 @@ const fault = (spec) => async (ctx) => ctx.control('POST', '/faults', spec);
 export default [
   { name: 'Graph 429 x3 with Retry-After on users', before: fault({ path: '/v1.0/users/delta', status: 429, retryAfter: '1', count: 3 }), quick: true },
   { name: 'Graph 429 x3 without Retry-After on groups', before: fault({ path: '/v1.0/groups/delta', status: 429, count: 3 }), baseline: true },
-  { name: 'Graph 429 storm past the retry budget on devices', before: fault({ path: '/v1.0/devices/delta', status: 429, retryAfter: '0.2', count: 12 }) },
+  { name: 'Graph 429 storm past the retry budget on devices', before: fault({ path: '/v1.0/devices', status: 429, retryAfter: '0.2', count: 12 }) },
   { name: 'Graph 503 x3 with Retry-After on subscribedSkus', before: fault({ path: '/v1.0/subscribedSkus', status: 503, retryAfter: '1', count: 3 }) },
   {
     name: 'Intune throttling (tiny request budget)',

@@ -8,7 +8,7 @@ export default [
   { name: 'connection reset once on the token endpoint', before: async (ctx) => ctx.control('POST', '/faults', { path: tokenPath(ctx), reset: true, count: 1 }) },
   { name: 'connection reset once on an import chunk', before: fault({ path: '/jsm/assets/workspace', method: 'POST', reset: true, count: 1 }) },
   { name: 'Graph 500 x2 on groups delta', before: fault({ path: '/v1.0/groups/delta', status: 500, count: 2 }), baseline: true },
-  { name: 'Graph 502 on every device read', before: fault({ path: '/v1.0/devices/delta', status: 502 }) },
+  { name: 'Graph 502 on every device read', before: fault({ path: '/v1.0/devices', status: 502 }) },
   { name: 'Assets 500 once on the import status', before: fault({ path: '/jsm/assets/workspace', method: 'GET', status: 500, count: 1 }) },
   { name: 'slow Graph: 3 s answers on groups delta', before: fault({ path: '/v1.0/groups/delta', latencyMs: 3000, count: 3 }) },
   { name: 'slow everything: 40 ms latency on every request', before: async (ctx) => ctx.control('POST', '/latency', { baseMs: 40, jitterMs: 10 }) },

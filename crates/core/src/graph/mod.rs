@@ -2,9 +2,11 @@
 
 mod error;
 mod page;
+mod pages;
 
 pub use error::GraphError;
 pub use page::Page;
+pub use pages::{Pages, PagesError, Turn};
 
 use serde::de::DeserializeOwned;
 

@@ -27,6 +27,11 @@ pub enum SyncError {
     Staged { key: String, detail: String },
     #[error("Microsoft Graph ended a {0:?} page with neither a nextLink nor a deltaLink")]
     Unterminated(Dataset),
+    #[error("reading {dataset:?}: {error}")]
+    Pages {
+        dataset: Dataset,
+        error: crate::graph::PagesError,
+    },
     #[error("the Assets import was cancelled before it finished; nothing was committed")]
     Cancelled,
     #[error(transparent)]
@@ -76,6 +81,7 @@ impl SyncError {
             SyncError::Assets(_) => "assets",
             SyncError::Staged { .. } => "staged",
             SyncError::Unterminated(_) => "unterminated",
+            SyncError::Pages { .. } => "pages",
             SyncError::Cancelled => "cancelled",
             SyncError::Filter(_) => "filter",
             SyncError::Destination(_) => "destination",

@@ -7,7 +7,11 @@ pub mod expect;
 pub mod rows;
 
 use std::cell::Cell;
+use std::future::Future;
+use std::pin::Pin;
 use std::rc::Rc;
+use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 
 use std::cell::RefCell;
@@ -89,57 +93,13 @@ impl Loopback {
     }
 
     fn send_blocking(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
-        let failed = |message: String| TransportError {
-            url: request.url.clone(),
-            message,
-        };
         self.clock
             .advance(Duration::from_millis(self.tick_ms.get()));
-        let mut forwarded = None;
-        let url = if let Some(rest) = request.url.strip_prefix("https://") {
-            let (host, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
-            forwarded = Some(host.to_string());
-            format!("{}{path}", self.base)
-        } else if request.url.starts_with('/') {
-            format!("{}{}", self.base, request.url)
-        } else {
-            request.url.clone()
-        };
-        let mut builder = ureq::http::Request::builder()
-            .method(request.method.as_str())
-            .uri(&url);
-        for (name, value) in &request.headers {
-            builder = builder.header(name, value);
-        }
-        match forwarded {
-            Some(host) => {
-                builder = builder
-                    .header("X-Forwarded-Host", host)
-                    .header("X-Forwarded-Proto", "https");
-            }
-            None => builder = builder.header("x-forge-provider", "app"),
-        }
-        let http = builder
-            .body(request.body.clone().unwrap_or_default())
-            .map_err(|e| failed(e.to_string()))?;
-        let mut response = self.agent.run(http).map_err(|e| failed(e.to_string()))?;
-        let headers = response
-            .headers()
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_str().unwrap_or_default().to_string()))
-            .collect();
-        let body = response
-            .body_mut()
-            .read_to_string()
-            .map_err(|e| failed(e.to_string()))?;
-        let answer = HttpResponse {
-            status: response.status().as_u16(),
-            headers,
-            body,
-        };
+        let url = request.url.clone();
+        let answer = carry(&self.agent, &self.base, request)?;
         self.sent.borrow_mut().push(Sent {
             at_ms: self.sim.clock().now_millis(),
-            url: request.url.clone(),
+            url,
             status: answer.status,
             retry_after_ms: answer
                 .header("Retry-After")
@@ -147,6 +107,114 @@ impl Loopback {
                 .map(|s| (s * 1000.0).ceil() as u64),
         });
         Ok(answer)
+    }
+
+    /// A transport to the same sim that carries each request on a thread of its own, so requests
+    /// the engine starts before awaiting earlier ones are in flight at the same time.
+    pub fn threaded(&self) -> Threaded {
+        Threaded {
+            base: self.base.clone(),
+            agent: self.agent.clone(),
+        }
+    }
+}
+
+/// Carries one request to the sim at `base` the way the local Forge runtime does.
+fn carry(
+    agent: &ureq::Agent,
+    base: &str,
+    request: HttpRequest,
+) -> Result<HttpResponse, TransportError> {
+    let failed = |message: String| TransportError {
+        url: request.url.clone(),
+        message,
+    };
+    let mut forwarded = None;
+    let url = if let Some(rest) = request.url.strip_prefix("https://") {
+        let (host, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+        forwarded = Some(host.to_string());
+        format!("{base}{path}")
+    } else if request.url.starts_with('/') {
+        format!("{base}{}", request.url)
+    } else {
+        request.url.clone()
+    };
+    let mut builder = ureq::http::Request::builder()
+        .method(request.method.as_str())
+        .uri(&url);
+    for (name, value) in &request.headers {
+        builder = builder.header(name, value);
+    }
+    match forwarded {
+        Some(host) => {
+            builder = builder
+                .header("X-Forwarded-Host", host)
+                .header("X-Forwarded-Proto", "https");
+        }
+        None => builder = builder.header("x-forge-provider", "app"),
+    }
+    let http = builder
+        .body(request.body.clone().unwrap_or_default())
+        .map_err(|e| failed(e.to_string()))?;
+    let mut response = agent.run(http).map_err(|e| failed(e.to_string()))?;
+    let headers = response
+        .headers()
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_str().unwrap_or_default().to_string()))
+        .collect();
+    let body = response
+        .body_mut()
+        .read_to_string()
+        .map_err(|e| failed(e.to_string()))?;
+    Ok(HttpResponse {
+        status: response.status().as_u16(),
+        headers,
+        body,
+    })
+}
+
+/// See [`Loopback::threaded`].
+pub struct Threaded {
+    base: String,
+    agent: ureq::Agent,
+}
+
+type Slot = Arc<Mutex<(Option<Result<HttpResponse, TransportError>>, Option<Waker>)>>;
+
+/// The answer of a request carried on its own thread.
+struct Answer(Slot);
+
+impl Future for Answer {
+    type Output = Result<HttpResponse, TransportError>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let mut slot = self.0.lock().expect("answer slot");
+        match slot.0.take() {
+            Some(answer) => Poll::Ready(answer),
+            None => {
+                slot.1 = Some(cx.waker().clone());
+                Poll::Pending
+            }
+        }
+    }
+}
+
+impl HttpTransport for Threaded {
+    fn send(
+        &self,
+        request: HttpRequest,
+    ) -> impl Future<Output = Result<HttpResponse, TransportError>> {
+        let slot: Slot = Arc::default();
+        let (agent, base, done) = (self.agent.clone(), self.base.clone(), slot.clone());
+        std::thread::spawn(move || {
+            let answer = carry(&agent, &base, request);
+            let mut slot = done.lock().expect("answer slot");
+            slot.0 = Some(answer);
+            if let Some(waker) = slot.1.take() {
+                waker.wake();
+            }
+        });
+        Answer(slot)
     }
 }
 

@@ -22,7 +22,8 @@
 //! | POST | `/_sim/latency` | `{"baseMs", "jitterMs", "perItemUs"?, "seed"?}` | delays every Graph/identity/Assets answer |
 //! | DELETE | `/_sim/latency` | – | no added latency |
 //! | GET | `/_sim/requests?path=/v1.0/users&limit=100` | – | last `limit` (default 100) logged requests under `path`, oldest first |
-//! | DELETE | `/_sim/requests` | – | empties the log and the counters |
+//! | DELETE | `/_sim/requests` | – | empties the log and the counters, restarts the most in flight |
+//! | GET | `/_sim/in-flight` | – | per service (`graph`, `identity`, `assets`): `{"now", "max"}` requests being answered at once |
 //! | GET | `/_sim/counters` | – | `{"GET /v1.0/groups/{id}/members": {"total", "byStatus": {"200": n}}}` |
 //! | GET | `/_sim/assets` | – | plain-JSON snapshot of all Assets schemas, types and objects |
 //! | POST | `/_sim/assets/missing-policy` | `{"sourceId"?, "objectType", "policy": "ignore"/"remove"/"update", "attribute"?, "value"?}` | missing-objects policy of one mapped type |
@@ -84,6 +85,7 @@ pub fn routes() -> Router<SimState> {
         .route("/_sim/requests", get(requests).delete(clear_requests))
         .route("/_sim/counters", get(counters))
         .route("/_sim/jira", get(jira_site))
+        .route("/_sim/in-flight", get(in_flight))
         .route("/_sim/assets", get(assets_snapshot))
         .route("/_sim/assets/missing-policy", post(missing_policy))
         .route("/_sim/assets/schemas", post(add_schema))
@@ -281,6 +283,10 @@ async fn requests(
 async fn clear_requests(State(state): State<SimState>) -> Json<Value> {
     state.requests().clear();
     Json(json!([]))
+}
+
+async fn in_flight(State(state): State<SimState>) -> Json<Value> {
+    Json(json!(state.requests().in_flight()))
 }
 
 async fn counters(State(state): State<SimState>) -> Json<Value> {

@@ -31,6 +31,8 @@ pub async fn traffic(State(state): State<SimState>, request: Request, next: Next
             .map(MatchedPath::as_str),
     );
     let client_request_id = header(request.headers(), CLIENT_REQUEST_ID);
+    let log = state.requests();
+    let _in_flight = log.enter(&path);
 
     let fault = state.faults().fire(&method, &path);
     let plan = state.latency().plan();

@@ -13,7 +13,7 @@ use super::paging::{Cursor, Page, window};
 use super::query::{self, QueryOptions};
 use super::schema::{Object, Schema};
 use crate::http::BaseUrl;
-use crate::tenant::Tenant;
+use crate::tenant::{Collection, Tenant};
 
 /// A collection's URL and page-size rules.
 pub struct Listing {
@@ -37,6 +37,8 @@ pub struct PageRequest {
     pub expand: Option<String>,
     pub top: u32,
     pub offset: usize,
+    /// See [`Cursor::pass`].
+    pub pass: Option<usize>,
     /// Whether this page carries `@odata.count`.
     pub count: bool,
 }
@@ -62,15 +64,23 @@ impl Listing {
             .transpose()?;
         let first = cursor.is_none();
         // Options sent alongside a skiptoken override the ones it carries.
-        let (select, filter, expand, offset, carried_top) = match cursor {
+        let (select, filter, expand, offset, pass, carried_top) = match cursor {
             Some(c) => (
                 options.select.or(c.select),
                 options.filter.or(c.filter),
                 options.expand.or(c.expand),
                 c.offset,
+                c.pass,
                 Some(c.top),
             ),
-            None => (options.select, options.filter, options.expand, 0, None),
+            None => (
+                options.select,
+                options.filter,
+                options.expand,
+                0,
+                None,
+                None,
+            ),
         };
         let mut top = options.top.or(carried_top).unwrap_or(self.default_top);
         if self.clamp_top && top > self.max_top {
@@ -88,6 +98,7 @@ impl Listing {
             expand,
             top,
             offset,
+            pass,
             // `$count=true` without the header is silently ignored (aad-advanced-queries).
             count: first && self.countable && options.count && eventual(headers),
         })
@@ -101,10 +112,63 @@ impl Listing {
         request: &PageRequest,
         selected: Option<Vec<&str>>,
         total: usize,
-        mut render: impl FnMut(usize) -> Object,
+        render: impl FnMut(usize) -> Object,
     ) -> Response {
         let (range, next_offset) = window(total, request.offset, request.top);
-        let next_link = next_offset.map(|offset| {
+        let next = next_offset.map(|offset| (offset, None));
+        self.envelope(
+            base,
+            request,
+            selected,
+            total,
+            range.map(render).collect(),
+            next,
+        )
+    }
+
+    /// One page of a list over the tenant's vector `keyed.collection`: `keyed.positions` are the
+    /// vector positions of the items the query keeps, in order, and `render(p)` writes the item at
+    /// position `p`. The skip token resumes after the last item returned, wherever removals
+    /// have moved it since.
+    pub fn respond_keyed(
+        &self,
+        base: &BaseUrl,
+        request: &PageRequest,
+        selected: Option<Vec<&str>>,
+        keyed: Keyed,
+        render: impl FnMut(usize) -> Object,
+    ) -> Response {
+        let positions = keyed.positions;
+        let start = match request.pass {
+            Some(pass) => {
+                let at = keyed
+                    .tenant
+                    .removals
+                    .resume(keyed.collection, pass, request.offset);
+                positions.partition_point(|&p| p < at)
+            }
+            None => request.offset.min(positions.len()),
+        };
+        let end = start
+            .saturating_add(request.top as usize)
+            .min(positions.len());
+        let next = (end < positions.len() && end > start)
+            .then(|| (positions[end - 1] + 1, Some(keyed.tenant.removals.passes())));
+        let value = positions[start..end].iter().copied().map(render).collect();
+        self.envelope(base, request, selected, positions.len(), value, next)
+    }
+
+    /// The page envelope; `next` is the next page's offset and removal pass, if there is one.
+    fn envelope(
+        &self,
+        base: &BaseUrl,
+        request: &PageRequest,
+        selected: Option<Vec<&str>>,
+        total: usize,
+        value: Vec<Object>,
+        next: Option<(usize, Option<usize>)>,
+    ) -> Response {
+        let next_link = next.map(|(offset, pass)| {
             let cursor = Cursor {
                 resource: self.path.to_string(),
                 offset,
@@ -114,6 +178,7 @@ impl Listing {
                     .map(|names| names.iter().map(|n| n.to_string()).collect()),
                 filter: request.filter.clone(),
                 expand: request.expand.clone(),
+                pass,
             };
             base.join(&format!("{}?$skiptoken={}", self.path, cursor.encode()))
         });
@@ -125,10 +190,17 @@ impl Listing {
             context: base.join(&context),
             count: request.count.then_some(total),
             next_link,
-            value: range.map(&mut render).collect::<Vec<Object>>(),
+            value,
         };
         Json(page).into_response()
     }
+}
+
+/// What [`Listing::respond_keyed`] pages over.
+pub struct Keyed<'a> {
+    pub tenant: &'a Tenant,
+    pub collection: Collection,
+    pub positions: &'a [usize],
 }
 
 /// A flat collection of one resource type: `$select`, `$filter` per the schema, `$count`, paging.
@@ -136,7 +208,7 @@ pub fn list_items<T>(
     listing: &Listing,
     schema: &Schema<T>,
     tenant: &Tenant,
-    items: &[T],
+    (collection, items): (Collection, &[T]),
     base: &BaseUrl,
     headers: &HeaderMap,
     raw: Option<&str>,
@@ -164,9 +236,12 @@ pub fn list_items<T>(
         .select
         .as_ref()
         .map(|_| props.iter().map(|p| p.name).collect::<Vec<_>>());
-    Ok(
-        listing.respond(base, &request, selected, matching.len(), |i| {
-            schema.render(tenant, &items[matching[i]], &props)
-        }),
-    )
+    let keyed = Keyed {
+        tenant,
+        collection,
+        positions: &matching,
+    };
+    Ok(listing.respond_keyed(base, &request, selected, keyed, |p| {
+        schema.render(tenant, &items[p], &props)
+    }))
 }

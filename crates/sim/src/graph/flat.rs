@@ -20,7 +20,9 @@ use super::roles;
 use super::schema::Schema;
 use crate::http::BaseUrl;
 use crate::state::SimState;
-use crate::tenant::{Application, Device, Group, ManagedDevice, ServicePrincipal, Tenant};
+use crate::tenant::{
+    Application, Collection, Device, Group, ManagedDevice, ServicePrincipal, Tenant,
+};
 
 /// Which permissions open a collection, and how a refusal reads.
 pub enum Access {
@@ -34,6 +36,8 @@ pub struct Flat<T: 'static> {
     pub listing: Listing,
     pub schema: &'static Schema<T>,
     pub access: Access,
+    /// The tenant vector the items live in, and the items.
+    pub collection: Collection,
     pub items: fn(&Tenant) -> &[T],
 }
 
@@ -76,7 +80,7 @@ impl ListRequest {
             &flat.listing,
             flat.schema,
             tenant,
-            (flat.items)(tenant),
+            (flat.collection, (flat.items)(tenant)),
             &self.base,
             &self.headers,
             self.raw.as_deref(),
@@ -101,6 +105,7 @@ pub const GROUPS: Flat<Group> = Flat {
     listing: directory("/v1.0/groups", "groups"),
     schema: &GROUP,
     access: Access::Directory(roles::GROUPS),
+    collection: Collection::Groups,
     items: |t| &t.groups,
 };
 
@@ -109,6 +114,7 @@ pub const DEVICES: Flat<Device> = Flat {
     listing: directory("/v1.0/devices", "devices"),
     schema: &DEVICE,
     access: Access::Directory(roles::DEVICES),
+    collection: Collection::Devices,
     items: |t| &t.devices,
 };
 
@@ -125,6 +131,7 @@ pub const MANAGED_DEVICES: Flat<ManagedDevice> = Flat {
     },
     schema: &MANAGED_DEVICE,
     access: Access::Intune(roles::MANAGED_DEVICES),
+    collection: Collection::ManagedDevices,
     items: |t| &t.managed_devices,
 };
 
@@ -133,6 +140,7 @@ pub const APPLICATIONS: Flat<Application> = Flat {
     listing: directory("/v1.0/applications", "applications"),
     schema: &APPLICATION,
     access: Access::Directory(roles::APPLICATIONS),
+    collection: Collection::Applications,
     items: |t| &t.applications,
 };
 
@@ -141,5 +149,6 @@ pub const SERVICE_PRINCIPALS: Flat<ServicePrincipal> = Flat {
     listing: directory("/v1.0/servicePrincipals", "servicePrincipals"),
     schema: &SERVICE_PRINCIPAL,
     access: Access::Directory(roles::SERVICE_PRINCIPALS),
+    collection: Collection::ServicePrincipals,
     items: |t| &t.service_principals,
 };

@@ -24,6 +24,10 @@ pub struct Cursor {
     pub filter: Option<String>,
     #[serde(rename = "e", default, skip_serializing_if = "Option::is_none")]
     pub expand: Option<String>,
+    /// Set for lists of the tenant's own vectors: `offset` is then the vector position after the
+    /// last object returned, as numbered after this many removal passes (`tenant::Removals`).
+    #[serde(rename = "p", default, skip_serializing_if = "Option::is_none")]
+    pub pass: Option<usize>,
 }
 
 impl Cursor {
@@ -78,6 +82,7 @@ mod tests {
             select: Some(vec!["id".into()]),
             filter: Some("userType eq 'Guest'".into()),
             expand: None,
+            pass: Some(3),
         };
         let token = cursor.encode();
         assert!(

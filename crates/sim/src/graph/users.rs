@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Response};
 use serde_json::Value;
 
 use super::auth::Caller;
-use super::collection::{Listing, eventual};
+use super::collection::{Keyed, Listing, eventual};
 use super::error::GraphError;
 use super::filter::Filter;
 use super::flat::ListRequest;
@@ -17,7 +17,10 @@ use super::schema::{Object, Prop};
 use super::user_schema::USER;
 use crate::http::BaseUrl;
 use crate::state::SimState;
-use crate::tenant::{Tenant, User};
+use crate::tenant::{Collection, Tenant, User};
+
+/// Users a page when the list expands a relationship.
+const EXPAND_MAX_TOP: u32 = 100;
 
 fn listing() -> Listing {
     Listing {
@@ -41,18 +44,28 @@ pub async fn list(
 ) -> Result<Response, GraphError> {
     caller.require_any(roles::USERS)?;
     let listing = listing();
-    let request = listing.request(query::parse(raw.as_deref())?, &headers)?;
+    let mut request = listing.request(query::parse(raw.as_deref())?, &headers)?;
     let props = USER.resolve(request.select.as_deref())?;
     let expand = request.expand.as_deref().map(Expand::parse).transpose()?;
+    if expand.is_some() {
+        // "$expand on directory objects returns a maximum of 100 objects" a page, whatever
+        // `$top` asks (query-parameters, expand; known issue 13635).
+        request.top = request.top.min(EXPAND_MAX_TOP);
+    }
     let tenant = &state.tenant();
     let matching = matching(tenant, request.filter.as_deref())?;
     let selected = request
         .select
         .as_ref()
         .map(|_| props.iter().map(|p| p.name).collect::<Vec<_>>());
+    let keyed = Keyed {
+        tenant,
+        collection: Collection::Users,
+        positions: &matching,
+    };
     Ok(
-        listing.respond(&base, &request, selected, matching.len(), |i| {
-            let user = &tenant.users[matching[i] as usize];
+        listing.respond_keyed(&base, &request, selected, keyed, |p| {
+            let user = &tenant.users[p];
             let mut object = USER.render(tenant, user, &props);
             if let Some(expand) = &expand {
                 // Graph leaves `manager` out when none is set.
@@ -71,14 +84,14 @@ pub async fn list(
 }
 
 /// Indexes of the users a `$filter` keeps, in directory order.
-fn matching(tenant: &Tenant, filter: Option<&str>) -> Result<Vec<u32>, GraphError> {
+fn matching(tenant: &Tenant, filter: Option<&str>) -> Result<Vec<usize>, GraphError> {
     let filter = filter.map(|f| Filter::parse(f, &USER)).transpose()?;
     Ok(tenant
         .users
         .iter()
         .enumerate()
         .filter(|(_, u)| filter.as_ref().is_none_or(|f| f.matches(tenant, u)))
-        .map(|(i, _)| i as u32)
+        .map(|(i, _)| i)
         .collect())
 }
 

@@ -6,6 +6,10 @@
 //! (`Authorization` above all), tokens, secrets and request bodies (the token endpoint's form) are
 //! never read into the log.
 
+mod in_flight;
+
+pub use in_flight::{Gauge, InFlightReport, Service};
+
 use std::collections::{BTreeMap, VecDeque};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
@@ -59,6 +63,7 @@ pub struct EndpointCounter {
 #[derive(Default)]
 pub struct RequestLog {
     inner: Mutex<Inner>,
+    in_flight: in_flight::InFlight,
 }
 
 #[derive(Default)]
@@ -124,11 +129,22 @@ impl RequestLog {
         self.lock().counters.clone()
     }
 
-    /// Forgets the entries and the counters; `seq` keeps counting.
+    /// Forgets the entries, the counters and the most requests in flight; `seq` keeps counting.
     pub fn clear(&self) {
         let mut inner = self.lock();
         inner.entries.clear();
         inner.counters.clear();
+        self.in_flight.clear();
+    }
+
+    /// Counts a request to the service at `path` as in flight until the guard is dropped.
+    pub(crate) fn enter(&self, path: &str) -> in_flight::Entered<'_> {
+        self.in_flight.enter(Service::of(path))
+    }
+
+    /// Requests in flight now and the most at once, per service, since start or [`Self::clear`].
+    pub fn in_flight(&self) -> InFlightReport {
+        self.in_flight.report()
     }
 }
 

@@ -17,6 +17,7 @@ mod managed_devices;
 mod managers;
 mod names;
 mod preset;
+mod removals;
 mod sku;
 mod skus;
 mod user;
@@ -35,6 +36,7 @@ pub use device::{Device, DeviceOs, ManagedDevice};
 pub use group::{Group, GroupKind, MemberRef};
 pub use index::TenantIndex;
 pub use preset::{Preset, PresetSpec, UnknownPreset};
+pub use removals::{Collection, Removals};
 pub use sku::{AssignedLicense, PrepaidUnits, ServicePlan, Sku, SkuPlan};
 pub use user::{User, UserType};
 use uuid::Uuid;
@@ -71,6 +73,8 @@ pub struct Tenant {
     pub index: TenantIndex,
     /// Every change since generation, for delta queries.
     pub changes: ChangeLog,
+    /// Positions removed from the vectors above, for list skip tokens.
+    pub removals: Removals,
 }
 
 /// The app registration an admin creates for Entra Sync, with the one client secret they copied.
@@ -138,6 +142,7 @@ impl Tenant {
             app_dates_shift: 0,
             index,
             changes: ChangeLog::default(),
+            removals: Removals::default(),
         }
     }
 

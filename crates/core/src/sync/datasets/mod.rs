@@ -110,9 +110,9 @@ impl Dataset {
         self.spec().object_types
     }
 
-    /// First request of a full round.
-    pub fn initial_url(self) -> String {
-        self.spec().initial_url()
+    /// The requests of a full or an incremental round ([`Spec::pages`]).
+    pub fn pages(self, full: bool) -> crate::graph::Pages {
+        self.spec().pages(full)
     }
 
     /// Whether the data set has delta queries; without, every run is a full round.

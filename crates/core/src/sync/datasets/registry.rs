@@ -6,6 +6,7 @@ use super::{
     users,
 };
 use crate::endpoints;
+use crate::graph::Pages;
 use crate::model::ObjectType;
 
 pub struct Spec {
@@ -25,6 +26,11 @@ pub struct Spec {
     pub select: &'static [&'static str],
     /// Whether the data set has delta queries; without, every run is a full round.
     pub delta: bool,
+    /// The collection a full round lists, in pages of [`LIST_TOP`], after taking its deltaLink
+    /// "from now" (`$deltatoken=latest`); `None`: full rounds read the delta itself. Only for
+    /// data sets whose `select` names no relationship: a list carries one only through `$expand`,
+    /// and Graph serves at most 100 directory objects a page with `$expand` (query-parameters).
+    pub list: Option<&'static str>,
     /// The object types the data set writes, referenced types first.
     pub object_types: &'static [ObjectType],
     /// Where a run reads it: data sets whose objects others reference come first.
@@ -32,6 +38,9 @@ pub struct Spec {
     /// How its Graph items are read.
     pub reader: &'static dyn DataSet,
 }
+
+/// The largest page Graph serves of a directory list (users, groups, devices: `$top` up to 999).
+pub const LIST_TOP: u32 = 999;
 
 /// Every data set, in the order the page and Check connection list them.
 pub const SPECS: [&Spec; 7] = [
@@ -70,6 +79,8 @@ const USERS: Spec = Spec {
         "manager",
     ],
     delta: true,
+    // The manager comes only from the delta (`manager@delta`) or an `$expand` (100 a page).
+    list: None,
     object_types: &[ObjectType::User, ObjectType::LicenceAssignment],
     run: 0,
     reader: &users::Users,
@@ -102,6 +113,8 @@ const GROUPS: Spec = Spec {
         "members",
     ],
     delta: true,
+    // Memberships come only from `members@delta`.
+    list: None,
     object_types: &[ObjectType::Group, ObjectType::GroupMembership],
     run: 1,
     reader: &groups::Groups,
@@ -135,6 +148,8 @@ const DEVICES: Spec = Spec {
         "model",
     ],
     delta: true,
+    // 999 a page against the delta's service-chosen pages (200 on the simulator).
+    list: Some("/v1.0/devices"),
     object_types: &[ObjectType::Device],
     run: 3,
     reader: &devices::Devices,
@@ -170,6 +185,7 @@ const MANAGED_DEVICES: Spec = Spec {
         "isEncrypted",
     ],
     delta: false,
+    list: None,
     object_types: &[ObjectType::ManagedDevice],
     run: 4,
     reader: &managed_devices::ManagedDevices,
@@ -198,6 +214,7 @@ const LICENCES: Spec = Spec {
         "prepaidUnits",
     ],
     delta: false,
+    list: None,
     object_types: &[ObjectType::Licence],
     run: 2,
     reader: &licences::Licences,
@@ -264,7 +281,7 @@ impl Spec {
         SPECS.into_iter().find(|s| s.key == key)
     }
 
-    /// First request of a full round.
+    /// First request of a full round that reads `path`.
     pub fn initial_url(&self) -> String {
         format!(
             "{}{}?$select={}",
@@ -272,6 +289,27 @@ impl Spec {
             self.path,
             self.select.join(",")
         )
+    }
+
+    /// The requests of a full round (`full`) or of an incremental one, which starts at its
+    /// committed deltaLink and follows the links from there.
+    pub fn pages(&self, full: bool) -> Pages {
+        match self.list {
+            Some(list) if full && self.delta => Pages::ListFromLatest {
+                latest: format!("{}&$deltatoken=latest", self.initial_url()),
+                first: format!(
+                    "{}{list}?$select={}&$top={LIST_TOP}",
+                    endpoints::GRAPH,
+                    self.select.join(",")
+                ),
+            },
+            _ if self.delta => Pages::Delta {
+                first: self.initial_url(),
+            },
+            _ => Pages::List {
+                first: self.initial_url(),
+            },
+        }
     }
 
     pub fn probe_url(&self) -> String {
@@ -358,6 +396,45 @@ mod tests {
                 Dataset::ServicePrincipals,
             ]
         );
+    }
+
+    #[test]
+    fn full_rounds_list_devices_from_a_latest_delta_link_and_read_the_rest_by_delta() {
+        assert_eq!(
+            DEVICES.pages(true),
+            Pages::ListFromLatest {
+                latest: format!("{}&$deltatoken=latest", DEVICES.initial_url()),
+                first: format!(
+                    "https://graph.microsoft.com/v1.0/devices?$select={}&$top=999",
+                    DEVICES.select.join(",")
+                ),
+            }
+        );
+        assert!(
+            DEVICES
+                .initial_url()
+                .starts_with("https://graph.microsoft.com/v1.0/devices/delta?$select=id,")
+        );
+        assert!(matches!(DEVICES.pages(false), Pages::Delta { .. }));
+        assert!(matches!(USERS.pages(true), Pages::Delta { .. }));
+        assert!(matches!(GROUPS.pages(true), Pages::Delta { .. }));
+        assert!(matches!(MANAGED_DEVICES.pages(true), Pages::List { .. }));
+        // A listed data set must not select a relationship: the list would drop it.
+        for spec in SPECS.iter().filter(|s| s.list.is_some()) {
+            assert!(
+                spec.delta,
+                "{}: a list round needs a delta to start from",
+                spec.key
+            );
+            assert!(
+                !spec
+                    .select
+                    .iter()
+                    .any(|p| ["manager", "members"].contains(p)),
+                "{}",
+                spec.key
+            );
+        }
     }
 
     #[test]

@@ -13,8 +13,11 @@ use super::super::index::{Index, IndexEntry};
 use super::super::staging::{ChunkBuffer, import_record};
 use super::super::step::Step;
 use super::super::store::{KvStore, MAX_VALUE_BYTES};
+use futures_util::future::join;
+
+use crate::auth::AccessToken;
 use crate::clock::Clock;
-use crate::graph::{GraphClient, GraphError, Page};
+use crate::graph::{GraphClient, GraphError, Page, PagesError, Turn};
 use crate::http::HttpTransport;
 use crate::model::{AssetsObject, Carry, ExpiryClock, Fingerprint, ObjectType};
 use crate::retry::RetryPolicy;
@@ -38,26 +41,46 @@ struct Round {
 }
 
 impl<G: HttpTransport, A: HttpTransport, S: KvStore, C: Clock> Step<'_, '_, G, A, S, C> {
-    /// Reads pages of data set `at` until it ends (true) or the budget is spent (false).
+    /// Reads pages of data set `at` until it ends (true) or the budget is spent (false). While a
+    /// page is mapped, the next one is already requested (one page ahead, so memory stays
+    /// bounded); a prefetched page is always read, as the budget allowed it when it was sent.
     pub(in crate::sync) async fn read(
         &mut self,
         cp: &mut Checkpoint,
         at: usize,
     ) -> Result<bool, SyncError> {
         let mut round = self.open_round(cp, at).await?;
+        let mut ahead = None;
         let finished = loop {
-            if !self.has_time(1) {
-                break false;
-            }
-            let Some(page) = self.next_page(cp, at).await? else {
+            let answer = match ahead.take() {
+                Some(answer) => answer,
+                None => {
+                    if !self.has_time(1) {
+                        break false;
+                    }
+                    let (token, url) = self.sending(cp, at).await?;
+                    self.fetch(&token, url).await
+                }
+            };
+            let Some(page) = self.settle(cp, at, answer)? else {
                 continue;
             };
-            for item in page.value {
-                self.take_item(cp, &mut round, item).await?;
+            let ended = end_of_page(cp, at, page.next_link, page.delta_link)?;
+            if ended || !self.has_time(1) {
+                self.take_page(cp, &mut round, page.value).await?;
+                if ended {
+                    break true;
+                }
+                continue;
             }
-            if end_of_page(cp, at, page.next_link, page.delta_link)? {
-                break true;
-            }
+            let (token, url) = self.sending(cp, at).await?;
+            let (answer, taken) = join(
+                self.fetch(&token, url),
+                self.take_page(cp, &mut round, page.value),
+            )
+            .await;
+            taken?;
+            ahead = Some(answer);
         };
         self.flush(cp, &mut round.buffer).await?;
         if round.lazy {
@@ -101,30 +124,45 @@ impl<G: HttpTransport, A: HttpTransport, S: KvStore, C: Clock> Step<'_, '_, G, A
         })
     }
 
-    /// The data set's next page; `None` when its delta token expired and it starts over in full.
-    async fn next_page(
+    /// The token and URL of the data set's next request, counted as sent.
+    async fn sending(
         &mut self,
         cp: &mut Checkpoint,
         at: usize,
-    ) -> Result<Option<Page<Value>>, SyncError> {
+    ) -> Result<(AccessToken, String), SyncError> {
         let token = self.token().await?;
         let run = &mut cp.datasets[at];
-        let dataset = run.dataset;
         let url = run
-            .next_url
-            .clone()
-            .unwrap_or_else(|| dataset.initial_url());
+            .dataset
+            .pages(run.full)
+            .next_url(run.next_url.as_deref(), run.pending_delta_link.as_deref());
+        run.requests += 1;
+        self.units += 1;
+        Ok((token, url))
+    }
+
+    async fn fetch(&self, token: &AccessToken, url: String) -> Result<Page<Value>, GraphError> {
         let policy = RetryPolicy::default();
         let graph = GraphClient::new(
             self.host.graph,
             self.host.clock,
-            &token,
+            token,
             &policy,
             &self.graph_meter,
         );
-        run.requests += 1;
-        self.units += 1;
-        match graph.page::<Value>(&url).await {
+        graph.page::<Value>(&url).await
+    }
+
+    /// A page's answer; `None` when the data set's delta token expired and it starts over in full.
+    fn settle(
+        &self,
+        cp: &mut Checkpoint,
+        at: usize,
+        answer: Result<Page<Value>, GraphError>,
+    ) -> Result<Option<Page<Value>>, SyncError> {
+        let run = &mut cp.datasets[at];
+        let dataset = run.dataset;
+        match answer {
             Ok(page) => Ok(Some(page)),
             Err(error) if needs_resync(&error) && run.next_url.is_some() => {
                 let note = format!(
@@ -135,6 +173,7 @@ impl<G: HttpTransport, A: HttpTransport, S: KvStore, C: Clock> Step<'_, '_, G, A
                 );
                 run.full = true;
                 run.next_url = None;
+                run.pending_delta_link = None;
                 cp.warn(note);
                 Ok(None)
             }
@@ -142,9 +181,22 @@ impl<G: HttpTransport, A: HttpTransport, S: KvStore, C: Clock> Step<'_, '_, G, A
         }
     }
 
+    /// One page's items, parsed and staged.
+    async fn take_page(
+        &self,
+        cp: &mut Checkpoint,
+        round: &mut Round,
+        items: Vec<Value>,
+    ) -> Result<(), SyncError> {
+        for item in items {
+            self.take_item(cp, round, item).await?;
+        }
+        Ok(())
+    }
+
     /// One Graph item: parsed against the committed index and staged.
     async fn take_item(
-        &mut self,
+        &self,
         cp: &mut Checkpoint,
         round: &mut Round,
         item: Value,
@@ -328,7 +380,8 @@ fn stage_upsert(
     }
 }
 
-/// Whether the data set ended with this page; its deltaLink is kept until the commit.
+/// Moves the data set's round past this page ([`crate::graph::Pages::turn`]); true when the round
+/// ended. Its deltaLink is kept until the commit.
 fn end_of_page(
     cp: &mut Checkpoint,
     at: usize,
@@ -336,18 +389,32 @@ fn end_of_page(
     delta_link: Option<String>,
 ) -> Result<bool, SyncError> {
     let run = &mut cp.datasets[at];
-    match (next_link, delta_link) {
-        (Some(next), _) => {
+    let dataset = run.dataset;
+    let turn = dataset
+        .pages(run.full)
+        .turn(run.pending_delta_link.is_some(), next_link, delta_link)
+        .map_err(|error| match error {
+            PagesError::Unterminated => SyncError::Unterminated(dataset),
+            error => SyncError::Pages { dataset, error },
+        })?;
+    match turn {
+        Turn::Next(next) => {
             run.next_url = Some(next);
             Ok(false)
         }
-        (None, delta) if delta.is_some() || !run.dataset.has_delta() => {
-            run.pending_delta_link = delta;
+        Turn::Hold(delta) => {
+            run.pending_delta_link = Some(delta);
+            run.next_url = None;
+            Ok(false)
+        }
+        Turn::End(delta) => {
+            if delta.is_some() {
+                run.pending_delta_link = delta;
+            }
             run.next_url = None;
             run.finished = true;
             Ok(true)
         }
-        (None, _) => Err(SyncError::Unterminated(run.dataset)),
     }
 }
 

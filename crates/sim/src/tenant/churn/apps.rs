@@ -12,7 +12,7 @@ use uuid::Uuid;
 use crate::tenant::application::{AppCertificate, ServicePrincipal};
 use crate::tenant::applications::{certificate, secret};
 use crate::tenant::changes::{Change, ObjectKind, ObjectRef, RemovalReason};
-use crate::tenant::{Tenant, ids};
+use crate::tenant::{Collection, Tenant, ids};
 
 const DAY: u64 = 86_400;
 
@@ -129,6 +129,9 @@ impl AppChurn<'_> {
             }
             AppOp::DeleteApp => {
                 let removed = self.tenant.applications.remove(i);
+                self.tenant
+                    .removals
+                    .record(Collection::Applications, vec![i as u32]);
                 // Deleted registrations sit in the recycle bin for 30 days: `changed`, as for users.
                 self.tenant.changes.record(Change::Removed(
                     ObjectRef {
@@ -143,6 +146,9 @@ impl AppChurn<'_> {
                     .iter()
                     .position(|sp| sp.app_id == removed.app_id)
                 {
+                    self.tenant
+                        .removals
+                        .record(Collection::ServicePrincipals, vec![sp as u32]);
                     let sp = self.tenant.service_principals.remove(sp);
                     self.tenant.changes.record(Change::Removed(
                         ObjectRef {

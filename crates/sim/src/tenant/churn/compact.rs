@@ -3,7 +3,7 @@
 
 use std::collections::HashSet;
 
-use crate::tenant::{MemberRef, Tenant, TenantIndex};
+use crate::tenant::{Collection, MemberRef, Tenant, TenantIndex};
 
 /// Which indexes to drop, per vector.
 #[derive(Default)]
@@ -20,6 +20,16 @@ pub fn remove(tenant: &mut Tenant, doomed: &Doomed) {
     let devices = renumbering(tenant.devices.len(), &doomed.devices);
     let at = |map: &[Option<u32>], i: u32| map.get(i as usize).copied().flatten();
 
+    for (collection, positions) in [
+        (Collection::Users, &doomed.users),
+        (Collection::Groups, &doomed.groups),
+        (Collection::Devices, &doomed.devices),
+        (Collection::ManagedDevices, &doomed.managed_devices),
+    ] {
+        tenant
+            .removals
+            .record(collection, positions.iter().copied().collect());
+    }
     retain(&mut tenant.users, &doomed.users);
     retain(&mut tenant.groups, &doomed.groups);
     retain(&mut tenant.devices, &doomed.devices);
