@@ -4,6 +4,7 @@
 use entra_sync_core::clock::Clock;
 use entra_sync_core::config::{AppConfig, ConfigInput, RunStart, Schedule, begin_configured_run};
 use entra_sync_core::sync::datasets::SPECS;
+use entra_sync_core::sync::pacing::{BEGIN_WAITS_MS, PacedStore, Pacing};
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 
@@ -115,7 +116,11 @@ pub async fn begin_configured_run_js(
         dry_run: input.dry_run,
         full_resync: input.full_resync,
     };
-    let checkpoint = begin_configured_run(&JsStore(store), run, JsClock.now_ms(), &input.config)
+    let store = JsStore(store);
+    let now = JsClock.now_ms();
+    // Sync now has 30 s to build the first checkpoint: KVS quota waits end well before.
+    let paced = PacedStore::new(&store, &JsClock, Pacing::default(), now + BEGIN_WAITS_MS);
+    let checkpoint = begin_configured_run(&paced, run, now, &input.config)
         .await
         .map_err(|e| BridgeError::failed(e.code(), e))?;
     bridge::to_js(&checkpoint)

@@ -98,6 +98,14 @@ pub struct Tally {
     pub throttled: u64,
     pub waited_ms: u64,
     pub steps: u64,
+    /// KVS calls refused by Forge's quota and waited out, and the time waited.
+    #[serde(default)]
+    pub kvs_waits: u64,
+    #[serde(default)]
+    pub kvs_waited_ms: u64,
+    /// Steps that ended early because the quota's wait would have passed their budget.
+    #[serde(default)]
+    pub kvs_paused_steps: u64,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -9,6 +9,7 @@ use super::budget::Budget;
 use super::checkpoint::{Checkpoint, Phase};
 use super::error::SyncError;
 use super::index::Index;
+use super::pacing::{PacedStore, Pacing};
 use super::report::{Outcome, Progress, RunError, RunReport};
 use super::store::KvStore;
 use crate::auth::{AccessToken, request_token};
@@ -50,6 +51,11 @@ pub struct StepResult {
 /// One step's working state; the phases are its methods, one file each under `phase/`.
 pub(super) struct Step<'a, 'h, G, A, S, C> {
     pub(super) host: &'a Host<'h, G, A, S, C>,
+    /// The host's store, waiting out Forge's KVS quota within the step's time.
+    pub(super) store: PacedStore<'h, S, C>,
+    /// The checkpoint as of the last point a step may end at; a step whose storage stays refused
+    /// by the quota past its budget ends there, and the next step resumes from it.
+    safe: Option<Checkpoint>,
     settings: &'a ConnectionSettings,
     destination: &'a Destination,
     budget: Budget,
@@ -85,6 +91,13 @@ where
     checkpoint.tally.steps += 1;
     let mut step = Step {
         host,
+        store: PacedStore::new(
+            host.store,
+            host.clock,
+            Pacing::default(),
+            budget.waits_end_by_ms(),
+        ),
+        safe: None,
         settings,
         destination,
         budget,
@@ -100,6 +113,17 @@ where
         Err(SyncError::CancelRequested)
     } else {
         step.run(&mut checkpoint).await
+    };
+    let result = match result {
+        // The quota stays shut past this step's time: a 429 never fails a run.
+        Err(error) if error.is_rate_limited() => {
+            if let Some(safe) = step.safe.take() {
+                checkpoint = safe;
+            }
+            checkpoint.tally.kvs_paused_steps += 1;
+            Ok(StepStatus::Continue)
+        }
+        other => other,
     };
     step.account(&mut checkpoint);
     let status = match result {
@@ -117,6 +141,7 @@ impl<G: HttpTransport, A: HttpTransport, S: KvStore, C: Clock> Step<'_, '_, G, A
     /// The phase machine: each arm does its phase (or the part the budget allows) and names the next.
     async fn run(&mut self, cp: &mut Checkpoint) -> Result<StepStatus, SyncError> {
         loop {
+            self.safe_point(cp);
             match cp.phase.clone() {
                 Phase::Read { dataset } => {
                     if !self.read(cp, dataset).await? {
@@ -238,6 +263,12 @@ impl<G: HttpTransport, A: HttpTransport, S: KvStore, C: Clock> Step<'_, '_, G, A
         )))
     }
 
+    /// Notes that a step could end here: everything `cp` says is done is stored, and nothing this
+    /// step did since needs to be kept in memory to go on from it.
+    pub(super) fn safe_point(&mut self, cp: &Checkpoint) {
+        self.safe = Some(cp.clone());
+    }
+
     pub(super) fn now(&self) -> u64 {
         self.host.clock.now_ms()
     }
@@ -272,9 +303,7 @@ impl<G: HttpTransport, A: HttpTransport, S: KvStore, C: Clock> Step<'_, '_, G, A
     ) -> Result<Index, SyncError> {
         match self.indexes.remove(&object_type) {
             Some(index) => Ok(index),
-            None => {
-                Ok(Index::load_for(self.host.store, object_type.key(), std::iter::empty()).await?)
-            }
+            None => Ok(Index::load_for(&self.store, object_type.key(), std::iter::empty()).await?),
         }
     }
 
@@ -285,6 +314,8 @@ impl<G: HttpTransport, A: HttpTransport, S: KvStore, C: Clock> Step<'_, '_, G, A
         tally.throttled += u64::from(self.graph_meter.throttled.take())
             + u64::from(self.assets_meter.throttled.take());
         tally.waited_ms += self.graph_meter.waited_ms.take() + self.assets_meter.waited_ms.take();
+        tally.kvs_waits += u64::from(self.store.waits.take());
+        tally.kvs_waited_ms += self.store.waited_ms.take();
     }
 
     pub(super) fn assets_client(&self) -> AssetsClient<'_, A, C> {
@@ -315,7 +346,6 @@ impl<G: HttpTransport, A: HttpTransport, S: KvStore, C: Clock> Step<'_, '_, G, A
         key: &str,
     ) -> Result<T, SyncError> {
         let value = self
-            .host
             .store
             .get(key)
             .await?
@@ -339,17 +369,17 @@ impl<G: HttpTransport, A: HttpTransport, S: KvStore, C: Clock> Step<'_, '_, G, A
             key: key.to_string(),
             detail: e.to_string(),
         })?;
-        Ok(self.host.store.set(key, value).await?)
+        Ok(self.store.set(key, &value).await?)
     }
 
     /// Removes the run's staged data. Best effort: leftovers are overwritten by the next run's
     /// keys or ignored, never read as committed state.
     pub(super) async fn cleanup(&self, cp: &mut Checkpoint) {
         for n in 0..cp.chunks {
-            let _ = self.host.store.delete(&cp.chunk_key(n)).await;
+            let _ = self.store.delete(&cp.chunk_key(n)).await;
         }
         for n in 0..cp.retire_chunks {
-            let _ = self.host.store.delete(&cp.retire_key(n)).await;
+            let _ = self.store.delete(&cp.retire_key(n)).await;
         }
         if !matches!(cp.phase, Phase::Commit) {
             cp.chunks = 0;

@@ -78,6 +78,8 @@ impl<G: HttpTransport, A: HttpTransport, S: KvStore, C: Clock> Step<'_, '_, G, A
                     false,
                 )
                 .await?;
+            cp.phase = Phase::Submit { next: n + 1 };
+            self.safe_point(cp);
         }
         let selector = cp
             .datasets

@@ -51,7 +51,12 @@ impl<G: HttpTransport, A: HttpTransport, S: KvStore, C: Clock> Step<'_, '_, G, A
             for item in page.value {
                 self.take_item(cp, &mut round, item).await?;
             }
-            if end_of_page(cp, at, page.next_link, page.delta_link)? {
+            let ended = end_of_page(cp, at, page.next_link, page.delta_link)?;
+            // With the page staged whole, the checkpoint is one a step may end at (a step the
+            // KVS quota stops redoes at most this page).
+            self.flush(cp, &mut round.buffer).await?;
+            self.safe_point(cp);
+            if ended {
                 break true;
             }
         };
@@ -72,7 +77,7 @@ impl<G: HttpTransport, A: HttpTransport, S: KvStore, C: Clock> Step<'_, '_, G, A
             let index = if lazy {
                 self.delta_index(*object_type).await?
             } else {
-                Index::load(self.host.store, object_type.key()).await?
+                Index::load(&self.store, object_type.key()).await?
             };
             indexes.insert(*object_type, index);
         }
@@ -150,7 +155,7 @@ impl<G: HttpTransport, A: HttpTransport, S: KvStore, C: Clock> Step<'_, '_, G, A
                 if let Item::Upsert { object, .. } = item {
                     if let Some(index) = round.indexes.get_mut(&object.object_type) {
                         let key = object.object_type.key();
-                        index.ensure(self.host.store, key, &object.id).await?;
+                        index.ensure(&self.store, key, &object.id).await?;
                     }
                 }
             }
@@ -183,15 +188,13 @@ impl<G: HttpTransport, A: HttpTransport, S: KvStore, C: Clock> Step<'_, '_, G, A
         let own = dataset.object_types()[0];
         if let Some(index) = indexes.get_mut(&own) {
             index
-                .ensure(self.host.store, own.key(), &id.to_ascii_lowercase())
+                .ensure(&self.store, own.key(), &id.to_ascii_lowercase())
                 .await?;
         }
         if dataset == Dataset::Groups && item.get("@removed").is_some() {
             let memberships = ObjectType::GroupMembership;
             if let Some(index) = indexes.get_mut(&memberships) {
-                index
-                    .ensure_whole(self.host.store, memberships.key())
-                    .await?;
+                index.ensure_whole(&self.store, memberships.key()).await?;
             }
         }
         Ok(())
