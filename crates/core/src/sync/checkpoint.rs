@@ -116,6 +116,14 @@ pub struct Samples {
     pub retired: Vec<String>,
 }
 
+/// Retirements the mass-deletion guard holds: the largest count of one type, and its threshold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Trip {
+    pub retire: u64,
+    pub threshold: u64,
+}
+
 pub const SAMPLE_SIZE: usize = 5;
 const MAX_WARNINGS: usize = 20;
 
@@ -145,6 +153,16 @@ pub struct Checkpoint {
     /// Retire lists `run:<id>:retire:0..retire_chunks`.
     pub retire_chunks: u32,
     pub execution: Option<ExecutionLinks>,
+    /// Data chunks sent to the execution while reading (their `clientGeneratedId`s number on).
+    #[serde(default)]
+    pub sent_chunks: u32,
+    /// The execution is DONE: what is left is retiring and committing.
+    #[serde(default)]
+    pub written: bool,
+    /// The mass-deletion guard's verdict from the plan: more would be retired than the threshold
+    /// allows. It holds the retirements (not the writes) until the admin confirms.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trip: Option<Trip>,
     pub tally: Tally,
     pub warnings: Vec<String>,
     pub samples: Samples,
@@ -198,6 +216,9 @@ impl Checkpoint {
             record_chunks: 0,
             retire_chunks: 0,
             execution: None,
+            sent_chunks: 0,
+            written: false,
+            trip: None,
             tally: Tally::default(),
             warnings: Vec::new(),
             samples: Samples::default(),
@@ -210,6 +231,13 @@ impl Checkpoint {
         if self.warnings.len() < MAX_WARNINGS && !self.warnings.contains(&warning) {
             self.warnings.push(warning);
         }
+    }
+
+    /// Whether staged chunk `n` may hold records to send: only a data set that staged records
+    /// (ranked types, or any type in chunks staged before records were sent while reading).
+    pub fn may_hold_records(&self, n: u32) -> bool {
+        (0..self.datasets.len())
+            .any(|at| self.chunks_of(at).contains(&n) && self.datasets[at].record_chunks > 0)
     }
 
     /// The staged chunks of data set `at` (valid once its reading has ended).

@@ -12,6 +12,7 @@ pub mod guard;
 pub mod index;
 pub mod lifecycle;
 pub mod mapping_doc;
+mod outbox;
 pub mod pacing;
 mod phase;
 pub mod report;

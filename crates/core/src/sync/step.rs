@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use super::assets::{AssetsClient, Destination, TypeCounters};
 use super::budget::Budget;
-use super::checkpoint::{Checkpoint, Phase};
+use super::checkpoint::{Checkpoint, Phase, Trip};
 use super::error::SyncError;
 use super::index::Index;
 use super::pacing::{PacedStore, Pacing};
@@ -160,19 +160,24 @@ impl<G: HttpTransport, A: HttpTransport, S: KvStore, C: Clock> Step<'_, '_, G, A
                     if self.needs_fresh_step(cp) {
                         return Ok(StepStatus::Continue);
                     }
-                    if let Some((retire, threshold)) = self.plan(cp).await? {
-                        if !cp.confirmed && !cp.dry_run {
-                            cp.phase = Phase::AwaitingConfirmation { retire, threshold };
-                            return Ok(StepStatus::AwaitingConfirmation { retire, threshold });
-                        }
-                    }
+                    let trip = self.plan(cp).await?;
+                    cp.trip = trip
+                        .filter(|_| !cp.dry_run)
+                        .map(|(retire, threshold)| Trip { retire, threshold });
                     cp.phase = after_plan(cp);
                 }
                 Phase::AwaitingConfirmation { retire, threshold } => {
                     if !cp.confirmed {
                         return Ok(StepStatus::AwaitingConfirmation { retire, threshold });
                     }
-                    cp.phase = after_plan(cp);
+                    cp.phase = if cp.written {
+                        Phase::Retire {
+                            chunk: 0,
+                            offset: 0,
+                        }
+                    } else {
+                        after_plan(cp)
+                    };
                 }
                 Phase::Mapping => {
                     self.put_mapping(cp).await?;
@@ -193,10 +198,14 @@ impl<G: HttpTransport, A: HttpTransport, S: KvStore, C: Clock> Step<'_, '_, G, A
                         return Ok(StepStatus::Continue);
                     }
                     cp.execution = None;
-                    cp.phase = Phase::Retire {
-                        chunk: 0,
-                        offset: 0,
-                    };
+                    cp.written = true;
+                    cp.phase = held(
+                        cp,
+                        Phase::Retire {
+                            chunk: 0,
+                            offset: 0,
+                        },
+                    );
                 }
                 Phase::Retire { chunk, offset } => {
                     if !self.retire(cp, chunk, offset).await? {
@@ -212,6 +221,11 @@ impl<G: HttpTransport, A: HttpTransport, S: KvStore, C: Clock> Step<'_, '_, G, A
                     cp.phase = Phase::Done;
                 }
                 Phase::Done => return Ok(self.finish(cp)),
+            }
+            if let Phase::AwaitingConfirmation { retire, threshold } = cp.phase {
+                if !cp.confirmed {
+                    return Ok(StepStatus::AwaitingConfirmation { retire, threshold });
+                }
             }
             if !self.has_time(0) {
                 return Ok(StepStatus::Continue);
@@ -267,6 +281,13 @@ impl<G: HttpTransport, A: HttpTransport, S: KvStore, C: Clock> Step<'_, '_, G, A
     /// step did since needs to be kept in memory to go on from it.
     pub(super) fn safe_point(&mut self, cp: &Checkpoint) {
         self.safe = Some(cp.clone());
+    }
+
+    /// An execution opened after the last safe point: resuming from that point must send to it.
+    pub(super) fn keep_execution(&mut self, links: &super::assets::ExecutionLinks) {
+        if let Some(safe) = &mut self.safe {
+            safe.execution = Some(links.clone());
+        }
     }
 
     pub(super) fn now(&self) -> u64 {
@@ -395,17 +416,36 @@ impl<G: HttpTransport, A: HttpTransport, S: KvStore, C: Clock> Step<'_, '_, G, A
     }
 }
 
+/// What follows the plan: staged ranked records to send (in the open execution, or a new one),
+/// or just the end of the data of the execution the read opened; without an execution, the
+/// retirements, which the guard may hold.
 fn after_plan(cp: &Checkpoint) -> Phase {
     if cp.dry_run {
         Phase::Done
-    } else if cp.record_chunks > 0 {
+    } else if cp.record_chunks > 0 && cp.execution.is_none() {
         Phase::Mapping
-    } else if cp.retire_chunks > 0 {
-        Phase::Retire {
-            chunk: 0,
-            offset: 0,
-        }
+    } else if cp.record_chunks > 0 {
+        Phase::Submit { next: 0 }
+    } else if cp.execution.is_some() {
+        Phase::Submit { next: cp.chunks }
     } else {
-        Phase::Commit
+        held(
+            cp,
+            Phase::Retire {
+                chunk: 0,
+                offset: 0,
+            },
+        )
+    }
+}
+
+/// `next`, unless the mass-deletion guard holds the retirements until the admin confirms. Writes
+/// are not held: like Entra Connect's accidental-delete prevention, only deletions wait.
+fn held(cp: &Checkpoint, next: Phase) -> Phase {
+    match cp.trip {
+        Some(Trip { retire, threshold }) if !cp.confirmed => {
+            Phase::AwaitingConfirmation { retire, threshold }
+        }
+        _ => next,
     }
 }

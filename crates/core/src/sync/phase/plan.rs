@@ -78,6 +78,10 @@ impl<G: HttpTransport, A: HttpTransport, S: KvStore, C: Clock> Step<'_, '_, G, A
     ) -> Result<(Vec<String>, u64), SyncError> {
         let mut index = Index::load(&self.store, object_type.key()).await?;
         let committed = index.entries.len() as u64;
+        // Nothing committed, nothing gone (a first sync): the staged chunks need not be read.
+        if committed == 0 && !datasets::ranked(object_type) {
+            return Ok((Vec::new(), 0));
+        }
         if datasets::ranked(object_type) {
             let records = self.resolve_ranked(cp, at, object_type, &index).await?;
             let run = &mut cp.datasets[at];

@@ -1,5 +1,8 @@
-//! Read: pages of one data set from Graph, each item compared with the committed index and staged
-//! (records to write, index entries to commit, ids seen or removed) in chunks of KVS size.
+//! Read: pages of one data set from Graph, each item compared with the committed index. Changed
+//! records go straight to the Assets import execution (opened by the first of them; none in a dry
+//! run); what the plan and the commit need (index entries, ids seen or removed) is staged in KVS.
+//! Ranked records (one object claimed by several Graph records) are staged whole, as their winner
+//! is known only when the round has ended.
 
 use std::collections::HashMap;
 
@@ -10,6 +13,7 @@ use super::super::datasets::{self, Dataset, Item, ParseContext};
 use super::super::error::{FilterProblem, SyncError};
 use super::super::filter::Filter;
 use super::super::index::{Index, IndexEntry};
+use super::super::outbox::Outbox;
 use super::super::staging::{ChunkBuffer, import_record};
 use super::super::step::Step;
 use super::super::store::{KvStore, MAX_VALUE_BYTES};
@@ -31,6 +35,8 @@ struct Round {
     synced: Value,
     indexes: HashMap<ObjectType, Index>,
     buffer: ChunkBuffer,
+    /// Changed records not yet sent to Assets.
+    outbox: Outbox,
 }
 
 impl<G: HttpTransport, A: HttpTransport, S: KvStore, C: Clock> Step<'_, '_, G, A, S, C> {
@@ -52,14 +58,16 @@ impl<G: HttpTransport, A: HttpTransport, S: KvStore, C: Clock> Step<'_, '_, G, A
                 self.take_item(cp, &mut round, item).await?;
             }
             let ended = end_of_page(cp, at, page.next_link, page.delta_link)?;
-            // With the page staged whole, the checkpoint is one a step may end at (a step the
-            // KVS quota stops redoes at most this page).
+            // With the page sent and staged whole, the checkpoint is one a step may end at (a
+            // step the KVS quota stops redoes at most this page).
+            self.send(cp, &mut round.outbox).await?;
             self.flush(cp, &mut round.buffer).await?;
             self.safe_point(cp);
             if ended {
                 break true;
             }
         };
+        self.send(cp, &mut round.outbox).await?;
         self.flush(cp, &mut round.buffer).await?;
         if round.lazy {
             self.indexes.extend(round.indexes);
@@ -93,6 +101,7 @@ impl<G: HttpTransport, A: HttpTransport, S: KvStore, C: Clock> Step<'_, '_, G, A
             synced: Value::String(iso_utc(cp.started_ms)),
             indexes,
             buffer: ChunkBuffer::new(dataset),
+            outbox: Outbox::default(),
         })
     }
 
@@ -170,6 +179,9 @@ impl<G: HttpTransport, A: HttpTransport, S: KvStore, C: Clock> Step<'_, '_, G, A
         // memberships alone can outgrow a chunk.
         if round.buffer.bytes > MAX_VALUE_BYTES / 2 {
             self.flush(cp, &mut round.buffer).await?;
+        }
+        if round.outbox.is_full() {
+            self.send(cp, &mut round.outbox).await?;
         }
         Ok(())
     }
@@ -300,7 +312,7 @@ fn stage_upsert(
         // must learn the new carry.
         Some(old) if old.fingerprint == entry.fingerprint && !rewrite => {
             counts.unchanged += 1;
-            round.buffer.carry_only(object_type, object.id, entry);
+            round.buffer.entry(object_type, object.id, entry);
         }
         old => {
             let list = if old.is_some() {
@@ -313,8 +325,10 @@ fn stage_upsert(
             if list.len() < SAMPLE_SIZE {
                 list.push(format!("{}: {}", object_type.name(), object.label()));
             }
-            let record = import_record(&object, &round.synced);
-            round.buffer.push(object_type, record, object.id, entry);
+            round
+                .outbox
+                .push(object_type, import_record(&object, &round.synced));
+            round.buffer.entry(object_type, object.id, entry);
         }
     }
 }
