@@ -8,13 +8,14 @@ import { startSimulator } from '../../dev/simulator.js';
 
 export const root = new URL('../../', import.meta.url).pathname;
 
-export async function startStack({ preset = 'demo', limits } = {}) {
+/** `runtime` holds further options of the local runtime (e.g. `kvsQuota`, `now`). */
+export async function startStack({ preset = 'demo', limits, runtime: options = {} } = {}) {
   const sim = await startSimulator({ preset });
   const dataDir = mkdtempSync(join(tmpdir(), 'entra-sync-forge-'));
   const logs = [];
   let runtime;
   try {
-    runtime = await startRuntime({ appDir: root, dataDir, simulatorUrl: sim.url, limits, log: (line) => logs.push(line) });
+    runtime = await startRuntime({ appDir: root, dataDir, simulatorUrl: sim.url, limits, log: (line) => logs.push(line), ...options });
   } catch (error) {
     await sim.stop();
     throw error;

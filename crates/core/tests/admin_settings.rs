@@ -135,9 +135,10 @@ fn a_cancel_ends_the_run_cancels_the_execution_in_flight_and_commits_nothing() {
         );
         checkpoint = result.checkpoint;
     }
+    // Records go to the execution as they are read: it is open from the first changed page on.
     assert!(matches!(
         checkpoint.phase,
-        Phase::Submit { .. } | Phase::Poll
+        Phase::Read { .. } | Phase::Submit { .. } | Phase::Poll
     ));
     checkpoint.cancel_requested = true;
     let result = world.step(checkpoint, world.big_budget());

@@ -116,7 +116,8 @@ fn a_tiny_budget_ends_in_the_same_state_and_a_killed_step_is_redone_without_dupl
     let (report, steps, killed) = run(world.begin_with(false, false, &users_only()));
     assert_eq!(report.outcome, Outcome::Succeeded, "{report:?}");
     assert_eq!(report.datasets[0].objects["user"].created, 2_000);
-    assert!(steps > 15 && killed > 3, "{steps} steps, {killed} killed");
+    // Records go to Assets as they are read, so the write phase no longer takes steps of its own.
+    assert!(steps > 12 && killed >= 3, "{steps} steps, {killed} killed");
     assert_users_equal_tenant(&world);
 
     world.server.state().churn(10.0, 11);
@@ -179,7 +180,7 @@ fn a_damaged_stored_delta_link_is_dropped_and_the_data_set_read_in_full() {
 }
 
 #[test]
-fn the_mass_deletion_guard_stops_before_any_write_until_confirmed() {
+fn the_mass_deletion_guard_holds_the_retirements_until_confirmed() {
     let world = World::new(Preset::Small, 42);
     finished(
         &world,
@@ -200,7 +201,6 @@ fn the_mass_deletion_guard_stops_before_any_write_until_confirmed() {
         }
         dropped as u64
     });
-    let before = world.server.state().assets().snapshot();
     let (result, _) = world.run(
         world.begin_with(false, true, &users_only()),
         World::big_budget,
@@ -214,11 +214,11 @@ fn the_mass_deletion_guard_stops_before_any_write_until_confirmed() {
     // The guard asks about everything it removes: the users' licence assignments go too.
     assert_eq!(retire, 1000 + dropped_assignments);
     assert_eq!(threshold, 500, "5% of 2,000 is less than the 500 floor");
-    assert_eq!(
-        world.server.state().assets().snapshot(),
-        before,
-        "nothing written"
-    );
+    // Writes are not held (as Entra Connect's accidental-delete prevention holds only deletions):
+    // the users still listed are written, none is retired yet.
+    let (live, retired) = actual_users(&world);
+    assert!(retired.is_empty(), "nothing retired before confirmation");
+    assert_eq!(live.len(), 2_000, "every user still there");
     assert!(matches!(
         result.checkpoint.phase,
         Phase::AwaitingConfirmation { .. }

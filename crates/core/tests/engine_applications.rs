@@ -378,13 +378,10 @@ fn the_expiry_warning_lists_exactly_the_credentials_inside_the_window() {
         assert!(line.contains(&format!("within {warn_days} days")), "{line}");
         // Entra Sync's own secret (the first registration's, matched by hint) is read every run.
         let own_app = &tenant.applications[0];
-        let hint: String = world
-            .settings
-            .client_secret
-            .expose()
-            .chars()
-            .take(3)
-            .collect();
+        let entra_sync_core::auth::Credential::Secret(secret) = &world.settings.credential else {
+            panic!("the test world signs in with a secret");
+        };
+        let hint: String = secret.expose().chars().take(3).collect();
         let end = own_app
             .secrets
             .iter()

@@ -151,7 +151,7 @@ impl KvStore for Watching<'_> {
         self.inner.get(key).await
     }
 
-    async fn set(&self, key: &str, value: Value) -> Result<(), StoreError> {
+    async fn set(&self, key: &str, value: &Value) -> Result<(), StoreError> {
         let now = self.sim.requests().in_flight().graph.now;
         self.graph_in_flight.borrow_mut().push(now);
         self.inner.set(key, value).await

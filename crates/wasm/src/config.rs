@@ -6,6 +6,7 @@ use entra_sync_core::config::{
     AppConfig, ConfigInput, RunStart, RunStartError, Schedule, begin_configured_run, read_stored,
 };
 use entra_sync_core::sync::datasets::SPECS;
+use entra_sync_core::sync::pacing::{BEGIN_WAITS_MS, PacedStore, Pacing};
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 
@@ -123,7 +124,11 @@ pub async fn begin_configured_run_js(
     let config = read_stored(input.config)
         .map_err(|e| failed(e.into()))?
         .ok_or_else(|| failed(RunStartError::NotConfigured))?;
-    let checkpoint = begin_configured_run(&JsStore(store), run, JsClock.now_ms(), &config)
+    let store = JsStore(store);
+    let now = JsClock.now_ms();
+    // Sync now has 30 s to build the first checkpoint: KVS quota waits end well before.
+    let paced = PacedStore::new(&store, &JsClock, Pacing::default(), now + BEGIN_WAITS_MS);
+    let checkpoint = begin_configured_run(&paced, run, now, &config)
         .await
         .map_err(failed)?;
     bridge::to_js(&checkpoint)

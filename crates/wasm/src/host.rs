@@ -19,18 +19,47 @@ fn js_message(error: &JsValue) -> String {
         .unwrap_or_else(|| "unknown JavaScript error".into())
 }
 
-async fn call(target: &JsValue, method: &str, args: &[JsValue]) -> Result<JsValue, String> {
+/// Calls `target[method](...args)` and awaits it; a rejection comes back as the thrown value.
+async fn call_raw(target: &JsValue, method: &str, args: &[JsValue]) -> Result<JsValue, JsValue> {
     let function: Function = Reflect::get(target, &JsValue::from_str(method))
         .ok()
         .and_then(|f| f.dyn_into().ok())
-        .ok_or_else(|| format!("the host object has no {method}() function"))?;
+        .ok_or_else(|| JsValue::from_str(&format!("the host object has no {method}() function")))?;
     let array = js_sys::Array::new();
     for arg in args {
         array.push(arg);
     }
-    let returned = function.apply(target, &array).map_err(|e| js_message(&e))?;
+    let returned = function.apply(target, &array)?;
     let promise = Promise::resolve(&returned);
-    JsFuture::from(promise).await.map_err(|e| js_message(&e))
+    JsFuture::from(promise).await
+}
+
+async fn call(target: &JsValue, method: &str, args: &[JsValue]) -> Result<JsValue, String> {
+    call_raw(target, method, args)
+        .await
+        .map_err(|e| js_message(&e))
+}
+
+/// Whether a KVS rejection is Forge's quota: `@forge/kvs` throws a `ForgeKvsAPIError` with
+/// `code: 'RATE_LIMIT_EXCEEDED'` and `responseDetails.status: 429`.
+fn is_rate_limit(error: &JsValue) -> bool {
+    let field = |target: &JsValue, name: &str| Reflect::get(target, &JsValue::from_str(name)).ok();
+    let code = field(error, "code").and_then(|c| c.as_string());
+    let status = field(error, "responseDetails")
+        .filter(|d| d.is_object())
+        .and_then(|d| field(&d, "status"))
+        .and_then(|s| s.as_f64());
+    code.as_deref() == Some("RATE_LIMIT_EXCEEDED") || status == Some(429.0)
+}
+
+/// A KVS rejection as the core's typed error.
+fn store_error(operation: &'static str, key: &str, error: &JsValue) -> StoreError {
+    let message = js_message(error);
+    if is_rate_limit(error) {
+        StoreError::rate_limited(operation, key, message)
+    } else {
+        StoreError::failed(operation, key, message)
+    }
 }
 
 /// Forge KVS through the handler's `{get, set, delete}`.
@@ -38,14 +67,10 @@ pub struct JsStore(pub JsValue);
 
 impl KvStore for JsStore {
     async fn get(&self, key: &str) -> Result<Option<Value>, StoreError> {
-        let failed = |message| StoreError {
-            operation: "get",
-            key: key.to_string(),
-            message,
-        };
-        let value = call(&self.0, "get", &[JsValue::from_str(key)])
+        let failed = |message| StoreError::failed("get", key, message);
+        let value = call_raw(&self.0, "get", &[JsValue::from_str(key)])
             .await
-            .map_err(failed)?;
+            .map_err(|e| store_error("get", key, &e))?;
         if value.is_undefined() || value.is_null() {
             return Ok(None);
         }
@@ -60,29 +85,21 @@ impl KvStore for JsStore {
             .map_err(|e| failed(format!("the stored value is not valid JSON: {e}")))
     }
 
-    async fn set(&self, key: &str, value: Value) -> Result<(), StoreError> {
-        let failed = |message| StoreError {
-            operation: "set",
-            key: key.to_string(),
-            message,
-        };
-        let text = serde_json::to_string(&value).map_err(|e| failed(e.to_string()))?;
+    async fn set(&self, key: &str, value: &Value) -> Result<(), StoreError> {
+        let failed = |message| StoreError::failed("set", key, message);
+        let text = serde_json::to_string(value).map_err(|e| failed(e.to_string()))?;
         let js = js_sys::JSON::parse(&text).map_err(|e| failed(js_message(&e)))?;
-        call(&self.0, "set", &[JsValue::from_str(key), js])
+        call_raw(&self.0, "set", &[JsValue::from_str(key), js])
             .await
             .map(|_| ())
-            .map_err(failed)
+            .map_err(|e| store_error("set", key, &e))
     }
 
     async fn delete(&self, key: &str) -> Result<(), StoreError> {
-        call(&self.0, "delete", &[JsValue::from_str(key)])
+        call_raw(&self.0, "delete", &[JsValue::from_str(key)])
             .await
             .map(|_| ())
-            .map_err(|message| StoreError {
-                operation: "delete",
-                key: key.to_string(),
-                message,
-            })
+            .map_err(|e| store_error("delete", key, &e))
     }
 }
 

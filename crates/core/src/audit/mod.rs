@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 
 pub use entry::{AuditAction, AuditEntry, AuditInput};
 
-use crate::sync::{KvStore, StoreError};
+use crate::sync::{KvStore, StoreError, StoreErrorKind};
 
 /// Entries the trail keeps at least.
 pub const AUDIT_KEEP: usize = 200;
@@ -57,8 +57,9 @@ async fn save<T: Serialize>(store: &impl KvStore, key: &str, value: &T) -> Resul
         operation: "set",
         key: key.to_string(),
         message: e.to_string(),
+        kind: StoreErrorKind::Failed,
     })?;
-    store.set(key, value).await
+    store.set(key, &value).await
 }
 
 /// The page being filled: the head's, or the next one when the head's is full (or was already

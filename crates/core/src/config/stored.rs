@@ -47,6 +47,7 @@ mod tests {
             filters: Default::default(),
             schedule: d.schedule,
             deletion: d.deletion,
+            expiry: Default::default(),
         })
         .unwrap_or_default()
     }

@@ -146,7 +146,7 @@ where
     let Some(account) = person.account.clone() else {
         return Err(PanelError::NothingToRefresh);
     };
-    let token = request_token(graph, settings)
+    let token = request_token(graph, clock, settings)
         .await
         .map_err(|e| PanelError::Graph(e.to_string()))?;
     let mut client = Graph {

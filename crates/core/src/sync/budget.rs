@@ -22,6 +22,11 @@ impl Budget {
         now_ms + work_ms + RESERVE_MS <= self.deadline_ms
             && used_requests + requests <= self.max_requests
     }
+
+    /// Clock time by which a wait (for the KVS quota) must have ended, leaving time to save.
+    pub fn waits_end_by_ms(&self) -> u64 {
+        self.deadline_ms.saturating_sub(RESERVE_MS)
+    }
 }
 
 #[cfg(test)]

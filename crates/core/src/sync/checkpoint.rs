@@ -98,6 +98,14 @@ pub struct Tally {
     pub throttled: u64,
     pub waited_ms: u64,
     pub steps: u64,
+    /// KVS calls refused by Forge's quota and waited out, and the time waited.
+    #[serde(default)]
+    pub kvs_waits: u64,
+    #[serde(default)]
+    pub kvs_waited_ms: u64,
+    /// Steps that ended early because the quota's wait would have passed their budget.
+    #[serde(default)]
+    pub kvs_paused_steps: u64,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -106,6 +114,14 @@ pub struct Samples {
     pub created: Vec<String>,
     pub updated: Vec<String>,
     pub retired: Vec<String>,
+}
+
+/// Retirements the mass-deletion guard holds: the largest count of one type, and its threshold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Trip {
+    pub retire: u64,
+    pub threshold: u64,
 }
 
 pub const SAMPLE_SIZE: usize = 5;
@@ -137,6 +153,16 @@ pub struct Checkpoint {
     /// Retire lists `run:<id>:retire:0..retire_chunks`.
     pub retire_chunks: u32,
     pub execution: Option<ExecutionLinks>,
+    /// Data chunks sent to the execution while reading (their `clientGeneratedId`s number on).
+    #[serde(default)]
+    pub sent_chunks: u32,
+    /// The execution is DONE: what is left is retiring and committing.
+    #[serde(default)]
+    pub written: bool,
+    /// The mass-deletion guard's verdict from the plan: more would be retired than the threshold
+    /// allows. It holds the retirements (not the writes) until the admin confirms.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trip: Option<Trip>,
     pub tally: Tally,
     pub warnings: Vec<String>,
     pub samples: Samples,
@@ -208,6 +234,9 @@ impl Checkpoint {
             record_chunks: 0,
             retire_chunks: 0,
             execution: None,
+            sent_chunks: 0,
+            written: false,
+            trip: None,
             tally: Tally::default(),
             warnings: Vec::new(),
             samples: Samples::default(),
@@ -222,6 +251,13 @@ impl Checkpoint {
         if self.warnings.len() < MAX_WARNINGS && !self.warnings.contains(&warning) {
             self.warnings.push(warning);
         }
+    }
+
+    /// Whether staged chunk `n` may hold records to send: only a data set that staged records
+    /// (ranked types, or any type in chunks staged before records were sent while reading).
+    pub fn may_hold_records(&self, n: u32) -> bool {
+        (0..self.datasets.len())
+            .any(|at| self.chunks_of(at).contains(&n) && self.datasets[at].record_chunks > 0)
     }
 
     /// The staged chunks of data set `at` (valid once its reading has ended).

@@ -43,6 +43,17 @@ pub enum SyncError {
 }
 
 impl SyncError {
+    /// Forge's KVS quota refused a call for longer than the step could wait: the step ends at its
+    /// last safe point and the next one goes on, the run does not fail.
+    pub fn is_rate_limited(&self) -> bool {
+        match self {
+            SyncError::Store(error) | SyncError::Index(IndexError::Store(error)) => {
+                error.is_rate_limited()
+            }
+            _ => false,
+        }
+    }
+
     pub fn request_id(&self) -> Option<&str> {
         match self {
             SyncError::Graph { error, .. } => error.request_id(),

@@ -204,7 +204,7 @@ impl<G: HttpTransport, A: HttpTransport, S: KvStore, C: Clock> Step<'_, '_, G, A
             }
             if !cp.dry_run {
                 let marker = json!({"day": cp.started_ms / DAY_MS, "warnDays": cp.warn_days});
-                if let Err(error) = self.host.store.set(MARKER_KEY, marker).await {
+                if let Err(error) = self.host.store.set(MARKER_KEY, &marker).await {
                     cp.warn(format!(
                         "Could not note the day of the applications round: {error}"
                     ));
@@ -231,6 +231,12 @@ impl<G: HttpTransport, A: HttpTransport, S: KvStore, C: Clock> Step<'_, '_, G, A
     /// The expiry of the client secret in use, matched by its hint (first three characters) on
     /// the app's own registration; needs Application.Read.All, like Check connection's.
     async fn own_secret(&mut self, clock: ExpiryClock) -> Result<Option<OwnCredential>, SyncError> {
+        // A certificate's end is in the certificate itself (the page shows it); only a secret's
+        // must be looked up on the registration.
+        let crate::auth::Credential::Secret(secret) = &self.settings.credential else {
+            return Ok(None);
+        };
+        let hint: String = secret.expose().chars().take(3).collect();
         let token = self.token().await?;
         // Spaces encoded: the URL goes to the transport as written.
         let url = format!(
@@ -253,13 +259,6 @@ impl<G: HttpTransport, A: HttpTransport, S: KvStore, C: Clock> Step<'_, '_, G, A
                 dataset: Dataset::Applications,
                 error,
             })?;
-        let hint: String = self
-            .settings
-            .client_secret
-            .expose()
-            .chars()
-            .take(3)
-            .collect();
         let end = page
             .value
             .iter()

@@ -1,5 +1,6 @@
-//! What a run stages in KVS between reading and committing: chunks of import records and index
-//! entries, and lists of ids to retire. One serde type per shape, used both to write and to read.
+//! What a run stages in KVS between reading and committing: chunks of index entries (and the
+//! records of ranked types, whose winner is decided at plan time), and lists of ids to retire. One
+//! serde type per shape, used both to write and to read.
 
 use std::collections::{HashMap, HashSet};
 
@@ -25,10 +26,11 @@ pub struct RetireList {
 /// One object type's part of a staged chunk.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct StagedPart {
-    /// Import records, as sent to Assets.
+    /// Import records of ranked types, as sent to Assets (other records are sent as they are read;
+    /// chunks staged before that still hold theirs and are sent by the write phase).
     #[serde(default)]
     pub records: Vec<Value>,
-    /// The index entries the commit writes: one per staged record, plus carry-only changes.
+    /// The index entries the commit writes: one per changed object, plus carry-only changes.
     #[serde(default)]
     pub index: HashMap<String, IndexEntry>,
     /// Ids read unchanged in a full round (so not gone).
@@ -206,8 +208,8 @@ impl ChunkBuffer {
         self.push(object_type, record, id, entry);
     }
 
-    /// An index entry whose object is not written (its fingerprint is unchanged).
-    pub fn carry_only(&mut self, object_type: ObjectType, id: String, entry: IndexEntry) {
+    /// An index entry for the commit: of an object sent to Assets, or one whose carry alone changed.
+    pub fn entry(&mut self, object_type: ObjectType, id: String, entry: IndexEntry) {
         self.bytes += id.len() + 60;
         self.part(object_type).index.insert(id, entry);
     }

@@ -6,10 +6,11 @@ use std::collections::HashMap;
 
 use super::assets::{AssetsClient, Destination, TypeCounters};
 use super::budget::Budget;
-use super::checkpoint::{Checkpoint, Phase};
+use super::checkpoint::{Checkpoint, Phase, Trip};
 use super::destination::check_destination;
 use super::error::SyncError;
 use super::index::Index;
+use super::pacing::{PacedStore, Pacing};
 use super::report::{Outcome, Progress, RunError, RunReport};
 use super::store::KvStore;
 use crate::auth::{AccessToken, request_token};
@@ -51,6 +52,11 @@ pub struct StepResult {
 /// One step's working state; the phases are its methods, one file each under `phase/`.
 pub(super) struct Step<'a, 'h, G, A, S, C> {
     pub(super) host: &'a Host<'h, G, A, S, C>,
+    /// The host's store, waiting out Forge's KVS quota within the step's time.
+    pub(super) store: PacedStore<'h, S, C>,
+    /// The checkpoint as of the last point a step may end at; a step whose storage stays refused
+    /// by the quota past its budget ends there, and the next step resumes from it.
+    safe: Option<Checkpoint>,
     pub(super) settings: &'a ConnectionSettings,
     destination: &'a Destination,
     budget: Budget,
@@ -86,6 +92,13 @@ where
     checkpoint.tally.steps += 1;
     let mut step = Step {
         host,
+        store: PacedStore::new(
+            host.store,
+            host.clock,
+            Pacing::default(),
+            budget.waits_end_by_ms(),
+        ),
+        safe: None,
         settings,
         destination,
         budget,
@@ -101,6 +114,17 @@ where
         Err(SyncError::CancelRequested)
     } else {
         step.run(&mut checkpoint).await
+    };
+    let result = match result {
+        // The quota stays shut past this step's time: a 429 never fails a run.
+        Err(error) if error.is_rate_limited() => {
+            if let Some(safe) = step.safe.take() {
+                checkpoint = safe;
+            }
+            checkpoint.tally.kvs_paused_steps += 1;
+            Ok(StepStatus::Continue)
+        }
+        other => other,
     };
     step.account(&mut checkpoint);
     let status = match result {
@@ -130,6 +154,7 @@ impl<G: HttpTransport, A: HttpTransport, S: KvStore, C: Clock> Step<'_, '_, G, A
             cp.destination_checked = true;
         }
         loop {
+            self.safe_point(cp);
             match cp.phase.clone() {
                 Phase::Read { dataset } => {
                     if !self.read(cp, dataset).await? {
@@ -148,19 +173,24 @@ impl<G: HttpTransport, A: HttpTransport, S: KvStore, C: Clock> Step<'_, '_, G, A
                     if self.needs_fresh_step(cp) {
                         return Ok(StepStatus::Continue);
                     }
-                    if let Some((retire, threshold)) = self.plan(cp).await? {
-                        if !cp.confirmed && !cp.dry_run {
-                            cp.phase = Phase::AwaitingConfirmation { retire, threshold };
-                            return Ok(StepStatus::AwaitingConfirmation { retire, threshold });
-                        }
-                    }
+                    let trip = self.plan(cp).await?;
+                    cp.trip = trip
+                        .filter(|_| !cp.dry_run)
+                        .map(|(retire, threshold)| Trip { retire, threshold });
                     cp.phase = after_plan(cp);
                 }
                 Phase::AwaitingConfirmation { retire, threshold } => {
                     if !cp.confirmed {
                         return Ok(StepStatus::AwaitingConfirmation { retire, threshold });
                     }
-                    cp.phase = after_plan(cp);
+                    cp.phase = if cp.written {
+                        Phase::Retire {
+                            chunk: 0,
+                            offset: 0,
+                        }
+                    } else {
+                        after_plan(cp)
+                    };
                 }
                 Phase::Mapping => {
                     self.put_mapping(cp).await?;
@@ -181,10 +211,14 @@ impl<G: HttpTransport, A: HttpTransport, S: KvStore, C: Clock> Step<'_, '_, G, A
                         return Ok(StepStatus::Continue);
                     }
                     cp.execution = None;
-                    cp.phase = Phase::Retire {
-                        chunk: 0,
-                        offset: 0,
-                    };
+                    cp.written = true;
+                    cp.phase = held(
+                        cp,
+                        Phase::Retire {
+                            chunk: 0,
+                            offset: 0,
+                        },
+                    );
                 }
                 Phase::Retire { chunk, offset } => {
                     if !self.retire(cp, chunk, offset).await? {
@@ -202,6 +236,11 @@ impl<G: HttpTransport, A: HttpTransport, S: KvStore, C: Clock> Step<'_, '_, G, A
                 Phase::Done => {
                     self.expiry(cp).await;
                     return Ok(self.finish(cp));
+                }
+            }
+            if let Phase::AwaitingConfirmation { retire, threshold } = cp.phase {
+                if !cp.confirmed {
+                    return Ok(StepStatus::AwaitingConfirmation { retire, threshold });
                 }
             }
             if !self.has_time(0) {
@@ -254,6 +293,19 @@ impl<G: HttpTransport, A: HttpTransport, S: KvStore, C: Clock> Step<'_, '_, G, A
         )))
     }
 
+    /// Notes that a step could end here: everything `cp` says is done is stored, and nothing this
+    /// step did since needs to be kept in memory to go on from it.
+    pub(super) fn safe_point(&mut self, cp: &Checkpoint) {
+        self.safe = Some(cp.clone());
+    }
+
+    /// An execution opened after the last safe point: resuming from that point must send to it.
+    pub(super) fn keep_execution(&mut self, links: &super::assets::ExecutionLinks) {
+        if let Some(safe) = &mut self.safe {
+            safe.execution = Some(links.clone());
+        }
+    }
+
     pub(super) fn now(&self) -> u64 {
         self.host.clock.now_ms()
     }
@@ -288,9 +340,7 @@ impl<G: HttpTransport, A: HttpTransport, S: KvStore, C: Clock> Step<'_, '_, G, A
     ) -> Result<Index, SyncError> {
         match self.indexes.remove(&object_type) {
             Some(index) => Ok(index),
-            None => {
-                Ok(Index::load_for(self.host.store, object_type.key(), std::iter::empty()).await?)
-            }
+            None => Ok(Index::load_for(&self.store, object_type.key(), std::iter::empty()).await?),
         }
     }
 
@@ -301,6 +351,8 @@ impl<G: HttpTransport, A: HttpTransport, S: KvStore, C: Clock> Step<'_, '_, G, A
         tally.throttled += u64::from(self.graph_meter.throttled.take())
             + u64::from(self.assets_meter.throttled.take());
         tally.waited_ms += self.graph_meter.waited_ms.take() + self.assets_meter.waited_ms.take();
+        tally.kvs_waits += u64::from(self.store.waits.take());
+        tally.kvs_waited_ms += self.store.waited_ms.take();
     }
 
     pub(super) fn assets_client(&self) -> AssetsClient<'_, A, C> {
@@ -331,7 +383,6 @@ impl<G: HttpTransport, A: HttpTransport, S: KvStore, C: Clock> Step<'_, '_, G, A
         key: &str,
     ) -> Result<T, SyncError> {
         let value = self
-            .host
             .store
             .get(key)
             .await?
@@ -355,17 +406,17 @@ impl<G: HttpTransport, A: HttpTransport, S: KvStore, C: Clock> Step<'_, '_, G, A
             key: key.to_string(),
             detail: e.to_string(),
         })?;
-        Ok(self.host.store.set(key, value).await?)
+        Ok(self.store.set(key, &value).await?)
     }
 
     /// Removes the run's staged data. Best effort: leftovers are overwritten by the next run's
     /// keys or ignored, never read as committed state.
     pub(super) async fn cleanup(&self, cp: &mut Checkpoint) {
         for n in 0..cp.chunks {
-            let _ = self.host.store.delete(&cp.chunk_key(n)).await;
+            let _ = self.store.delete(&cp.chunk_key(n)).await;
         }
         for n in 0..cp.retire_chunks {
-            let _ = self.host.store.delete(&cp.retire_key(n)).await;
+            let _ = self.store.delete(&cp.retire_key(n)).await;
         }
         if !matches!(cp.phase, Phase::Commit) {
             cp.chunks = 0;
@@ -381,17 +432,36 @@ impl<G: HttpTransport, A: HttpTransport, S: KvStore, C: Clock> Step<'_, '_, G, A
     }
 }
 
+/// What follows the plan: staged ranked records to send (in the open execution, or a new one),
+/// or just the end of the data of the execution the read opened; without an execution, the
+/// retirements, which the guard may hold.
 fn after_plan(cp: &Checkpoint) -> Phase {
     if cp.dry_run {
         Phase::Done
-    } else if cp.record_chunks > 0 {
+    } else if cp.record_chunks > 0 && cp.execution.is_none() {
         Phase::Mapping
-    } else if cp.retire_chunks > 0 {
-        Phase::Retire {
-            chunk: 0,
-            offset: 0,
-        }
+    } else if cp.record_chunks > 0 {
+        Phase::Submit { next: 0 }
+    } else if cp.execution.is_some() {
+        Phase::Submit { next: cp.chunks }
     } else {
-        Phase::Commit
+        held(
+            cp,
+            Phase::Retire {
+                chunk: 0,
+                offset: 0,
+            },
+        )
+    }
+}
+
+/// `next`, unless the mass-deletion guard holds the retirements until the admin confirms. Writes
+/// are not held: like Entra Connect's accidental-delete prevention, only deletions wait.
+fn held(cp: &Checkpoint, next: Phase) -> Phase {
+    match cp.trip {
+        Some(Trip { retire, threshold }) if !cp.confirmed => {
+            Phase::AwaitingConfirmation { retire, threshold }
+        }
+        _ => next,
     }
 }

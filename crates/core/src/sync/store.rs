@@ -11,16 +11,63 @@ use serde_json::Value;
 pub const MAX_VALUE_BYTES: usize = 200 * 1024;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("storage {operation} of \"{key}\" failed: {message}")]
+#[error("storage {operation} of \"{key}\" failed: {message}{}", kind.hint())]
 pub struct StoreError {
     pub operation: &'static str,
     pub key: String,
     pub message: String,
+    pub kind: StoreErrorKind,
+}
+
+/// What the engine does about a failed storage call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StoreErrorKind {
+    /// The call cannot succeed as asked: the run ends.
+    Failed,
+    /// Forge's KVS quota answered 429 `RATE_LIMIT_EXCEEDED` (per installation: 4,000 read and
+    /// 4,000 write units a minute): the engine waits for the window to free and tries again
+    /// ([`super::pacing`]), in the next step if this one has no time left.
+    RateLimited,
+}
+
+impl StoreErrorKind {
+    fn hint(&self) -> &'static str {
+        match self {
+            StoreErrorKind::Failed => "",
+            StoreErrorKind::RateLimited => {
+                " (Forge's storage quota for this installation is used up for this minute; it frees within a minute, try again then)"
+            }
+        }
+    }
+}
+
+impl StoreError {
+    pub fn failed(operation: &'static str, key: &str, message: String) -> Self {
+        StoreError {
+            operation,
+            key: key.to_string(),
+            message,
+            kind: StoreErrorKind::Failed,
+        }
+    }
+
+    pub fn rate_limited(operation: &'static str, key: &str, message: String) -> Self {
+        StoreError {
+            operation,
+            key: key.to_string(),
+            message,
+            kind: StoreErrorKind::RateLimited,
+        }
+    }
+
+    pub fn is_rate_limited(&self) -> bool {
+        self.kind == StoreErrorKind::RateLimited
+    }
 }
 
 pub trait KvStore {
     fn get(&self, key: &str) -> impl Future<Output = Result<Option<Value>, StoreError>>;
-    fn set(&self, key: &str, value: Value) -> impl Future<Output = Result<(), StoreError>>;
+    fn set(&self, key: &str, value: &Value) -> impl Future<Output = Result<(), StoreError>>;
     fn delete(&self, key: &str) -> impl Future<Output = Result<(), StoreError>>;
 }
 
@@ -35,16 +82,18 @@ impl KvStore for MemoryStore {
         Ok(self.values.borrow().get(key).cloned())
     }
 
-    async fn set(&self, key: &str, value: Value) -> Result<(), StoreError> {
+    async fn set(&self, key: &str, value: &Value) -> Result<(), StoreError> {
         let size = value.to_string().len();
         if size > MAX_VALUE_BYTES + 40 * 1024 {
-            return Err(StoreError {
-                operation: "set",
-                key: key.to_string(),
-                message: format!("value of {size} bytes exceeds Forge's 240 KiB limit"),
-            });
+            return Err(StoreError::failed(
+                "set",
+                key,
+                format!("value of {size} bytes exceeds Forge's 240 KiB limit"),
+            ));
         }
-        self.values.borrow_mut().insert(key.to_string(), value);
+        self.values
+            .borrow_mut()
+            .insert(key.to_string(), value.clone());
         Ok(())
     }
 

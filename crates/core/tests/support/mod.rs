@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod expect;
+pub mod quota;
 pub mod rows;
 
 use std::cell::Cell;
@@ -17,9 +18,9 @@ use std::time::Duration;
 use std::cell::RefCell;
 
 use entra_sync_core::clock::{Clock, ManualClock};
+use entra_sync_core::sync::pacing::{BEGIN_WAITS_MS, PacedStore, Pacing};
 use entra_sync_core::sync::{
-    Budget, Checkpoint, Destination, Host, MemoryStore, Selection, StepResult, StepStatus,
-    begin_run, step,
+    Budget, Checkpoint, Destination, Host, Selection, StepResult, StepStatus, begin_run, step,
 };
 use entra_sync_core::{
     ConnectionSettings, HttpRequest, HttpResponse, HttpTransport, SettingsInput, TransportError,
@@ -231,7 +232,8 @@ pub const CHECK_READS: u64 = 3;
 pub struct World {
     pub server: BackgroundServer,
     pub net: Loopback,
-    pub store: MemoryStore,
+    /// Forge's KVS in memory; its quota is off until a test enforces it.
+    pub store: quota::QuotaStore,
     pub clock: Rc<LinkedClock>,
     pub settings: ConnectionSettings,
     pub destination: Destination,
@@ -259,7 +261,7 @@ impl World {
         World {
             net: Loopback::new(server.url(), clock.clone(), server.state().clone()),
             server,
-            store: MemoryStore::default(),
+            store: quota::QuotaStore::new(clock.clone()),
             clock,
             settings,
             destination: Destination {
@@ -270,7 +272,7 @@ impl World {
         }
     }
 
-    pub fn host(&self) -> Host<'_, Loopback, Loopback, MemoryStore, LinkedClock> {
+    pub fn host(&self) -> Host<'_, Loopback, Loopback, quota::QuotaStore, LinkedClock> {
         Host {
             graph: &self.net,
             assets: &self.net,
@@ -289,8 +291,15 @@ impl World {
         full_resync: bool,
         selection: &[Selection],
     ) -> Checkpoint {
-        pollster::block_on(begin_run(
+        // As the wasm facade does: the quota's waits end before Sync now's 30 s do.
+        let paced = PacedStore::new(
             &self.store,
+            &*self.clock,
+            Pacing::default(),
+            self.clock.now_ms_value() + BEGIN_WAITS_MS,
+        );
+        pollster::block_on(begin_run(
+            &paced,
             format!("run-{}", self.clock.now_ms_value()),
             "test".into(),
             dry_run,

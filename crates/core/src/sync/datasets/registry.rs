@@ -237,6 +237,7 @@ const APPLICATIONS: Spec = Spec {
     permissions: APPLICATION_PERMISSIONS,
     probe: "/v1.0/applications?$select=id&$top=1",
     path: "/v1.0/applications/delta",
+    list: None,
     select: &[
         "id",
         "appId",
@@ -260,6 +261,7 @@ const SERVICE_PRINCIPALS: Spec = Spec {
     permissions: APPLICATION_PERMISSIONS,
     probe: "/v1.0/servicePrincipals?$select=id&$top=1",
     path: "/v1.0/servicePrincipals/delta",
+    list: None,
     select: &[
         "id",
         "appId",

@@ -233,7 +233,7 @@ impl Index {
                 })
                 .collect::<Result<Map<String, Value>, IndexError>>()?;
             store
-                .set(&shard_key(dataset, shard as u32), Value::Object(map))
+                .set(&shard_key(dataset, shard as u32), &Value::Object(map))
                 .await?;
         }
         for stale in shards..previous {
@@ -248,7 +248,7 @@ impl Index {
             key: meta_key(dataset),
             detail: e.to_string(),
         })?;
-        store.set(&meta_key(dataset), value).await?;
+        store.set(&meta_key(dataset), &value).await?;
         Ok(())
     }
 }

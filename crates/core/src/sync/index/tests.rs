@@ -149,12 +149,12 @@ async fn store_version_1(store: &MemoryStore, entries: &[(&str, String)], shards
     }
     for (shard, map) in values.into_iter().enumerate() {
         store
-            .set(&shard_key("user", shard as u32), Value::Object(map))
+            .set(&shard_key("user", shard as u32), &Value::Object(map))
             .await
             .expect("set");
     }
     let meta = serde_json::json!({ "shards": shards, "entries": entries.len() });
-    store.set("index:user:meta", meta).await.expect("set");
+    store.set("index:user:meta", &meta).await.expect("set");
 }
 
 #[test]
@@ -250,7 +250,7 @@ fn an_index_from_a_newer_version_is_refused() {
         store
             .set(
                 "index:user:meta",
-                serde_json::json!({ "version": 99, "shards": 16 }),
+                &serde_json::json!({ "version": 99, "shards": 16 }),
             )
             .await
             .expect("set");

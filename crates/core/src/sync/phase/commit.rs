@@ -28,15 +28,13 @@ impl<G: HttpTransport, A: HttpTransport, S: KvStore, C: Clock> Step<'_, '_, G, A
                 self.commit_whole(cp, at, object_type).await?;
             }
             if let Some(link) = run.pending_delta_link {
-                self.host
-                    .store
-                    .set(&delta_key(run.dataset), Value::String(link))
+                self.store
+                    .set(&delta_key(run.dataset), &Value::String(link))
                     .await?;
             }
         }
-        self.host
-            .store
-            .set(SCOPE_KEY, Value::String(cp.scope.clone()))
+        self.store
+            .set(SCOPE_KEY, &Value::String(cp.scope.clone()))
             .await?;
         self.cleanup(cp).await;
         Ok(())
@@ -49,8 +47,8 @@ impl<G: HttpTransport, A: HttpTransport, S: KvStore, C: Clock> Step<'_, '_, G, A
         at: usize,
         object_type: ObjectType,
     ) -> Result<(), SyncError> {
-        let mut index = Index::load(self.host.store, object_type.key()).await?;
-        let shards = Index::shards(self.host.store, object_type.key()).await?;
+        let mut index = Index::load(&self.store, object_type.key()).await?;
+        let shards = Index::shards(&self.store, object_type.key()).await?;
         let mut changed = HashSet::new();
         let mut touch = |id: &str| {
             if shards > 0 {
@@ -70,7 +68,7 @@ impl<G: HttpTransport, A: HttpTransport, S: KvStore, C: Clock> Step<'_, '_, G, A
             }
         }
         index
-            .save_changed(self.host.store, object_type.key(), Some(&changed))
+            .save_changed(&self.store, object_type.key(), Some(&changed))
             .await?;
         Ok(())
     }
@@ -93,9 +91,9 @@ impl<G: HttpTransport, A: HttpTransport, S: KvStore, C: Clock> Step<'_, '_, G, A
         let ids = || retired.iter().chain(staged.iter().map(|(id, _)| id));
         let mut index = self.delta_index(object_type).await?;
         for id in ids() {
-            index.ensure(self.host.store, key, id).await?;
+            index.ensure(&self.store, key, id).await?;
         }
-        let shards = Index::shards(self.host.store, key).await?;
+        let shards = Index::shards(&self.store, key).await?;
         let changed: HashSet<u32> = if shards == 0 {
             HashSet::new()
         } else {
@@ -107,10 +105,7 @@ impl<G: HttpTransport, A: HttpTransport, S: KvStore, C: Clock> Step<'_, '_, G, A
         for (id, entry) in staged {
             index.entries.insert(id, entry);
         }
-        match index
-            .save_changed(self.host.store, key, Some(&changed))
-            .await
-        {
+        match index.save_changed(&self.store, key, Some(&changed)).await {
             Ok(()) => Ok(true),
             Err(IndexError::NeedsWhole { .. }) => Ok(false),
             Err(error) => Err(error.into()),

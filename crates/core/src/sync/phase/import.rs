@@ -1,5 +1,6 @@
-//! Write: the mapping, then the staged records through one Assets import execution, then waiting
-//! for Assets to finish it.
+//! Write: the mapping and one Assets import execution, opened by the first changed record read;
+//! records are sent as they are read, staged ranked records after the plan; then the end of the
+//! data and waiting for Assets to finish.
 
 use serde_json::{Map, Value, json};
 
@@ -7,6 +8,7 @@ use super::super::assets::ExecutionStatus;
 use super::super::checkpoint::{Checkpoint, Phase};
 use super::super::error::SyncError;
 use super::super::mapping_doc::mapping_document;
+use super::super::outbox::Outbox;
 use super::super::step::Step;
 use super::super::store::KvStore;
 use crate::clock::Clock;
@@ -33,6 +35,41 @@ impl<G: HttpTransport, A: HttpTransport, S: KvStore, C: Clock> Step<'_, '_, G, A
         Ok(())
     }
 
+    /// Sends what the outbox holds as one data chunk, opening the execution first if none is open.
+    /// A dry run writes nothing: its records are dropped here.
+    pub(in crate::sync) async fn send(
+        &mut self,
+        cp: &mut Checkpoint,
+        outbox: &mut Outbox,
+    ) -> Result<(), SyncError> {
+        if outbox.is_empty() {
+            return Ok(());
+        }
+        if cp.dry_run {
+            outbox.take();
+            return Ok(());
+        }
+        let links = match &cp.execution {
+            Some(links) => links.clone(),
+            None => {
+                self.put_mapping(cp).await?;
+                let links = self.assets_client().start().await?;
+                cp.execution = Some(links.clone());
+                // Whatever point this step resumes from, it sends to this execution (a second
+                // start would cancel it, with what was sent to it).
+                self.keep_execution(&links);
+                links
+            }
+        };
+        self.units += 1;
+        let chunk_id = format!("{}-read-{}", cp.run_id, cp.sent_chunks);
+        self.assets_client()
+            .submit(&links, outbox.take(), chunk_id, false)
+            .await?;
+        cp.sent_chunks += 1;
+        Ok(())
+    }
+
     /// Sends staged chunks from `from` on, then the end of the data; false when the budget ran out.
     pub(in crate::sync) async fn submit(
         &mut self,
@@ -53,6 +90,9 @@ impl<G: HttpTransport, A: HttpTransport, S: KvStore, C: Clock> Step<'_, '_, G, A
             if !self.has_time(0) {
                 cp.phase = Phase::Submit { next: n };
                 return Ok(false);
+            }
+            if !cp.may_hold_records(n) {
+                continue;
             }
             let chunk = self.load_chunk(&cp.chunk_key(n)).await?;
             let data: Map<String, Value> = chunk
@@ -78,6 +118,8 @@ impl<G: HttpTransport, A: HttpTransport, S: KvStore, C: Clock> Step<'_, '_, G, A
                     false,
                 )
                 .await?;
+            cp.phase = Phase::Submit { next: n + 1 };
+            self.safe_point(cp);
         }
         let selector = cp
             .datasets

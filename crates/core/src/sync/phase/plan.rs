@@ -118,8 +118,12 @@ impl<G: HttpTransport, A: HttpTransport, S: KvStore, C: Clock> Step<'_, '_, G, A
         at: usize,
         object_type: ObjectType,
     ) -> Result<(Vec<String>, u64), SyncError> {
-        let mut index = Index::load(self.host.store, object_type.key()).await?;
+        let mut index = Index::load(&self.store, object_type.key()).await?;
         let committed = index.entries.len() as u64;
+        // Nothing committed, nothing gone (a first sync): the staged chunks need not be read.
+        if committed == 0 && !datasets::ranked(object_type) {
+            return Ok((Vec::new(), 0));
+        }
         if datasets::ranked(object_type) {
             let records = self.resolve_ranked(cp, at, object_type, &index).await?;
             let run = &mut cp.datasets[at];
@@ -168,7 +172,7 @@ impl<G: HttpTransport, A: HttpTransport, S: KvStore, C: Clock> Step<'_, '_, G, A
         }
         let mut index = self.delta_index(object_type).await?;
         for id in &removed {
-            index.ensure(self.host.store, object_type.key(), id).await?;
+            index.ensure(&self.store, object_type.key(), id).await?;
         }
         let mut gone: Vec<String> = removed
             .into_iter()

@@ -1,5 +1,8 @@
-//! Read: pages of one data set from Graph, each item compared with the committed index and staged
-//! (records to write, index entries to commit, ids seen or removed) in chunks of KVS size.
+//! Read: pages of one data set from Graph, each item compared with the committed index. Changed
+//! records go straight to the Assets import execution (opened by the first of them; none in a dry
+//! run); what the plan and the commit need (index entries, ids seen or removed) is staged in KVS.
+//! Ranked records (one object claimed by several Graph records) are staged whole, as their winner
+//! is known only when the round has ended.
 
 use std::collections::HashMap;
 
@@ -10,6 +13,7 @@ use super::super::datasets::{self, Dataset, Item, ParseContext};
 use super::super::error::{FilterProblem, SyncError};
 use super::super::filter::Filter;
 use super::super::index::{Index, IndexEntry};
+use super::super::outbox::Outbox;
 use super::super::staging::{ChunkBuffer, import_record};
 use super::super::step::Step;
 use super::super::store::{KvStore, MAX_VALUE_BYTES};
@@ -38,6 +42,8 @@ struct Round {
     tenant: Option<String>,
     indexes: HashMap<ObjectType, Index>,
     buffer: ChunkBuffer,
+    /// Changed records not yet sent to Assets.
+    outbox: Outbox,
 }
 
 impl<G: HttpTransport, A: HttpTransport, S: KvStore, C: Clock> Step<'_, '_, G, A, S, C> {
@@ -68,20 +74,27 @@ impl<G: HttpTransport, A: HttpTransport, S: KvStore, C: Clock> Step<'_, '_, G, A
             let ended = end_of_page(cp, at, page.next_link, page.delta_link)?;
             if ended || !self.has_time(1) {
                 self.take_page(cp, &mut round, page.value).await?;
-                if ended {
-                    break true;
-                }
-                continue;
+            } else {
+                let (token, url) = self.sending(cp, at).await?;
+                let (answer, taken) = join(
+                    self.fetch(&token, url),
+                    self.take_page(cp, &mut round, page.value),
+                )
+                .await;
+                taken?;
+                ahead = Some(answer);
             }
-            let (token, url) = self.sending(cp, at).await?;
-            let (answer, taken) = join(
-                self.fetch(&token, url),
-                self.take_page(cp, &mut round, page.value),
-            )
-            .await;
-            taken?;
-            ahead = Some(answer);
+            // With the page sent and staged whole, the checkpoint is one a step may end at (a
+            // step the KVS quota stops redoes at most this page; a page fetched ahead is fetched
+            // again).
+            self.send(cp, &mut round.outbox).await?;
+            self.flush(cp, &mut round.buffer).await?;
+            self.safe_point(cp);
+            if ended {
+                break true;
+            }
         };
+        self.send(cp, &mut round.outbox).await?;
         self.flush(cp, &mut round.buffer).await?;
         if round.lazy {
             self.indexes.extend(round.indexes);
@@ -99,7 +112,7 @@ impl<G: HttpTransport, A: HttpTransport, S: KvStore, C: Clock> Step<'_, '_, G, A
             let index = if lazy {
                 self.delta_index(*object_type).await?
             } else {
-                Index::load(self.host.store, object_type.key()).await?
+                Index::load(&self.store, object_type.key()).await?
             };
             indexes.insert(*object_type, index);
         }
@@ -121,6 +134,7 @@ impl<G: HttpTransport, A: HttpTransport, S: KvStore, C: Clock> Step<'_, '_, G, A
             tenant,
             indexes,
             buffer: ChunkBuffer::new(dataset),
+            outbox: Outbox::default(),
         })
     }
 
@@ -212,7 +226,7 @@ impl<G: HttpTransport, A: HttpTransport, S: KvStore, C: Clock> Step<'_, '_, G, A
                 if let Item::Upsert { object, .. } = item {
                     if let Some(index) = round.indexes.get_mut(&object.object_type) {
                         let key = object.object_type.key();
-                        index.ensure(self.host.store, key, &object.id).await?;
+                        index.ensure(&self.store, key, &object.id).await?;
                     }
                 }
             }
@@ -228,6 +242,9 @@ impl<G: HttpTransport, A: HttpTransport, S: KvStore, C: Clock> Step<'_, '_, G, A
         if round.buffer.bytes > MAX_VALUE_BYTES / 2 {
             self.flush(cp, &mut round.buffer).await?;
         }
+        // The outbox is sent when the page is taken (`read`): taking a page runs beside the next
+        // page's request, so it cannot send. A page's records stay well under Forge's 5 MB
+        // invocation payload (999 directory objects, or one group's memberships).
         Ok(())
     }
 
@@ -245,15 +262,13 @@ impl<G: HttpTransport, A: HttpTransport, S: KvStore, C: Clock> Step<'_, '_, G, A
         let own = dataset.object_types()[0];
         if let Some(index) = indexes.get_mut(&own) {
             index
-                .ensure(self.host.store, own.key(), &id.to_ascii_lowercase())
+                .ensure(&self.store, own.key(), &id.to_ascii_lowercase())
                 .await?;
         }
         if dataset == Dataset::Groups && item.get("@removed").is_some() {
             let memberships = ObjectType::GroupMembership;
             if let Some(index) = indexes.get_mut(&memberships) {
-                index
-                    .ensure_whole(self.host.store, memberships.key())
-                    .await?;
+                index.ensure_whole(&self.store, memberships.key()).await?;
             }
         }
         Ok(())
@@ -361,7 +376,7 @@ fn stage_upsert(
         // must learn the new carry.
         Some(old) if old.fingerprint == entry.fingerprint && !rewrite => {
             counts.unchanged += 1;
-            round.buffer.carry_only(object_type, object.id, entry);
+            round.buffer.entry(object_type, object.id, entry);
         }
         old => {
             let list = if old.is_some() {
@@ -374,8 +389,10 @@ fn stage_upsert(
             if list.len() < SAMPLE_SIZE {
                 list.push(format!("{}: {}", object_type.name(), object.label()));
             }
-            let record = import_record(&object, &round.synced);
-            round.buffer.push(object_type, record, object.id, entry);
+            round
+                .outbox
+                .push(object_type, import_record(&object, &round.synced));
+            round.buffer.entry(object_type, object.id, entry);
         }
     }
 }

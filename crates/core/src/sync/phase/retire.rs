@@ -52,6 +52,11 @@ impl<G: HttpTransport, A: HttpTransport, S: KvStore, C: Clock> Step<'_, '_, G, A
                 self.units += 1 + batch.len() as u32;
                 self.retire_batch(cp, object_type, batch, &mut targets)
                     .await?;
+                cp.phase = Phase::Retire {
+                    chunk: n,
+                    offset: offset as u32,
+                };
+                self.safe_point(cp);
             }
         }
         Ok(true)

@@ -1,0 +1,69 @@
+//! The engine under Forge's KVS quota, enforced at a tenth of Forge's rates (and less) so the pacing path
+//! runs on a small tenant: a full and an incremental sync each end with Assets exactly equal to
+//! the tenant, whether the waits fit in a step or end it early for the next step to resume.
+
+mod support;
+
+use entra_sync_core::sync::{Budget, Checkpoint, Outcome, RunReport, StepStatus};
+use entra_sync_sim::Preset;
+use support::expect::assert_all_types_equal_tenant;
+use support::{NowValue, World};
+
+fn finished(world: &World, checkpoint: Checkpoint, budget: impl Fn(&World) -> Budget) -> RunReport {
+    let (result, _) = world.run(checkpoint, budget);
+    match result.status {
+        StepStatus::Finished(report) => *report,
+        other => panic!("run did not finish: {other:?}"),
+    }
+}
+
+/// Steps of 40 s: a run of waits that together outlast a minute does not fit in one, so the step
+/// ends at its last safe point and the next one resumes.
+fn short(world: &World) -> Budget {
+    Budget {
+        deadline_ms: world.clock.now_ms_value() + 40_000,
+        max_requests: 100_000,
+    }
+}
+
+fn full_then_incremental(budget: fn(&World) -> Budget, factor: f64) -> (RunReport, RunReport) {
+    let world = World::new(Preset::Demo, 42);
+    world.store.enforce(factor);
+    let full = finished(&world, world.begin(false, false), budget);
+    assert_eq!(full.outcome, Outcome::Succeeded, "{full:?}");
+    assert_all_types_equal_tenant(&world);
+    assert!(
+        world.store.usage().refused > 0,
+        "the quota must bite for this test to mean anything: {:?}",
+        world.store.usage()
+    );
+
+    world.server.state().churn(5.0, 7);
+    world.store.reset_usage();
+    // The next run starts a minute later, as a scheduled one would: Sync now pressed while the
+    // quota is still used up waits at most 20 s and is refused with "try again in a minute".
+    world.clock.advance(std::time::Duration::from_secs(60));
+    let incremental = finished(&world, world.begin(false, false), budget);
+    assert_eq!(incremental.outcome, Outcome::Succeeded, "{incremental:?}");
+    assert_all_types_equal_tenant(&world);
+    (full, incremental)
+}
+
+#[test]
+fn under_a_tenth_of_the_quota_runs_wait_and_leave_assets_equal_to_the_tenant() {
+    let (full, _) = full_then_incremental(World::big_budget, 0.1);
+    assert!(full.tally.kvs_waits > 0, "{:?}", full.tally);
+    assert!(full.tally.kvs_waited_ms > 0, "{:?}", full.tally);
+}
+
+#[test]
+fn a_wait_past_the_step_ends_it_and_the_next_step_resumes() {
+    // A twentieth of Forge's rates: the demo tenant's run needs several windows.
+    let (full, incremental) = full_then_incremental(short, 0.05);
+    assert!(full.tally.kvs_paused_steps > 0, "{:?}", full.tally);
+    assert!(
+        full.tally.kvs_waits > 0 || incremental.tally.kvs_waits > 0,
+        "{:?}",
+        full.tally
+    );
+}
