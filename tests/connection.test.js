@@ -22,7 +22,7 @@ const control = async (method, path, body) => {
 test('the demo credentials get a token, read every data set and show the secret expiry', async () => {
   const report = await stack.resolve('checkConnection', demo());
   assert.equal(report.ok, true, JSON.stringify(report));
-  assert.equal(report.summary, 'Token OK, users, groups, devices, Intune managed devices, licences readable');
+  assert.equal(report.summary, 'Token OK, users, groups, devices, Intune managed devices, licences, applications (app registrations), enterprise applications readable');
   assert.match(report.checks[0].detail, /User\.Read\.All/);
   assert.match(report.secretExpiresAt, /^\d{4}-\d{2}-\d{2}T/);
   const onlyUsers = await stack.resolve('checkConnection', { ...demo(), datasets: ['users'] });
