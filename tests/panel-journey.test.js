@@ -99,3 +99,26 @@ test('a reporter outside the directory and a project where the panel is off each
   await assertAccessible(off.page, 'project off');
   await off.page.close();
 });
+
+test('an admin switches the panel on in the admin page: a wrong key is marked and focused, then saved', async () => {
+  const page = await newPage(browser, { viewport: { width: 1100, height: 2600 } });
+  await page.goto(`${stack.runtime.url}/`);
+  const app = page.frameLocator('#app');
+  await app.locator('#app[data-ready="true"]').waitFor();
+  const projects = app.getByRole('textbox', { name: 'Projects (keys)' });
+  await projects.fill('SD, 1X');
+  await app.getByRole('button', { name: 'Apply panel settings' }).click();
+  await app.getByText('"1X" is not a Jira project key').waitFor();
+  assert.equal(await projects.evaluate((el) => el === document.activeElement), true, 'the field with the error has focus');
+  await assertAccessible(page, 'panel settings error');
+  await projects.fill('sd');
+  await app.getByRole('checkbox', { name: 'Show licences' }).locator('xpath=..').click();
+  await app.getByRole('button', { name: 'Apply panel settings' }).click();
+  await app.locator('#panel-result').getByText('Saved: the panel shows in SD.').waitFor();
+  const saved = await stack.resolve('getPanelSettings', {});
+  assert.deepEqual(saved.panel.projects, ['SD']);
+  assert.equal(saved.panel.sections.licences, false);
+  await assertAccessible(page, 'panel settings saved');
+  await page.close();
+  assert.equal((await stack.resolve('savePanelSettings', { projects: 'SD' })).ok, true);
+});

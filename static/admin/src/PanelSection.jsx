@@ -10,10 +10,11 @@ import { useEffect, useState } from 'react';
 import { call } from './api.js';
 import { describedBy, Field } from './Field.jsx';
 
+// Labels unlike the Data sets switches ("Groups", …), so each control has a name of its own.
 const SECTIONS = [
-  ['devices', 'Devices (Intune and Entra)'],
-  ['groups', 'Groups'],
-  ['licences', 'Licences'],
+  ['devices', 'Show devices (Intune and Entra)'],
+  ['groups', 'Show group memberships'],
+  ['licences', 'Show licences'],
 ];
 const FIELD_IDS = { 'panel.projects': 'panelProjects', 'panel.affectedUserField': 'panelAffectedUserField', 'panel.sections': 'panelSections', panel: 'panelProjects' };
 
@@ -82,7 +83,7 @@ export function PanelSection() {
         </Field>
         <div className="actions">
           <Button id="save-panel" type="submit" appearance="primary" isLoading={busy}>
-            Save panel settings
+            Apply panel settings
           </Button>
         </div>
         <div id="panel-result" aria-live="polite">
