@@ -14,7 +14,7 @@ const fastClock = () => origin + (Date.now() - origin) * SPEED;
 
 let stack;
 before(async () => {
-  stack = await startStack({ runtime: { kvsQuota: '0.05', now: fastClock } });
+  stack = await startStack({ runtime: { kvsQuota: '0.01', now: fastClock } });
   const { sim } = stack;
   const schemas = await stack.resolve('listSchemas', { workspaceId: sim.assetsWorkspaceId });
   const datasets = Object.fromEntries((await stack.resolve('getSettings', {})).datasetOptions.map(({ key }) => [key, true]));
@@ -24,7 +24,7 @@ before(async () => {
 });
 after(async () => stack?.stop());
 
-test('under a twentieth of the KVS quota a full demo sync waits for the quota and succeeds', async () => {
+test('under a hundredth of the KVS quota a full demo sync waits for the quota and succeeds', async () => {
   stack.runtime.resetUsage();
   const started = await stack.resolve('syncNow', {});
   assert.equal(started.started, true, JSON.stringify(started));

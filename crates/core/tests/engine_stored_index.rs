@@ -5,8 +5,10 @@
 
 mod support;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
+use entra_sync_core::model::Carry;
+use entra_sync_core::sync::index::{IndexEntry, packed};
 use entra_sync_core::sync::{Outcome, RunReport, StepStatus};
 use entra_sync_sim::Preset;
 use serde_json::Value;
@@ -23,32 +25,20 @@ fn finished(world: &World) -> RunReport {
     }
 }
 
-/// Version 1's text for an entry of today's form: `"<fingerprint>[ <carry>]"`.
-fn version_1_entry(entry: &Value) -> Value {
-    let Value::Array(pair) = entry else {
-        return entry.clone();
-    };
-    let fingerprint = pair[0].as_str().expect("fingerprint");
-    let carry = match &pair[1] {
-        Value::Array(rank) => format!(
-            "{}|{}",
-            rank[0].as_str().expect("at"),
-            rank[1].as_str().expect("id")
-        ),
-        Value::Object(user) => {
-            let manager = user.get("m").and_then(Value::as_str).unwrap_or_default();
-            let skus: Vec<&str> = user
-                .get("s")
-                .and_then(Value::as_array)
-                .map(|s| s.iter().filter_map(Value::as_str).collect())
-                .unwrap_or_default();
-            if skus.is_empty() {
-                manager.to_string()
+/// Version 1's text for an entry: `"<fingerprint>[ <carry>]"`.
+fn version_1_entry(entry: &IndexEntry) -> Value {
+    let fingerprint = entry.fingerprint.to_string();
+    let carry = match &entry.carry {
+        None => return Value::String(fingerprint),
+        Some(Carry::Rank(rank)) => format!("{}|{}", rank.at, rank.id),
+        Some(Carry::User(user)) => {
+            let manager = user.manager.clone().unwrap_or_default();
+            if user.skus.is_empty() {
+                manager
             } else {
-                format!("{manager}|{}", skus.join(","))
+                format!("{manager}|{}", user.skus.join(","))
             }
         }
-        other => panic!("unexpected carry {other}"),
     };
     Value::String(format!("{fingerprint} {carry}"))
 }
@@ -74,16 +64,22 @@ fn downgrade(world: &World, keep: impl Fn(u32) -> bool) -> usize {
             continue;
         }
         let shard: u32 = suffix.parse().expect("shard number");
-        if keep(shard) {
-            continue;
+        let mut entries = HashMap::new();
+        packed::unpack(value.as_str().expect("a packed shard"), &mut entries).expect("packed");
+        // Spared shards go back to format 2 (typed JSON), the others to format 1 (text).
+        let mut old = serde_json::Map::new();
+        for (id, entry) in entries {
+            let stored = if keep(shard) {
+                serde_json::to_value(&entry).expect("json")
+            } else {
+                if entry.carry.is_some() {
+                    rewritten += 1;
+                }
+                version_1_entry(&entry)
+            };
+            old.insert(id, stored);
         }
-        for entry in value.as_object_mut().expect("shard").values_mut() {
-            let old = version_1_entry(entry);
-            if old != *entry {
-                rewritten += 1;
-            }
-            *entry = old;
-        }
+        *value = Value::Object(old);
     }
     rewritten
 }
@@ -137,7 +133,7 @@ fn compare(keep: impl Fn(u32) -> bool) {
     let saved = indexes(&old);
     for (key, value) in &saved {
         if key.ends_with(":meta") {
-            assert_eq!(value["version"], 2, "{key} is re-saved in today's form");
+            assert_eq!(value["version"], 3, "{key} is re-saved in today's form");
         }
     }
     assert_eq!(

@@ -10,6 +10,7 @@ use serde_json::{Map, Value};
 
 use super::datasets::Dataset;
 use super::index::IndexEntry;
+use super::index::packed;
 use crate::model::{AssetsObject, Carry, LAST_SYNCED, ObjectType, Rank};
 
 /// Membership ids are 73 characters: 2,000 of them stay well under the KVS value limit.
@@ -31,13 +32,14 @@ pub struct StagedPart {
     #[serde(default)]
     pub records: Vec<Value>,
     /// The index entries the commit writes: one per changed object, plus carry-only changes.
-    #[serde(default)]
+    /// Stored packed, as the committed index is (chunks staged before were JSON objects).
+    #[serde(default, serialize_with = "packed_entries")]
     pub index: HashMap<String, IndexEntry>,
-    /// Ids read unchanged in a full round (so not gone).
-    #[serde(default)]
+    /// Ids read unchanged in a full round (so not gone). Stored packed.
+    #[serde(default, with = "packed_ids")]
     pub seen: Vec<String>,
-    /// Ids a delta round reported removed.
-    #[serde(default)]
+    /// Ids a delta round reported removed. Stored packed.
+    #[serde(default, with = "packed_ids")]
     pub removed: Vec<String>,
     /// Ranked types: the best rank seen per id in this chunk, and how many records were read.
     #[serde(default, skip_serializing_if = "HashMap::is_empty")]
@@ -48,6 +50,41 @@ pub struct StagedPart {
 
 fn is_zero(n: &u64) -> bool {
     *n == 0
+}
+
+fn packed_entries<S: serde::Serializer>(
+    index: &HashMap<String, IndexEntry>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(&packed::pack(index))
+}
+
+/// A list of ids, packed; read also as the JSON list chunks staged before held.
+mod packed_ids {
+    use serde::de::Error as _;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    use super::packed;
+
+    pub fn serialize<S: Serializer>(ids: &[String], serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&packed::pack_ids(ids))
+    }
+
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Stored {
+        Packed(String),
+        List(Vec<String>),
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Vec<String>, D::Error> {
+        match Stored::deserialize(deserializer)? {
+            Stored::List(ids) => Ok(ids),
+            Stored::Packed(text) => packed::unpack_ids(&text).map_err(D::Error::custom),
+        }
+    }
 }
 
 impl StagedPart {
@@ -86,6 +123,14 @@ fn read_types<'de, D: Deserializer<'de>>(
         let ranks = fields.remove("ranks");
         let mut part: StagedPart =
             serde_json::from_value(Value::Object(fields)).map_err(D::Error::custom)?;
+        let index = match index {
+            Some(Value::String(text)) => {
+                packed::unpack(&text, &mut part.index)
+                    .map_err(|e| D::Error::custom(format!("staged index entries: {e}")))?;
+                None
+            }
+            other => other,
+        };
         for (id, value) in objects(index).map_err(D::Error::custom)? {
             let entry = IndexEntry::from_stored(object_type, value)
                 .map_err(|e| D::Error::custom(format!("staged index entry {id}: {e}")))?;

@@ -2,10 +2,11 @@
 
 use super::{IndexError, KvStore};
 
-/// The stored form this code writes: shards of `{id: entry}` with typed entries (see `entry`).
-/// Version 1 stored entries as text; it is read, and the whole index is rewritten in this form
-/// the first time it is saved.
-pub const INDEX_VERSION: u32 = 2;
+/// The stored form this code writes: shards of packed entries in base64 text (see `packed`).
+/// Version 2 stored shards as JSON objects of typed entries, version 1 as objects of text entries
+/// (see `entry`); both are read, and the whole index is rewritten in this form the first time it
+/// is saved.
+pub const INDEX_VERSION: u32 = 3;
 
 /// Indexes committed before the field existed have no `version` (and perhaps no `entries`): they
 /// read as version 1, so installed sites keep their index. A version this code does not know is

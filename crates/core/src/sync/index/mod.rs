@@ -1,14 +1,17 @@
 //! The committed index of one object type: object id → fingerprint, plus the entry's carry (state
 //! that delta rounds do not repeat: a user's manager and licences, a managed device's rank). Kept
 //! in KVS as hash shards, each well under Forge's value limit; the shard count doubles when a
-//! shard would grow past it. The stored forms and their versions are in `entry` and `meta`.
+//! shard would grow past it. Format 3 (this one) packs each shard's entries as bytes in base64
+//! text (`packed`); formats 1 and 2 stored JSON objects (`entry`), which are read and rewritten
+//! whole on the first save. The versions are in `meta`.
 
 mod entry;
 mod meta;
+pub mod packed;
 
 use std::collections::{HashMap, HashSet};
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 pub use entry::{EntryError, IndexEntry};
 use meta::{INDEX_VERSION, Meta, meta, meta_key};
@@ -192,14 +195,17 @@ impl Index {
         let mut shards = previous.max(INITIAL_SHARDS);
         let groups = loop {
             let mut groups: Vec<Vec<(&String, &IndexEntry)>> = vec![Vec::new(); shards as usize];
-            let mut bytes = vec![2usize; shards as usize];
+            let mut bytes = vec![0usize; shards as usize];
             for (id, entry) in &self.entries {
                 let shard = shard_of(id, shards) as usize;
-                // "id":<entry>, with room for escapes.
-                bytes[shard] += id.len() + entry.stored_len() + 8;
+                bytes[shard] += packed::packed_len(id, entry);
                 groups[shard].push((id, entry));
             }
-            if bytes.iter().all(|&b| b <= MAX_VALUE_BYTES) {
+            // Base64 makes four characters of three bytes; the quotes are the value's JSON.
+            if bytes
+                .iter()
+                .all(|&b| b.div_ceil(3) * 4 + 2 <= MAX_VALUE_BYTES)
+            {
                 break groups;
             }
             shards *= 2;
@@ -222,18 +228,9 @@ impl Index {
             if only.is_some_and(|changed| !changed.contains(&(shard as u32))) {
                 continue;
             }
-            let map = group
-                .into_iter()
-                .map(|(id, entry)| {
-                    let value = serde_json::to_value(entry).map_err(|e| IndexError::Damaged {
-                        key: shard_key(dataset, shard as u32),
-                        detail: e.to_string(),
-                    })?;
-                    Ok((id.clone(), value))
-                })
-                .collect::<Result<Map<String, Value>, IndexError>>()?;
+            let text = packed::pack(group);
             store
-                .set(&shard_key(dataset, shard as u32), &Value::Object(map))
+                .set(&shard_key(dataset, shard as u32), &Value::String(text))
                 .await?;
         }
         for stale in shards..previous {
@@ -263,11 +260,20 @@ async fn load_shard(
     let Some(value) = store.get(&key).await? else {
         return Ok(());
     };
-    let Value::Object(object) = value else {
-        return Err(IndexError::Damaged {
-            key,
-            detail: "not an object".into(),
-        });
+    let object = match value {
+        Value::String(text) => {
+            return packed::unpack(&text, entries).map_err(|e| IndexError::Damaged {
+                key,
+                detail: format!("packed entries unreadable: {e}"),
+            });
+        }
+        Value::Object(object) => object,
+        _ => {
+            return Err(IndexError::Damaged {
+                key,
+                detail: "neither packed entries nor an object".into(),
+            });
+        }
     };
     let object_type = object_type_of(dataset, &key)?;
     for (id, entry) in object {

@@ -73,10 +73,12 @@ fn saving_changes_writes_only_the_shards_they_touch() {
         marker,
         "not rewritten"
     );
-    assert_eq!(
-        values[&shard_key("device", dirty)][changed_id],
-        serde_json::to_value(entry(99, None)).expect("json")
-    );
+    let mut dirty_entries = HashMap::new();
+    let text = values[&shard_key("device", dirty)]
+        .as_str()
+        .expect("packed");
+    packed::unpack(text, &mut dirty_entries).expect("readable");
+    assert_eq!(dirty_entries[changed_id], entry(99, None));
 }
 
 #[test]
@@ -208,22 +210,19 @@ fn an_index_committed_in_the_old_form_is_read_and_rewritten_whole_in_the_new_one
         assert_eq!(meta["entries"], 200);
         for shard in 0..INITIAL_SHARDS {
             let value = store.get(&shard_key("user", shard)).await.expect("get");
-            let Some(Value::Object(map)) = value else {
-                panic!("shard {shard} missing");
+            let Some(Value::String(text)) = value else {
+                panic!("shard {shard} is not in the packed form: {value:?}");
             };
-            assert!(
-                map.values()
-                    .all(|v| v.as_str().is_none_or(|t| !t.contains(' '))),
-                "shard {shard} still holds the old form"
-            );
+            packed::unpack(&text, &mut HashMap::new()).expect("packed entries");
         }
         let stored = store
             .get(&shard_key("user", shard_of("id-0", INITIAL_SHARDS)))
-            .await;
-        assert_eq!(
-            stored.expect("get").expect("shard")["id-0"],
-            serde_json::json!(["0000000000000000", {"m": "boss", "s": ["sku1", "sku2"]}])
-        );
+            .await
+            .expect("get")
+            .expect("shard");
+        let mut read = HashMap::new();
+        packed::unpack(stored.as_str().expect("text"), &mut read).expect("packed");
+        assert_eq!(read["id-0"], licensed(0, Some("boss"), &["sku1", "sku2"]));
         let again = Index::load(&store, "user").await.expect("readable");
         assert_eq!(again.entries, index.entries);
     });
@@ -240,6 +239,66 @@ fn a_damaged_entry_is_reported_by_its_key_and_id() {
         assert!(text.contains("entry for id-1"), "{text}");
         assert!(text.contains("\"nothex\" is not a fingerprint"), "{text}");
         assert!(text.contains("full resync"), "{text}");
+    });
+}
+
+#[test]
+fn an_index_in_format_2_is_read_and_rewritten_packed() {
+    let store = MemoryStore::default();
+    pollster::block_on(async {
+        let mut index = Index::default();
+        let boss = "0a1b2c3d-0000-4fff-8abc-0123456789ab";
+        let skus = ["c7df2760-2c81-4ef7-b578-5b5392b571df"];
+        for n in 0..300u64 {
+            index.entries.insert(
+                format!("{n:08x}-0000-4000-8000-000000000000"),
+                licensed(n, Some(boss), if n % 2 == 0 { &skus } else { &[] }),
+            );
+        }
+        // Format 2: shards of {id: typed entry}, meta version 2.
+        let mut shards: Vec<serde_json::Map<String, Value>> =
+            vec![Default::default(); INITIAL_SHARDS as usize];
+        for (id, entry) in &index.entries {
+            let value = serde_json::to_value(entry).expect("json");
+            shards[shard_of(id, INITIAL_SHARDS) as usize].insert(id.clone(), value);
+        }
+        for (shard, map) in shards.into_iter().enumerate() {
+            store
+                .set(&shard_key("user", shard as u32), &Value::Object(map))
+                .await
+                .expect("set");
+        }
+        let meta = serde_json::json!({"version": 2, "shards": INITIAL_SHARDS, "entries": 300});
+        store.set("index:user:meta", &meta).await.expect("set");
+        let before: usize = store
+            .values
+            .borrow()
+            .values()
+            .map(|v| v.to_string().len())
+            .sum();
+
+        let loaded = Index::load(&store, "user").await.expect("format 2 reads");
+        assert_eq!(loaded.entries, index.entries);
+        loaded.save(&store, "user").await.expect("saved");
+        let meta = store
+            .get("index:user:meta")
+            .await
+            .expect("get")
+            .expect("meta");
+        assert_eq!(meta["version"], 3);
+        let after: usize = store
+            .values
+            .borrow()
+            .values()
+            .map(|v| v.to_string().len())
+            .sum();
+        // Users carry a manager and licences: packed, they take under 60 % of their JSON.
+        assert!(
+            after * 10 < before * 6,
+            "packed: {after} bytes where JSON took {before}"
+        );
+        let again = Index::load(&store, "user").await.expect("format 3 reads");
+        assert_eq!(again.entries, index.entries);
     });
 }
 
