@@ -31,6 +31,7 @@ fn version_1_entry(entry: &IndexEntry) -> Value {
     let carry = match &entry.carry {
         None => return Value::String(fingerprint),
         Some(Carry::Rank(rank)) => format!("{}|{}", rank.at, rank.id),
+        Some(Carry::App(_)) => panic!("version 1 had no applications"),
         Some(Carry::User(user)) => {
             let manager = user.manager.clone().unwrap_or_default();
             if user.skus.is_empty() {

@@ -24,6 +24,8 @@ const NO_ID: u8 = 3;
 const NO_CARRY: u8 = 0;
 const USER: u8 = 1;
 const RANK: u8 = 2;
+/// An application's carry, as its JSON text: applications are few, so compactness matters little.
+const APP: u8 = 3;
 
 /// Why packed entries cannot be read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -36,6 +38,8 @@ pub enum PackError {
     Tag { tag: u8, at: usize },
     #[error("text at byte {0} is not UTF-8")]
     Text(usize),
+    #[error("application carry at byte {0} is not valid")]
+    App(usize),
 }
 
 /// Packs entries into base64 text.
@@ -59,9 +63,18 @@ pub fn pack<'a>(entries: impl IntoIterator<Item = (&'a String, &'a IndexEntry)>)
                 put_text(&mut bytes, &rank.at);
                 put_id(&mut bytes, Some(&rank.id));
             }
+            Some(Carry::App(app)) => {
+                bytes.push(APP);
+                put_text(&mut bytes, &app_text(app));
+            }
         }
     }
     STANDARD.encode(bytes)
+}
+
+fn app_text(app: &crate::model::AppCarry) -> String {
+    // Plain strings, numbers and enums: serialising cannot fail.
+    serde_json::to_string(app).unwrap_or_default()
 }
 
 /// Packs bare ids (lists of ids seen or removed) into base64 text.
@@ -85,6 +98,7 @@ pub fn packed_len(id: &str, entry: &IndexEntry) -> usize {
                     + user.skus.iter().map(|s| text(s)).sum::<usize>()
             }
             Some(Carry::Rank(rank)) => text(&rank.at) + text(&rank.id),
+            Some(Carry::App(app)) => text(&app_text(app)),
         }
 }
 
@@ -115,6 +129,13 @@ pub fn unpack(text: &str, into: &mut HashMap<String, IndexEntry>) -> Result<(), 
                 let at = reader.text()?;
                 let id = reader.id()?.unwrap_or_default();
                 Some(Carry::Rank(Rank { at, id }))
+            }
+            APP => {
+                let at = reader.at;
+                let text = reader.text()?;
+                Some(Carry::App(
+                    serde_json::from_str(&text).map_err(|_| PackError::App(at))?,
+                ))
             }
             tag => {
                 return Err(PackError::Tag {
@@ -318,6 +339,20 @@ mod tests {
                     carry: Some(Carry::User(UserCarry {
                         manager: Some(G1.into()),
                         skus: vec![G2.into(), "not-a-guid".into()],
+                    })),
+                }
+            }),
+            ("app-1".to_string(), {
+                IndexEntry {
+                    fingerprint: Fingerprint(11),
+                    carry: Some(Carry::App(crate::model::AppCarry {
+                        name: Some("Payroll".into()),
+                        credentials: vec![crate::model::CredentialBrief {
+                            key_id: G1.into(),
+                            kind: crate::model::CredentialKind::Secret,
+                            description: Some("CI".into()),
+                            end_ms: Some(1_800_000_000_000),
+                        }],
                     })),
                 }
             }),
