@@ -224,10 +224,12 @@ impl Index {
             }
         }
         let only = changed.filter(|_| shards == previous && current);
-        for (shard, group) in groups.into_iter().enumerate() {
+        for (shard, mut group) in groups.into_iter().enumerate() {
             if only.is_some_and(|changed| !changed.contains(&(shard as u32))) {
                 continue;
             }
+            // In id order, so the same entries always store the same value.
+            group.sort_unstable_by(|a, b| a.0.cmp(b.0));
             let text = packed::pack(group);
             store
                 .set(&shard_key(dataset, shard as u32), &Value::String(text))
