@@ -76,10 +76,13 @@ impl<G: HttpTransport, A: HttpTransport, S: KvStore, C: Clock> Step<'_, '_, G, A
                 self.take_page(cp, &mut round, page.value).await?;
             } else {
                 let (token, url) = self.sending(cp, at).await?;
-                let (answer, taken) = join(
-                    self.fetch(&token, url),
-                    self.take_page(cp, &mut round, page.value),
-                )
+                let this = &*self;
+                let round = &mut round;
+                let (answer, taken) = join(this.fetch(&token, url), async {
+                    this.take_page(cp, round, page.value).await?;
+                    // The page's index entries are staged while the next page is on its way.
+                    this.flush(cp, &mut round.buffer).await
+                })
                 .await;
                 taken?;
                 ahead = Some(answer);
