@@ -73,6 +73,7 @@ export const configDefaults = guarded(glue.configDefaults);
 export const createCertificate = guarded(glue.createCertificate);
 export const datasetOptions = guarded(glue.datasetOptions);
 export const forgetImport = guarded(glue.forgetImport);
+export const kvsRetryWait = guarded(glue.kvsRetryWait);
 export const listImports = guarded(glue.listImports);
 export const noteImport = guarded(glue.noteImport);
 export const recordAudit = guarded(glue.recordAudit);

@@ -1,6 +1,6 @@
 // The imports Assets' lifecycle calls name (importId, workspaceId, schemaId), kept so the page can
 // offer a schema's imports by name. The core decides what is kept; this loads and stores.
-import { kvs } from '@forge/kvs';
+import { kvs } from './kvs.js';
 import { forgetImport, noteImport } from './core.js';
 
 const KNOWN_KEY = 'imports:known';

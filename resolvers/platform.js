@@ -1,6 +1,15 @@
 // The host services the wasm engine uses, over Forge: KVS and requests to the Jira site as the app.
 import { asApp, asUser, assumeTrustedRoute } from '@forge/api';
-import { kvs } from '@forge/kvs';
+import { kvs as forgeKvs } from '@forge/kvs';
+import { kvs } from './kvs.js';
+
+// KVS for the core's calls. A sync step (and a run's start) paces its own calls within its budget,
+// so it gets Forge's KVS as it is; every other core call gets the handlers' paced KVS.
+export const engineStore = {
+  get: (key) => forgeKvs.get(key),
+  set: (key, value) => forgeKvs.set(key, value),
+  delete: (key) => forgeKvs.delete(key),
+};
 
 export const store = {
   get: (key) => kvs.get(key),

@@ -3,9 +3,10 @@
 // needs, stores what it hands back and pushes the events it names. The steps themselves run in wasm.
 import { Queue } from '@forge/events';
 import { getAppContext } from '@forge/api';
-import { kvs, WhereConditions } from '@forge/kvs';
+import { WhereConditions } from '@forge/kvs';
 import { beginConfiguredRun, runEvent, scheduleDue, storedConfig, syncStep } from './core.js';
-import { site, store } from './platform.js';
+import { kvs, paced } from './kvs.js';
+import { engineStore, site } from './platform.js';
 import { loadConfig, loadConnection, loadCredential, loadSecret, saveSecretExpiry } from './store.js';
 
 export const queue = new Queue({ key: 'sync-queue' });
@@ -26,7 +27,7 @@ async function fileReport(report) {
   await kvs.set(historyKey(report.startedMs), report);
   // The run read Entra Sync's own secret expiry: the banner shows it without Check connection.
   if (report.expiry?.own) await saveSecretExpiry(await loadSecret(), report.expiry.own.endDateTime);
-  const { results } = await kvs.query().where('key', WhereConditions.beginsWith(HISTORY_PREFIX)).limit(HISTORY_KEEP + 10).getMany();
+  const { results } = await paced(HISTORY_PREFIX, () => kvs.query().where('key', WhereConditions.beginsWith(HISTORY_PREFIX)).limit(HISTORY_KEEP + 10).getMany());
   for (const { key } of results.slice(HISTORY_KEEP)) await kvs.delete(key);
 }
 
@@ -77,7 +78,7 @@ export async function startRun({ trigger, dryRun = false, fullResync = false }) 
   const config = await loadConfig();
   let checkpoint;
   try {
-    checkpoint = await beginConfiguredRun({ runId, trigger, dryRun, fullResync, config }, store);
+    checkpoint = await beginConfiguredRun({ runId, trigger, dryRun, fullResync, config }, engineStore);
   } catch (error) {
     const refused = await lifecycle({ kind: 'beginFailed', runId, reason: error.message });
     return { started: false, reason: refused.reason ?? error.message };
@@ -97,7 +98,7 @@ export async function runStep(event) {
   const settings = { tenantId, clientId, ...(await loadCredential()) };
   let result;
   try {
-    result = await syncStep({ settings, destination, budget, checkpoint }, store, site);
+    result = await syncStep({ settings, destination, budget, checkpoint }, engineStore, site);
   } catch (error) {
     await lifecycle({ kind: 'stepThrew', runId, seq, sinceMs });
     throw error;
@@ -113,7 +114,7 @@ export async function confirmRun(runId) {
 }
 
 export async function history(limit = 20) {
-  const { results } = await kvs.query().where('key', WhereConditions.beginsWith(HISTORY_PREFIX)).limit(Math.min(limit, 50)).getMany();
+  const { results } = await paced(HISTORY_PREFIX, () => kvs.query().where('key', WhereConditions.beginsWith(HISTORY_PREFIX)).limit(Math.min(limit, 50)).getMany());
   return results.map((r) => r.value);
 }
 

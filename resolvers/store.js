@@ -10,7 +10,7 @@
 // its public part to `settings:pending-certificate`; the save that switches to it moves both into
 // the connection in the same transaction, and only then drops the credential used before.
 import { createHash, randomUUID } from 'node:crypto';
-import { kvs } from '@forge/kvs';
+import { kvs, paced } from './kvs.js';
 
 const SETTINGS_KEY = 'settings:connection';
 // Where installations before write-then-swap kept the secret; still read when the connection names
@@ -122,7 +122,7 @@ export async function saveSettings({ connection, secret, pending, config }) {
   if (pending) transaction.delete(PENDING_KEY);
   if (config !== undefined) transaction.set(CONFIG_KEY, config);
   try {
-    await transaction.execute();
+    await paced(SETTINGS_KEY, () => transaction.execute());
   } catch (error) {
     // A new client secret is dropped; a new certificate stays pending, as before the save.
     if (secretKey !== previous && !pending) await kvs.deleteSecret(secretKey).catch(() => {});

@@ -29,7 +29,12 @@ fn a_dry_run_reads_and_counts_but_opens_no_execution() {
         users.objects["user"].created, 300,
         "counted as to be created"
     );
-    assert_eq!(report.tally.assets_requests, 0, "no Assets request at all");
+    // The destination is checked (three reads: a wrong one would fail the real run too); no
+    // execution is opened and nothing is written.
+    assert_eq!(
+        report.tally.assets_requests, 3,
+        "only the destination check's reads"
+    );
     assert_eq!(world.server.state().assets().snapshot(), before);
     // Nothing committed: the next (real) run still creates every user.
     let report = finished(&world, world.begin(false, false));

@@ -42,7 +42,7 @@ async fn call(target: &JsValue, method: &str, args: &[JsValue]) -> Result<JsValu
 
 /// Whether a KVS rejection is Forge's quota: `@forge/kvs` throws a `ForgeKvsAPIError` with
 /// `code: 'RATE_LIMIT_EXCEEDED'` and `responseDetails.status: 429`.
-fn is_rate_limit(error: &JsValue) -> bool {
+pub(crate) fn is_rate_limit(error: &JsValue) -> bool {
     let field = |target: &JsValue, name: &str| Reflect::get(target, &JsValue::from_str(name)).ok();
     let code = field(error, "code").and_then(|c| c.as_string());
     let status = field(error, "responseDetails")

@@ -8,6 +8,7 @@ mod config;
 mod credential;
 mod destination;
 mod host;
+mod pacing;
 mod panel;
 mod sync;
 mod transport;

@@ -17,8 +17,12 @@ pub enum Phase {
     Read {
         dataset: usize,
     },
-    /// Deciding what is gone, and whether that needs confirmation.
-    Plan,
+    /// Deciding what is gone, and whether that needs confirmation: `done` of the run's object
+    /// types are planned (one at a time, so a step may end between two).
+    Plan {
+        #[serde(default)]
+        done: u32,
+    },
     /// Stopped before any write: more objects would be retired than the threshold allows.
     AwaitingConfirmation {
         retire: u64,
@@ -36,7 +40,11 @@ pub enum Phase {
         chunk: u32,
         offset: u32,
     },
-    Commit,
+    /// Committing the index of each object type: `done` of them are committed.
+    Commit {
+        #[serde(default)]
+        done: u32,
+    },
     Done,
 }
 
@@ -184,6 +192,21 @@ pub struct Checkpoint {
     /// What the mass-deletion guard asks, once it stopped the run (`sync/guard.rs`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub question: Option<super::guard::GuardQuestion>,
+    /// What the plan found so far, while it goes from one object type to the next.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub planning: Option<Planning>,
+}
+
+/// The plan's findings over the object types planned so far.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Planning {
+    /// Every removal found, per object type, for the guard's question.
+    pub question: super::guard::GuardQuestion,
+    /// The object type of each of the question's entries, in order.
+    pub asked: Vec<crate::model::ObjectType>,
+    /// The largest removal of one type over its threshold, and that threshold.
+    pub trip: Option<Trip>,
 }
 
 fn default_warn_days() -> u32 {
@@ -244,6 +267,7 @@ impl Checkpoint {
             cancel_requested: false,
             destination_checked: false,
             question: None,
+            planning: None,
         }
     }
 
@@ -302,5 +326,16 @@ mod tests {
         assert_eq!(cp.chunks_of(0), 0..4);
         assert_eq!(cp.chunks_of(1), 4..4, "a data set that staged nothing");
         assert_eq!(cp.chunks_of(2), 4..10);
+    }
+
+    /// A run stored by the previous version, in its plan or commit, goes on from the first type.
+    #[test]
+    fn plan_and_commit_phases_without_a_count_start_from_the_first_type() {
+        let plan: Phase = serde_json::from_str(r#"{"name":"plan"}"#).expect("plan");
+        assert_eq!(plan, Phase::Plan { done: 0 });
+        let commit: Phase = serde_json::from_str(r#"{"name":"commit"}"#).expect("commit");
+        assert_eq!(commit, Phase::Commit { done: 0 });
+        let later = serde_json::to_value(Phase::Commit { done: 3 }).expect("json");
+        assert_eq!(later, serde_json::json!({"name": "commit", "done": 3}));
     }
 }

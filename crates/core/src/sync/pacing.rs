@@ -54,6 +54,26 @@ impl Pacing {
     }
 }
 
+/// Time a handler keeps after its last wait, for the call itself and what follows it.
+pub const HOST_MARGIN_MS: u64 = 5_000;
+
+impl Pacing {
+    /// For a handler's own KVS call (run bookkeeping, settings) refused by the quota for the
+    /// `attempt`th time: how long to wait before sending it again, or `None` when the wait would not
+    /// end `HOST_MARGIN_MS` before the invocation's time runs out (the call then fails, and Forge's
+    /// retry of the event or the admin's next press picks it up).
+    pub fn host_wait(
+        &self,
+        attempt: u32,
+        key: &str,
+        now_ms: u64,
+        remaining_ms: u64,
+    ) -> Option<u64> {
+        let wait = self.wait(attempt, key, now_ms).as_millis() as u64;
+        (wait + HOST_MARGIN_MS <= remaining_ms).then_some(wait)
+    }
+}
+
 /// A store that waits out the KVS quota, within a step's time.
 pub struct PacedStore<'a, S, C> {
     inner: &'a S,
@@ -185,6 +205,21 @@ mod tests {
         let spread: std::collections::HashSet<Duration> =
             (0..20).map(|t| policy.wait(1, "k", t)).collect();
         assert!(spread.len() > 1, "jitter spreads the waits");
+    }
+
+    #[test]
+    fn a_handler_waits_only_while_its_invocation_has_time_left() {
+        let policy = Pacing::default();
+        let first = policy
+            .host_wait(1, "run:active", 0, 25_000)
+            .expect("2 s fit in 25 s");
+        assert!((2_000..=3_000).contains(&first), "{first}");
+        assert_eq!(
+            policy.host_wait(4, "run:active", 0, 20_000),
+            None,
+            "16 s + 5 s do not fit in 20 s"
+        );
+        assert!(policy.host_wait(4, "run:active", 0, 120_000).is_some());
     }
 
     #[test]

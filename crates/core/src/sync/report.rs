@@ -35,7 +35,7 @@ impl Progress {
                     5 + share as u8,
                 )
             }
-            Phase::Plan => ("planning", None, 65),
+            Phase::Plan { .. } => ("planning", None, 65),
             Phase::AwaitingConfirmation { .. } => ("awaiting confirmation", None, 65),
             Phase::Mapping | Phase::Start => ("writing", None, 70),
             Phase::Submit { next } => {
@@ -44,7 +44,7 @@ impl Progress {
             }
             Phase::Poll => ("waiting for Assets", None, 88),
             Phase::Retire { .. } => ("retiring", None, 93),
-            Phase::Commit => ("committing", None, 97),
+            Phase::Commit { .. } => ("committing", None, 97),
             Phase::Done => ("done", None, 100),
         };
         Progress {

@@ -166,17 +166,16 @@ impl<G: HttpTransport, A: HttpTransport, S: KvStore, C: Clock> Step<'_, '_, G, A
                             dataset: dataset + 1,
                         }
                     } else {
-                        Phase::Plan
+                        Phase::Plan { done: 0 }
                     };
                 }
-                Phase::Plan => {
+                Phase::Plan { done } => {
                     if self.needs_fresh_step(cp) {
                         return Ok(StepStatus::Continue);
                     }
-                    let trip = self.plan(cp).await?;
-                    cp.trip = trip
-                        .filter(|_| !cp.dry_run)
-                        .map(|(retire, threshold)| Trip { retire, threshold });
+                    if !self.plan(cp, done).await? {
+                        return Ok(StepStatus::Continue);
+                    }
                     cp.phase = after_plan(cp);
                 }
                 Phase::AwaitingConfirmation { retire, threshold } => {
@@ -224,13 +223,15 @@ impl<G: HttpTransport, A: HttpTransport, S: KvStore, C: Clock> Step<'_, '_, G, A
                     if !self.retire(cp, chunk, offset).await? {
                         return Ok(StepStatus::Continue);
                     }
-                    cp.phase = Phase::Commit;
+                    cp.phase = Phase::Commit { done: 0 };
                 }
-                Phase::Commit => {
+                Phase::Commit { done } => {
                     if self.needs_fresh_step(cp) {
                         return Ok(StepStatus::Continue);
                     }
-                    self.commit(cp).await?;
+                    if !self.commit(cp, done).await? {
+                        return Ok(StepStatus::Continue);
+                    }
                     cp.phase = Phase::Done;
                 }
                 Phase::Done => {
@@ -418,7 +419,7 @@ impl<G: HttpTransport, A: HttpTransport, S: KvStore, C: Clock> Step<'_, '_, G, A
         for n in 0..cp.retire_chunks {
             let _ = self.store.delete(&cp.retire_key(n)).await;
         }
-        if !matches!(cp.phase, Phase::Commit) {
+        if !matches!(cp.phase, Phase::Commit { .. }) {
             cp.chunks = 0;
             cp.record_chunks = 0;
             cp.retire_chunks = 0;

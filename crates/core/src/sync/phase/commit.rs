@@ -5,39 +5,52 @@ use std::collections::HashSet;
 
 use serde_json::Value;
 
-use super::super::checkpoint::{Checkpoint, DatasetRun};
+use super::super::checkpoint::{Checkpoint, DatasetRun, Phase};
 use super::super::error::SyncError;
 use super::super::index::{Index, IndexEntry, IndexError, shard_of};
 use super::super::run::{SCOPE_KEY, delta_key};
 use super::super::step::Step;
 use super::super::store::KvStore;
+use super::plan::type_units;
 use crate::clock::Clock;
 use crate::http::HttpTransport;
 use crate::model::ObjectType;
 
 impl<G: HttpTransport, A: HttpTransport, S: KvStore, C: Clock> Step<'_, '_, G, A, S, C> {
-    /// A full round streams the staged entries into the whole index, one chunk at a time; a delta
-    /// round's few changes go to their shards only.
-    pub(in crate::sync) async fn commit(&mut self, cp: &mut Checkpoint) -> Result<(), SyncError> {
-        for at in 0..cp.datasets.len() {
+    /// Commits one object type at a time from the `done`th: a full round streams the staged entries
+    /// into the whole index, one chunk at a time; a delta round's few changes go to their shards
+    /// only. A data set's delta link follows its last type. Each type's commit can be redone (it
+    /// applies the same changes to the same index), so a step may end between two types and the
+    /// next goes on from there. `false` while types are left.
+    pub(in crate::sync) async fn commit(
+        &mut self,
+        cp: &mut Checkpoint,
+        done: u32,
+    ) -> Result<bool, SyncError> {
+        let units = type_units(cp);
+        for (n, &(at, object_type)) in units.iter().enumerate().skip(done as usize) {
+            if n > done as usize && !self.has_time(0) {
+                return Ok(false);
+            }
             let run: DatasetRun = cp.datasets[at].clone();
-            for object_type in run.dataset.object_types().iter().copied() {
-                if !run.full && self.commit_delta(cp, at, object_type).await? {
-                    continue;
-                }
+            if run.full || !self.commit_delta(cp, at, object_type).await? {
                 self.commit_whole(cp, at, object_type).await?;
             }
-            if let Some(link) = run.pending_delta_link {
+            let last_of_dataset = units.get(n + 1).is_none_or(|&(next, _)| next != at);
+            if let (true, Some(link)) = (last_of_dataset, run.pending_delta_link) {
                 self.store
                     .set(&delta_key(run.dataset), &Value::String(link))
                     .await?;
             }
+            self.units += 1;
+            cp.phase = Phase::Commit { done: n as u32 + 1 };
+            self.safe_point(cp);
         }
         self.store
             .set(SCOPE_KEY, &Value::String(cp.scope.clone()))
             .await?;
         self.cleanup(cp).await;
-        Ok(())
+        Ok(true)
     }
 
     /// Loads the whole index of `object_type`, applies the run's changes, saves the shards they hit.

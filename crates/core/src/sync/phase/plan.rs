@@ -7,7 +7,7 @@
 
 use std::collections::HashSet;
 
-use super::super::checkpoint::{Checkpoint, SAMPLE_SIZE};
+use super::super::checkpoint::{Checkpoint, Phase, Planning, SAMPLE_SIZE, Trip};
 use super::super::datasets;
 use super::super::error::SyncError;
 use super::super::guard::{GuardQuestion, shorten};
@@ -20,65 +20,108 @@ use crate::http::HttpTransport;
 use crate::model::ObjectType;
 
 impl<G: HttpTransport, A: HttpTransport, S: KvStore, C: Clock> Step<'_, '_, G, A, S, C> {
-    /// Works out what is gone and stages the retire lists. When the mass-deletion guard must stop
-    /// the run, returns everything the run would remove and the threshold of the type that tripped
-    /// it, and leaves the question (per type, with names) in `cp.question`.
+    /// Works out what is gone and stages the retire lists, one object type at a time from the
+    /// `done`th: each type's lists are stored before the next is planned, so a step may end between
+    /// two types (the budget, or the KVS quota) and the next step goes on from there. `false` while
+    /// types are left. At the end, when the mass-deletion guard must stop the run, `cp.trip` holds
+    /// everything the run would remove and the threshold of the type that tripped it, and
+    /// `cp.question` what to ask (per type, with names).
     pub(in crate::sync) async fn plan(
         &mut self,
         cp: &mut Checkpoint,
-    ) -> Result<Option<(u64, u64)>, SyncError> {
-        let mut trip: Option<(u64, u64)> = None;
-        let mut question = GuardQuestion::new(cp.guard.policy);
-        // The object type of each of the question's entries, in order.
-        let mut asked: Vec<ObjectType> = Vec::new();
-        cp.retire_chunks = 0;
-        for at in 0..cp.datasets.len() {
-            let dataset = cp.datasets[at].dataset;
-            for object_type in dataset.object_types().iter().copied() {
-                let (gone, committed) = if cp.datasets[at].full || datasets::ranked(object_type) {
-                    self.gone_in_full_round(cp, at, object_type).await?
-                } else {
-                    self.gone_in_delta_round(cp, at, object_type).await?
-                };
-                cp.datasets[at].counts_of(object_type).retired = gone.len() as u64;
-                let room = SAMPLE_SIZE.saturating_sub(cp.samples.retired.len());
-                for id in gone.iter().take(room) {
-                    cp.samples
-                        .retired
-                        .push(format!("{}: {id}", object_type.name()));
-                }
-                let threshold = cp.guard.threshold(committed);
-                let count = gone.len() as u64;
-                if count > 0 {
-                    question.add(object_type.key(), object_type.name(), count, &gone);
-                    asked.push(object_type);
-                }
-                if count > threshold && trip.is_none_or(|(n, _)| count > n) {
-                    trip = Some((count, threshold));
-                }
-                for ids in gone.chunks(RETIRE_IDS_PER_CHUNK) {
-                    let list = RetireList {
-                        object_type,
-                        ids: ids.to_vec(),
-                    };
-                    self.store_staged(&cp.retire_key(cp.retire_chunks), &list)
-                        .await?;
-                    cp.retire_chunks += 1;
-                }
+        done: u32,
+    ) -> Result<bool, SyncError> {
+        // Findings lost (a checkpoint from before this format): plan again from the first type.
+        let done = if cp.planning.is_none() { 0 } else { done };
+        if done == 0 {
+            cp.retire_chunks = 0;
+            cp.planning = Some(Planning {
+                question: GuardQuestion::new(cp.guard.policy),
+                asked: Vec::new(),
+                trip: None,
+            });
+        }
+        let units = type_units(cp);
+        for (n, &(at, object_type)) in units.iter().enumerate().skip(done as usize) {
+            if n > done as usize && !self.has_time(0) {
+                return Ok(false);
             }
+            self.plan_type(cp, at, object_type).await?;
+            self.units += 1;
+            cp.phase = Phase::Plan { done: n as u32 + 1 };
+            self.safe_point(cp);
         }
         if cp.dry_run {
             self.cleanup(cp).await;
         }
-        let Some((_, threshold)) = trip else {
-            return Ok(None);
+        let Some(Planning {
+            mut question,
+            asked,
+            trip,
+        }) = cp.planning.take()
+        else {
+            return Ok(true);
+        };
+        let Some(Trip { threshold, .. }) = trip else {
+            cp.trip = None;
+            return Ok(true);
         };
         if !cp.dry_run {
             self.name_samples(&mut question, &asked).await?;
         }
-        let total = question.total;
+        cp.trip = (!cp.dry_run).then_some(Trip {
+            retire: question.total,
+            threshold,
+        });
         cp.question = Some(question);
-        Ok(Some((total, threshold)))
+        Ok(true)
+    }
+
+    /// Plans one object type: its removals, its count and samples, its retire lists.
+    async fn plan_type(
+        &mut self,
+        cp: &mut Checkpoint,
+        at: usize,
+        object_type: ObjectType,
+    ) -> Result<(), SyncError> {
+        let (gone, committed) = if cp.datasets[at].full || datasets::ranked(object_type) {
+            self.gone_in_full_round(cp, at, object_type).await?
+        } else {
+            self.gone_in_delta_round(cp, at, object_type).await?
+        };
+        cp.datasets[at].counts_of(object_type).retired = gone.len() as u64;
+        let room = SAMPLE_SIZE.saturating_sub(cp.samples.retired.len());
+        for id in gone.iter().take(room) {
+            cp.samples
+                .retired
+                .push(format!("{}: {id}", object_type.name()));
+        }
+        let threshold = cp.guard.threshold(committed);
+        let count = gone.len() as u64;
+        for ids in gone.chunks(RETIRE_IDS_PER_CHUNK) {
+            let list = RetireList {
+                object_type,
+                ids: ids.to_vec(),
+            };
+            self.store_staged(&cp.retire_key(cp.retire_chunks), &list)
+                .await?;
+            cp.retire_chunks += 1;
+        }
+        if let Some(planning) = cp.planning.as_mut() {
+            if count > 0 {
+                planning
+                    .question
+                    .add(object_type.key(), object_type.name(), count, &gone);
+                planning.asked.push(object_type);
+            }
+            if count > threshold && planning.trip.is_none_or(|t| count > t.retire) {
+                planning.trip = Some(Trip {
+                    retire: count,
+                    threshold,
+                });
+            }
+        }
+        Ok(())
     }
 
     /// Replaces the sample ids of the question by the objects' names in Assets (one AQL query per
@@ -184,4 +227,19 @@ impl<G: HttpTransport, A: HttpTransport, S: KvStore, C: Clock> Step<'_, '_, G, A
         self.indexes.insert(object_type, index);
         Ok((gone, total))
     }
+}
+
+/// The run's object types in the order plan and commit go over them: by data set, then as each
+/// data set lists them.
+pub(in crate::sync) fn type_units(cp: &Checkpoint) -> Vec<(usize, ObjectType)> {
+    cp.datasets
+        .iter()
+        .enumerate()
+        .flat_map(|(at, run)| {
+            run.dataset
+                .object_types()
+                .iter()
+                .map(move |object_type| (at, *object_type))
+        })
+        .collect()
 }
