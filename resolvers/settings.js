@@ -29,7 +29,7 @@ async function withCredential(payload) {
   const ids = { tenantId: payload?.tenantId, clientId: payload?.clientId, credential: payload?.credential };
   if (payload?.credential === 'certificate') {
     const { pending, ...certificate } = await loadCertificateCredential();
-    return { settings: { ...ids, ...certificate }, pending };
+    return { settings: { ...ids, ...certificate }, secretTyped: false, pending };
   }
   const typed = payload?.clientSecret;
   const blank = typed == null || (typeof typed === 'string' && typed.trim() === '');

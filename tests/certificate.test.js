@@ -117,6 +117,9 @@ test('a certificate is created in the backend and switched to only on a save aft
   assert.equal(saved.settings.pendingCertificate, null);
   assert.equal(saved.settings.secretExpiresAt, pending.notAfter);
   assert.deepEqual(readdirSync(secretsDir()).length, 1, 'the client secret was dropped with the switch');
+  const [entry] = await call('auditLog');
+  assert.equal(entry.action, 'settingsSaved', 'the switch is in the audit trail');
+  assert.ok(entry.fields.some((field) => /credential|certificate/i.test(field)), JSON.stringify(entry));
   assert.equal((await syncAndWait()).outcome, 'succeeded', 'runs sign in with the certificate');
 });
 
