@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { startRuntime } from '../dev/runtime/index.js';
-import { classifyOutbound } from '../dev/runtime/usage.js';
+import { classifyOutbound, createUsage } from '../dev/runtime/usage.js';
 
 const appDir = new URL('./fixtures/runtime-app/', import.meta.url).pathname;
 
@@ -126,6 +126,18 @@ describe('consumer invocations', () => {
     assert.equal(consumer.longest.timeoutSeconds, 120);
     assert.equal(consumer.longest.functionKey, 'probe-worker');
     assert.deepEqual(consumer.mostExternal, { used: 0, limit: 200, functionKey: 'probe-worker' });
+  });
+});
+
+describe('the longest invocation', () => {
+  test('is the first one even when it took under a millisecond (a fast machine)', () => {
+    const usage = createUsage();
+    const egress = { used: 0, limit: 200, refused: 0 };
+    usage.invocation({ kind: 'consumer', functionKey: 'probe-worker', wallMs: 0, cpuMs: 0, timeoutSeconds: 120, timedOut: false, egress });
+    const { consumer } = usage.snapshot().invocations;
+    assert.equal(consumer.longest.functionKey, 'probe-worker');
+    assert.equal(consumer.longest.timeoutSeconds, 120);
+    assert.equal(consumer.mostCpu.functionKey, 'probe-worker');
   });
 });
 

@@ -24,17 +24,18 @@ before(async () => {
 });
 after(async () => stack?.stop());
 
-test("the handlers' own KVS calls wait for the quota: twenty pages polling at once are all answered", async () => {
-  stack.runtime.resetUsage();
-  const answers = await Promise.all(Array.from({ length: 20 }, () => stack.resolve('runStatus', {})));
-  assert.ok(answers.every((answer) => answer.active === null), JSON.stringify(answers[0]));
-  const { rejected } = stack.runtime.usage().kvs;
-  assert.ok(rejected > 0, `the quota must refuse some calls for this to mean anything: ${rejected}`);
-});
-test('under a fiftieth of the KVS quota a full demo sync waits for the quota and succeeds', async () => {
+test('under a fiftieth of the KVS quota a full demo sync waits for the quota and succeeds, and the page polling meanwhile is answered', async () => {
   stack.runtime.resetUsage();
   const started = await stack.resolve('syncNow', {});
   assert.equal(started.started, true, JSON.stringify(started));
+  // The page polls while the run keeps the quota used up: the handlers' own KVS calls wait for it
+  // (the core's pacing) instead of failing the poll.
+  let polls = 0;
+  for (let active = true; active; polls += 1) {
+    assert.ok(polls < 3_000, 'the run ends');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    active = (await stack.resolve('runStatus', {})).active !== null;
+  }
   await stack.runtime.queueIdle();
   const status = await stack.resolve('runStatus', {});
   assert.equal(status.active, null, `run still active: ${JSON.stringify(status.active)}`);

@@ -113,8 +113,9 @@ export function createUsage() {
       figures.count += 1;
       figures.wallMs += wallMs;
       figures.cpuMs += cpuMs;
-      if (wallMs > figures.longest.wallMs) figures.longest = { wallMs, cpuMs, timeoutSeconds, functionKey };
-      if (cpuMs > figures.mostCpu.cpuMs) figures.mostCpu = { wallMs, cpuMs, functionKey };
+      // The first invocation is the longest so far even when it took under a millisecond.
+      if (figures.longest.functionKey === null || wallMs > figures.longest.wallMs) figures.longest = { wallMs, cpuMs, timeoutSeconds, functionKey };
+      if (figures.mostCpu.functionKey === null || cpuMs > figures.mostCpu.cpuMs) figures.mostCpu = { wallMs, cpuMs, functionKey };
       const most = figures.mostExternal;
       if (most.functionKey === null || egress.used / egress.limit > most.used / most.limit) {
         figures.mostExternal = { used: egress.used, limit: egress.limit, functionKey };
