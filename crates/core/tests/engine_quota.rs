@@ -70,3 +70,23 @@ fn short_steps_under_a_fiftieth_of_the_quota_end_equal() {
     );
     eprintln!("full {:?}\nincremental {:?}", full.tally, incremental.tally);
 }
+
+/// A run that finds nothing changed: a guard on what it costs in KVS units, with where they go when
+/// it fails. The target is at most 100 units; today a small tenant's run uses 332 (280 read,
+/// 52 written: every index meta read four or five times, the full reads of licences and Intune
+/// loading their whole index, the run's staging): this bound only stops it from growing.
+#[test]
+fn a_run_with_nothing_changed_stays_within_its_kvs_units() {
+    let world = World::new(Preset::Small, 42);
+    let first = finished(&world, world.begin(false, false), World::big_budget);
+    assert_eq!(first.outcome, Outcome::Succeeded, "{first:?}");
+    world.store.reset_usage();
+    let again = finished(&world, world.begin(false, false), World::big_budget);
+    assert_eq!(again.outcome, Outcome::Succeeded, "{again:?}");
+    let usage = world.store.usage();
+    assert!(
+        usage.read_units <= 300 && usage.write_units <= 60,
+        "{usage:?}, by kind of key (read, write): {:?}",
+        world.store.usage_by_kind()
+    );
+}

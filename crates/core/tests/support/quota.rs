@@ -73,6 +73,8 @@ pub struct QuotaStore {
     clock: Rc<LinkedClock>,
     windows: RefCell<Option<Windows>>,
     usage: Cell<Usage>,
+    /// Units read and written per kind of key (the key up to its first digit).
+    by_kind: RefCell<std::collections::BTreeMap<String, (u64, u64)>>,
 }
 
 impl QuotaStore {
@@ -83,6 +85,7 @@ impl QuotaStore {
             clock,
             windows: RefCell::new(None),
             usage: Cell::default(),
+            by_kind: RefCell::default(),
         }
     }
 
@@ -99,7 +102,13 @@ impl QuotaStore {
         self.usage.get()
     }
 
+    /// Units (read, written) per kind of key, for finding where a run's quota goes.
+    pub fn usage_by_kind(&self) -> std::collections::BTreeMap<String, (u64, u64)> {
+        self.by_kind.borrow().clone()
+    }
+
     pub fn reset_usage(&self) {
+        self.by_kind.borrow_mut().clear();
         self.usage.set(Usage::default());
     }
 
@@ -139,6 +148,14 @@ impl QuotaStore {
             units.used += cost;
         }
         usage.requests += 1;
+        let kind: String = key.chars().take_while(|c| !c.is_ascii_digit()).collect();
+        let mut by_kind = self.by_kind.borrow_mut();
+        let entry = by_kind.entry(kind).or_default();
+        if write {
+            entry.1 += cost;
+        } else {
+            entry.0 += cost;
+        }
         if write {
             usage.write_units += cost;
         } else {
