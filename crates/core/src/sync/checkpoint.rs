@@ -106,6 +106,11 @@ pub struct Tally {
     /// Steps that ended early because the quota's wait would have passed their budget.
     #[serde(default)]
     pub kvs_paused_steps: u64,
+    /// Steps that ended early at their last safe point because Graph, the token endpoint or
+    /// Assets did not answer, or kept answering throttled or with server errors, past the retry
+    /// policy or the step's time (`sync/transient.rs`).
+    #[serde(default)]
+    pub transient_paused_steps: u64,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -184,6 +189,12 @@ pub struct Checkpoint {
     /// What the mass-deletion guard asks, once it stopped the run (`sync/guard.rs`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub question: Option<super::guard::GuardQuestion>,
+    /// Waits Graph and Assets asked for that outlast a step: the next step honours them.
+    #[serde(default)]
+    pub paused: super::transient::Paused,
+    /// Since when the run has made no progress for a transient cause, and what the last one was.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stall: Option<super::transient::Stall>,
 }
 
 fn default_warn_days() -> u32 {
@@ -244,6 +255,8 @@ impl Checkpoint {
             cancel_requested: false,
             destination_checked: false,
             question: None,
+            paused: super::transient::Paused::default(),
+            stall: None,
         }
     }
 
