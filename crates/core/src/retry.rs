@@ -151,7 +151,9 @@ impl Meter {
             if now >= end {
                 return false;
             }
-            clock.sleep(Duration::from_millis(until.min(end) - now)).await;
+            clock
+                .sleep(Duration::from_millis(until.min(end) - now))
+                .await;
         }
     }
 
@@ -447,7 +449,11 @@ mod tests {
         ))
         .expect("answered in the end");
         assert_eq!(response.status, 200);
-        assert_eq!(*sent.borrow(), vec![0, 1_000, 3_000, 7_000], "1, 2, 4 s apart");
+        assert_eq!(
+            *sent.borrow(),
+            vec![0, 1_000, 3_000, 7_000],
+            "1, 2, 4 s apart"
+        );
         assert_eq!(meter.requests.get(), 4);
     }
 
@@ -483,7 +489,11 @@ mod tests {
             HttpRequest::get("https://x/a"),
         ));
         assert!(sent_once.is_err());
-        assert_eq!(sent.borrow().len(), 1, "the policy says no retry of failures");
+        assert_eq!(
+            sent.borrow().len(),
+            1,
+            "the policy says no retry of failures"
+        );
         assert_eq!(
             RetryPolicy::default().decide(1, &answer(501, None)),
             Decision::Accept,
@@ -507,7 +517,11 @@ mod tests {
         .expect("the 429 itself");
         assert_eq!(response.status, 429, "given back, not waited for");
         assert_eq!(clock.now_ms(), 0);
-        assert_eq!(meter.paused_until_ms.get(), 10_000, "noted for the next step");
+        assert_eq!(
+            meter.paused_until_ms.get(),
+            10_000,
+            "noted for the next step"
+        );
 
         // Another request in the same step waits as long as the step allows, and is not sent.
         let error = pollster::block_on(send_with_retry(
@@ -518,7 +532,10 @@ mod tests {
             HttpRequest::get("https://x/b"),
         ))
         .expect_err("not sent");
-        assert!(error.message.contains("past the end of this step"), "{error}");
+        assert!(
+            error.message.contains("past the end of this step"),
+            "{error}"
+        );
         assert_eq!(clock.now_ms(), 5_000);
         assert_eq!(sent.borrow().len(), 1);
 

@@ -239,7 +239,10 @@ fn a_run_that_cannot_progress_for_30_minutes_fails_naming_the_cause() {
     assert_eq!(report.outcome, Outcome::Failed, "{report:?}");
     let message = &report.errors[0].message;
     assert!(message.contains("made no progress for 3"), "{message}");
-    assert!(message.contains("/v1.0/users/delta"), "names the request: {message}");
+    assert!(
+        message.contains("/v1.0/users/delta"),
+        "names the request: {message}"
+    );
     let took = world.clock.now_ms_value() - started;
     assert!(
         (30 * 60_000..35 * 60_000).contains(&took),

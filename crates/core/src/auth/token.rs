@@ -244,8 +244,8 @@ mod tests {
             },
             &ManualClock::at(0),
             &settings(),
-                &RetryPolicy::default(),
-                &Meter::default(),
+            &RetryPolicy::default(),
+            &Meter::default(),
         ))
         .expect("token");
         assert_eq!(token.expires_in_seconds, 3599);
@@ -299,8 +299,8 @@ mod tests {
             },
             &ManualClock::at(0),
             &settings(),
-                &RetryPolicy::default(),
-                &Meter::default(),
+            &RetryPolicy::default(),
+            &Meter::default(),
         ))
         .unwrap_err();
         let message = error.to_string();
@@ -319,8 +319,8 @@ mod tests {
             },
             &ManualClock::at(0),
             &settings(),
-                &RetryPolicy::default(),
-                &Meter::default(),
+            &RetryPolicy::default(),
+            &Meter::default(),
         ))
         .unwrap_err();
         assert!(error.to_string().contains("login.microsoftonline.com"));

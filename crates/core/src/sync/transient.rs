@@ -108,7 +108,10 @@ mod tests {
         assert!(stall.last.message.contains("connection reset"));
         assert_eq!(cp.tally.transient_paused_steps, stall.steps);
         let error = pause(&mut cp, None, None, now, now + 1_000, reset()).expect_err("30 min");
-        assert!(matches!(error, SyncError::Stalled { minutes: 30, .. }), "{error}");
+        assert!(
+            matches!(error, SyncError::Stalled { minutes: 30, .. }),
+            "{error}"
+        );
         assert!(error.to_string().contains("connection reset"), "{error}");
     }
 

@@ -167,7 +167,9 @@ impl<G: HttpTransport, A: HttpTransport, S: KvStore, C: Clock> Step<'_, '_, G, A
         let dataset = run.dataset;
         match answer {
             Ok(page) => Ok(Some(page)),
-            Err(SyncError::Graph { error, .. }) if needs_resync(&error) && run.next_url.is_some() => {
+            Err(SyncError::Graph { error, .. })
+                if needs_resync(&error) && run.next_url.is_some() =>
+            {
                 let note = format!(
                     "The {} delta token was no longer valid ({}); reading all {} again. Nothing is lost or doubled: objects are matched by id.",
                     dataset.key(),
