@@ -233,7 +233,10 @@ export async function runCase(sim, testCase, reference) {
     }
     await ctx.settle();
     if (testCase.killOn && ctx.kills === 0) ctx.fail('the kill point was never reached');
-    ctx.note(describe(await ctx.status()));
+    const faulted = await ctx.status();
+    ctx.note(describe(faulted));
+    // A passing fault is retried (in the step, or by the next one): it never fails the run.
+    if (testCase.transient && (faulted?.active || faulted?.last?.outcome !== 'succeeded')) ctx.fail(`a passing fault did not let the run succeed: ${describe(faulted)}`);
 
     // What the faulted run left: a recovery must not take back what it wrote right either.
     const midway = await assetsState(simNow);

@@ -10,6 +10,7 @@ use entra_sync_core::auth::{
     token_url,
 };
 use entra_sync_core::clock::ManualClock;
+use entra_sync_core::retry::{Meter, RetryPolicy};
 use entra_sync_core::{ConnectionSettings, SettingsInput, check_connection};
 use entra_sync_sim::Preset;
 use rand_core::OsRng;
@@ -57,6 +58,8 @@ impl Setup {
             &self.world.net,
             &self.clock(),
             &self.settings,
+            &RetryPolicy::default(),
+            &Meter::default(),
         ))
     }
 
@@ -182,6 +185,8 @@ fn a_wrong_clock_is_700024_with_its_fix() {
         &setup.world.net,
         &ManualClock::at(setup.world.server.state().clock().now_millis() - 3_600_000),
         &setup.settings,
+        &RetryPolicy::default(),
+        &Meter::default(),
     ))
     .expect_err("outside its time range");
     assert!(

@@ -22,13 +22,15 @@ export default [
   {
     name: 'access token expires mid-run (401 Lifetime validation failed)',
     before: async (ctx) => ctx.control('POST', '/faults', { path: '/v1.0/groups/delta', status: 401, body: expiredToken, count: 1 }),
+    transient: true,
   },
   {
     name: 'sim clock passes token lifetime between steps',
     before: async (ctx) => ctx.control('POST', '/clock/advance', { seconds: 3700 }),
+    transient: true,
   },
-  { name: 'token endpoint 500 once', before: async (ctx) => ctx.control('POST', '/faults', { path: tokenPath(ctx), status: 500, count: 1 }), quick: true },
-  { name: 'token endpoint 503 x3 with Retry-After', before: async (ctx) => ctx.control('POST', '/faults', { path: tokenPath(ctx), status: 503, retryAfter: '1', count: 3 }) },
+  { name: 'token endpoint 500 once', before: async (ctx) => ctx.control('POST', '/faults', { path: tokenPath(ctx), status: 500, count: 1 }), quick: true, transient: true },
+  { name: 'token endpoint 503 x3 with Retry-After', before: async (ctx) => ctx.control('POST', '/faults', { path: tokenPath(ctx), status: 503, retryAfter: '1', count: 3 }), transient: true },
   { name: 'client secret expired (new secret saved)', before: async (ctx) => ctx.control('POST', '/secrets/expire'), fix: newSecret },
   withdraw('User.Read.All'),
   withdraw('Device.Read.All'),

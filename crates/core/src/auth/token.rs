@@ -10,7 +10,8 @@ use super::credential::Credential;
 use super::token_error::{TokenError, TokenFailure, classify};
 use crate::clock::Clock;
 use crate::endpoints;
-use crate::http::{HttpRequest, HttpTransport, Method};
+use crate::http::{HttpRequest, HttpResponse, HttpTransport, Method};
+use crate::retry::{Meter, RetryPolicy, send_built};
 use crate::settings::ConnectionSettings;
 
 /// An app-only access token. `Debug` never shows the token itself.
@@ -121,22 +122,32 @@ fn form_request(settings: &ConnectionSettings, proof: &[(&str, &str)]) -> HttpRe
     }
 }
 
-/// Gets an app-only token with the connection's credential.
+/// Gets an app-only token with the connection's credential. No answer, throttling and server
+/// errors are tried again as `policy` says (each attempt with a freshly signed assertion); the
+/// AADSTS errors are final, each with its fix.
 pub async fn request_token<T: HttpTransport, C: Clock>(
     transport: &T,
     clock: &C,
     settings: &ConnectionSettings,
+    policy: &RetryPolicy,
+    meter: &Meter,
 ) -> Result<AccessToken, TokenError> {
-    let request = token_request(settings, clock.now_ms() / 1000, &mut OsRng)?;
-    send_token_request(transport, request).await
+    let response = send_built(transport, clock, policy, meter, || {
+        token_request(settings, clock.now_ms() / 1000, &mut OsRng)
+    })
+    .await?;
+    read_token_response(response)
 }
 
-/// Sends a token request and reads Microsoft's answer.
+/// Sends a token request once, as it is, and reads Microsoft's answer.
 pub async fn send_token_request<T: HttpTransport>(
     transport: &T,
     request: HttpRequest,
 ) -> Result<AccessToken, TokenError> {
-    let response = transport.send(request).await?;
+    read_token_response(transport.send(request).await?)
+}
+
+fn read_token_response(response: HttpResponse) -> Result<AccessToken, TokenError> {
     if response.is_success() {
         let success: TokenSuccess =
             serde_json::from_str(&response.body).map_err(|e| TokenError::Malformed {
@@ -233,6 +244,8 @@ mod tests {
             },
             &ManualClock::at(0),
             &settings(),
+            &RetryPolicy::default(),
+            &Meter::default(),
         ))
         .expect("token");
         assert_eq!(token.expires_in_seconds, 3599);
@@ -247,6 +260,8 @@ mod tests {
                 &move |_| async move { Ok(answer(status, body)) },
                 &ManualClock::at(0),
                 &settings(),
+                &RetryPolicy::default(),
+                &Meter::default(),
             ))
             .unwrap_err()
         };
@@ -284,6 +299,8 @@ mod tests {
             },
             &ManualClock::at(0),
             &settings(),
+            &RetryPolicy::default(),
+            &Meter::default(),
         ))
         .unwrap_err();
         let message = error.to_string();
@@ -302,6 +319,8 @@ mod tests {
             },
             &ManualClock::at(0),
             &settings(),
+            &RetryPolicy::default(),
+            &Meter::default(),
         ))
         .unwrap_err();
         assert!(error.to_string().contains("login.microsoftonline.com"));

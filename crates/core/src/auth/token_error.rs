@@ -66,6 +66,18 @@ pub enum TokenError {
 }
 
 impl TokenError {
+    /// No answer, or a status the retry policy would try again (throttling, server errors):
+    /// Microsoft's sign-in service may issue the token later.
+    pub fn is_transient(&self) -> bool {
+        match self {
+            TokenError::Transport(_) => true,
+            TokenError::Rejected { status, .. } | TokenError::Malformed { status, .. } => {
+                crate::retry::RetryPolicy::default().is_transient(*status)
+            }
+            _ => false,
+        }
+    }
+
     /// The id Microsoft support asks for, when the answer carried one.
     pub fn trace_id(&self) -> Option<&str> {
         match self {

@@ -70,7 +70,13 @@ pub async fn check_connection<T: HttpTransport, C: Clock>(
     settings: &ConnectionSettings,
     datasets: &[String],
 ) -> ConnectionReport {
-    let token = match request_token(transport, clock, settings).await {
+    // An admin is waiting on the page: a short retry budget, well inside the 25 s resolver limit.
+    let policy = RetryPolicy {
+        max_attempts: 3,
+        ..RetryPolicy::default()
+    };
+    let meter = Meter::default();
+    let token = match request_token(transport, clock, settings, &policy, &meter).await {
         Ok(token) => token,
         Err(error) => return token_failed(&error),
     };
@@ -88,12 +94,6 @@ pub async fn check_connection<T: HttpTransport, C: Clock>(
         ),
         None => CheckItem::passed("token", "Token issued.".into()),
     }];
-    // An admin is waiting on the page: a short retry budget, well inside the 25 s resolver limit.
-    let policy = RetryPolicy {
-        max_attempts: 3,
-        ..RetryPolicy::default()
-    };
-    let meter = Meter::default();
     let graph = GraphClient::new(transport, clock, &token, &policy, &meter);
     let mut readable = Vec::new();
     for probe in SPECS

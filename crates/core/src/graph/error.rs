@@ -71,6 +71,22 @@ impl GraphError {
         }
     }
 
+    /// No answer, or an answer the retry policy would try again (throttling, server errors).
+    pub fn is_transient(&self) -> bool {
+        match self {
+            GraphError::Transport(_) => true,
+            other => other
+                .status()
+                .is_some_and(|status| crate::retry::RetryPolicy::default().is_transient(status)),
+        }
+    }
+
+    /// Graph's 401 for a bearer token it no longer (or never) accepts: expired, not yet valid,
+    /// malformed. A fresh token may be accepted.
+    pub fn is_invalid_token(&self) -> bool {
+        self.status() == Some(401)
+    }
+
     pub fn code(&self) -> Option<&str> {
         match self {
             GraphError::Api { code, .. } => Some(code),

@@ -146,14 +146,15 @@ where
     let Some(account) = person.account.clone() else {
         return Err(PanelError::NothingToRefresh);
     };
-    let token = request_token(graph, clock, settings)
+    let meter = Meter::default();
+    let token = request_token(graph, clock, settings, &policy(), &meter)
         .await
         .map_err(|e| PanelError::Graph(e.to_string()))?;
     let mut client = Graph {
         transport: graph,
         clock,
         bearer: token.bearer(),
-        meter: Meter::default(),
+        meter,
         policy: policy(),
         request_ids: Vec::new(),
     };
@@ -206,7 +207,7 @@ where
         person,
         sync_suggested: !differences.is_empty(),
         differences,
-        graph_requests: client.meter.requests.get() as u32 + 1,
+        graph_requests: client.meter.requests.get() as u32,
         assets_requests: view.assets_requests,
         request_ids: client.request_ids,
     })

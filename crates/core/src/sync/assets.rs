@@ -65,6 +65,17 @@ pub enum AssetsError {
     Transport(#[from] TransportError),
 }
 
+impl AssetsError {
+    /// No answer, or a status the retry policy would try again (rate limits, server errors).
+    pub fn is_transient(&self) -> bool {
+        match self {
+            AssetsError::Transport(_) => true,
+            AssetsError::Status { status, .. } => RetryPolicy::assets().is_transient(*status),
+            _ => false,
+        }
+    }
+}
+
 /// Execution states as the import API reports them.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ExecutionStatus {

@@ -114,6 +114,11 @@ pub struct Tally {
     /// Steps that ended early because the quota's wait would have passed their budget.
     #[serde(default)]
     pub kvs_paused_steps: u64,
+    /// Steps that ended early at their last safe point because Graph, the token endpoint or
+    /// Assets did not answer, or kept answering throttled or with server errors, past the retry
+    /// policy or the step's time (`sync/transient.rs`).
+    #[serde(default)]
+    pub transient_paused_steps: u64,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -195,6 +200,12 @@ pub struct Checkpoint {
     /// What the plan found so far, while it goes from one object type to the next.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub planning: Option<Planning>,
+    /// Waits Graph and Assets asked for that outlast a step: the next step honours them.
+    #[serde(default)]
+    pub paused: super::transient::Paused,
+    /// Since when the run has made no progress for a transient cause, and what the last one was.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stall: Option<super::transient::Stall>,
 }
 
 /// The plan's findings over the object types planned so far.
@@ -268,6 +279,8 @@ impl Checkpoint {
             destination_checked: false,
             question: None,
             planning: None,
+            paused: super::transient::Paused::default(),
+            stall: None,
         }
     }
 

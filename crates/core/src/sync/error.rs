@@ -40,6 +40,18 @@ pub enum SyncError {
     Destination(#[from] DestinationError),
     #[error("cancelled by an admin; nothing was committed")]
     CancelRequested,
+    #[error(
+        "Microsoft Graph refused a freshly issued access token too ({0}). Check that this server's clock is right and that the app registration is enabled and consented in the tenant the Directory (tenant) ID names, then run the sync again; if it persists, report the request-id."
+    )]
+    TokenRejected(GraphError),
+    #[error(
+        "The sync made no progress for {minutes} minutes, as every attempt failed for a passing cause; the last: {last}. Nothing was committed and the next sync starts again. If it keeps happening, check Microsoft 365 service health (Graph and sign-in) and the Atlassian status page (Assets)."
+    )]
+    Stalled {
+        minutes: u64,
+        last: String,
+        request_id: Option<String>,
+    },
 }
 
 impl SyncError {
@@ -54,10 +66,25 @@ impl SyncError {
         }
     }
 
+    /// A passing cause, after the retry policy tried again as long as the step allowed: no answer,
+    /// throttling or a server error from Graph, the token endpoint or Assets. The step ends at its
+    /// last safe point and the next one goes on (`sync/transient.rs`).
+    pub fn is_transient(&self) -> bool {
+        match self {
+            SyncError::Token(error) => error.is_transient(),
+            SyncError::Graph { error, .. } => error.is_transient(),
+            SyncError::Assets(error) | SyncError::Destination(DestinationError::Assets(error)) => {
+                error.is_transient()
+            }
+            _ => false,
+        }
+    }
+
     pub fn request_id(&self) -> Option<&str> {
         match self {
-            SyncError::Graph { error, .. } => error.request_id(),
+            SyncError::Graph { error, .. } | SyncError::TokenRejected(error) => error.request_id(),
             SyncError::Token(error) => error.trace_id(),
+            SyncError::Stalled { request_id, .. } => request_id.as_deref(),
             _ => None,
         }
     }
@@ -97,6 +124,8 @@ impl SyncError {
             SyncError::Filter(_) => "filter",
             SyncError::Destination(_) => "destination",
             SyncError::CancelRequested => "cancelRequested",
+            SyncError::TokenRejected(_) => "tokenRejected",
+            SyncError::Stalled { .. } => "stalled",
         }
     }
 }

@@ -21,10 +21,8 @@ use super::step::Step;
 use super::store::{KvStore, StoreError};
 use crate::clock::Clock;
 use crate::endpoints;
-use crate::graph::GraphClient;
 use crate::http::HttpTransport;
 use crate::model::{AppCarry, Carry, CredentialState, ExpiryClock, ObjectType};
-use crate::retry::RetryPolicy;
 use crate::time::{iso_utc, unix_ms};
 
 /// The UTC day and window of the last run that committed the applications data set.
@@ -237,28 +235,15 @@ impl<G: HttpTransport, A: HttpTransport, S: KvStore, C: Clock> Step<'_, '_, G, A
             return Ok(None);
         };
         let hint: String = secret.expose().chars().take(3).collect();
-        let token = self.token().await?;
         // Spaces encoded: the URL goes to the transport as written.
         let url = format!(
             "{}/v1.0/applications?$filter=appId%20eq%20'{}'&$select=passwordCredentials",
             endpoints::GRAPH,
             self.settings.client_id.hyphenated()
         );
-        let policy = RetryPolicy::default();
-        let graph = GraphClient::new(
-            self.host.graph,
-            self.host.clock,
-            &token,
-            &policy,
-            &self.graph_meter,
-        );
-        let page = graph
-            .page::<OwnApplication>(&url)
-            .await
-            .map_err(|error| SyncError::Graph {
-                dataset: Dataset::Applications,
-                error,
-            })?;
+        let page = self
+            .graph_page::<OwnApplication>(Dataset::Applications, &url)
+            .await?;
         let end = page
             .value
             .iter()

@@ -12,6 +12,7 @@ pub mod destination;
 mod error;
 pub mod expiry;
 pub mod filter;
+mod graph_access;
 pub mod guard;
 pub mod index;
 pub mod lifecycle;
@@ -25,6 +26,7 @@ pub mod run_state;
 pub mod staging;
 mod step;
 pub mod store;
+pub mod transient;
 
 pub use assets::Destination;
 pub use budget::Budget;

@@ -13,7 +13,10 @@ use super::index::Index;
 use super::pacing::{PacedStore, Pacing};
 use super::report::{Outcome, Progress, RunError, RunReport};
 use super::store::KvStore;
-use crate::auth::{AccessToken, request_token};
+use std::cell::RefCell;
+
+use super::transient::{self, Paused};
+use crate::auth::AccessToken;
 use crate::clock::Clock;
 use crate::concurrency::Concurrency;
 use crate::http::HttpTransport;
@@ -55,8 +58,12 @@ pub(super) struct Step<'a, 'h, G, A, S, C> {
     /// The host's store, waiting out Forge's KVS quota within the step's time.
     pub(super) store: PacedStore<'h, S, C>,
     /// The checkpoint as of the last point a step may end at; a step whose storage stays refused
-    /// by the quota past its budget ends there, and the next step resumes from it.
+    /// by the quota past its budget, or whose requests keep failing for a passing cause, ends
+    /// there, and the next step resumes from it.
     safe: Option<Checkpoint>,
+    /// When the step last reached a safe point beyond the one it started at (its progress).
+    progress_ms: Option<u64>,
+    started_ms: u64,
     pub(super) settings: &'a ConnectionSettings,
     destination: &'a Destination,
     budget: Budget,
@@ -64,7 +71,9 @@ pub(super) struct Step<'a, 'h, G, A, S, C> {
     pub(super) assets_meter: Meter,
     /// Retirements in flight at once.
     pub(super) assets_concurrency: Concurrency,
-    token: Option<AccessToken>,
+    /// The Graph token and the clock time it expires at, renewed shortly before that
+    /// (`sync/graph_access.rs`).
+    pub(super) token: RefCell<Option<(AccessToken, u64)>>,
     pub(super) counters: Vec<TypeCounters>,
     /// Units of work done in this step; the first is always allowed, so every step progresses.
     pub(super) units: u32,
@@ -99,13 +108,17 @@ where
             budget.waits_end_by_ms(),
         ),
         safe: None,
+        progress_ms: None,
+        started_ms: host.clock.now_ms(),
         settings,
         destination,
         budget,
-        graph_meter: Meter::default(),
-        assets_meter: Meter::default(),
+        // Waits for Graph and Assets end with the step's time; one a service asked for that
+        // outlasts the previous step holds here first.
+        graph_meter: Meter::within(budget.waits_end_by_ms(), checkpoint.paused.graph_until_ms),
+        assets_meter: Meter::within(budget.waits_end_by_ms(), checkpoint.paused.assets_until_ms),
         assets_concurrency: Concurrency::default(),
-        token: None,
+        token: RefCell::new(None),
         counters: Vec::new(),
         units: 0,
         indexes: HashMap::new(),
@@ -124,7 +137,29 @@ where
             checkpoint.tally.kvs_paused_steps += 1;
             Ok(StepStatus::Continue)
         }
+        // Graph, the token endpoint or Assets failed past the retry policy for a passing cause.
+        Err(error) if error.is_transient() => {
+            let now = host.clock.now_ms();
+            let safe = step.safe.take();
+            transient::pause(
+                &mut checkpoint,
+                safe,
+                step.progress_ms,
+                step.started_ms,
+                now,
+                error,
+            )
+            .map(|()| StepStatus::Continue)
+        }
+        Ok(status) => {
+            checkpoint.stall = None;
+            Ok(status)
+        }
         other => other,
+    };
+    checkpoint.paused = Paused {
+        graph_until_ms: step.graph_meter.paused_until_ms.get(),
+        assets_until_ms: step.assets_meter.paused_until_ms.get(),
     };
     step.account(&mut checkpoint);
     let status = match result {
@@ -297,6 +332,9 @@ impl<G: HttpTransport, A: HttpTransport, S: KvStore, C: Clock> Step<'_, '_, G, A
     /// Notes that a step could end here: everything `cp` says is done is stored, and nothing this
     /// step did since needs to be kept in memory to go on from it.
     pub(super) fn safe_point(&mut self, cp: &Checkpoint) {
+        if self.safe.is_some() {
+            self.progress_ms = Some(self.now());
+        }
         self.safe = Some(cp.clone());
     }
 
@@ -363,19 +401,6 @@ impl<G: HttpTransport, A: HttpTransport, S: KvStore, C: Clock> Step<'_, '_, G, A
             &self.assets_meter,
             self.destination,
         )
-    }
-
-    /// The step's Graph token, requested once per step.
-    pub(super) async fn token(&mut self) -> Result<AccessToken, SyncError> {
-        if let Some(token) = &self.token {
-            return Ok(token.clone());
-        }
-        self.graph_meter
-            .requests
-            .set(self.graph_meter.requests.get() + 1);
-        let token = request_token(self.host.graph, self.host.clock, self.settings).await?;
-        self.token = Some(token.clone());
-        Ok(token)
     }
 
     /// A value this run staged: missing or unreadable means the run cannot go on.

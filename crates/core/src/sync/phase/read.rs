@@ -19,12 +19,10 @@ use super::super::step::Step;
 use super::super::store::{KvStore, MAX_VALUE_BYTES};
 use futures_util::future::join;
 
-use crate::auth::AccessToken;
 use crate::clock::Clock;
-use crate::graph::{GraphClient, GraphError, Page, PagesError, Turn};
+use crate::graph::{GraphError, Page, PagesError, Turn};
 use crate::http::HttpTransport;
 use crate::model::{AssetsObject, Carry, ExpiryClock, Fingerprint, ObjectType};
-use crate::retry::RetryPolicy;
 use crate::time::iso_utc;
 
 /// What reading one data set in one step works with.
@@ -64,8 +62,8 @@ impl<G: HttpTransport, A: HttpTransport, S: KvStore, C: Clock> Step<'_, '_, G, A
                     if !self.has_time(1) {
                         break false;
                     }
-                    let (token, url) = self.sending(cp, at).await?;
-                    self.fetch(&token, url).await
+                    let url = self.sending(cp, at);
+                    self.fetch(round.dataset, url).await
                 }
             };
             let Some(page) = self.settle(cp, at, answer)? else {
@@ -75,10 +73,11 @@ impl<G: HttpTransport, A: HttpTransport, S: KvStore, C: Clock> Step<'_, '_, G, A
             if ended || !self.has_time(1) {
                 self.take_page(cp, &mut round, page.value).await?;
             } else {
-                let (token, url) = self.sending(cp, at).await?;
+                let url = self.sending(cp, at);
                 let this = &*self;
+                let dataset = round.dataset;
                 let round = &mut round;
-                let (answer, taken) = join(this.fetch(&token, url), async {
+                let (answer, taken) = join(this.fetch(dataset, url), async {
                     this.take_page(cp, round, page.value).await?;
                     // The page's index entries are staged while the next page is on its way.
                     this.flush(cp, &mut round.buffer).await
@@ -141,13 +140,8 @@ impl<G: HttpTransport, A: HttpTransport, S: KvStore, C: Clock> Step<'_, '_, G, A
         })
     }
 
-    /// The token and URL of the data set's next request, counted as sent.
-    async fn sending(
-        &mut self,
-        cp: &mut Checkpoint,
-        at: usize,
-    ) -> Result<(AccessToken, String), SyncError> {
-        let token = self.token().await?;
+    /// The URL of the data set's next request, counted as sent.
+    fn sending(&mut self, cp: &mut Checkpoint, at: usize) -> String {
         let run = &mut cp.datasets[at];
         let url = run
             .dataset
@@ -155,19 +149,11 @@ impl<G: HttpTransport, A: HttpTransport, S: KvStore, C: Clock> Step<'_, '_, G, A
             .next_url(run.next_url.as_deref(), run.pending_delta_link.as_deref());
         run.requests += 1;
         self.units += 1;
-        Ok((token, url))
+        url
     }
 
-    async fn fetch(&self, token: &AccessToken, url: String) -> Result<Page<Value>, GraphError> {
-        let policy = RetryPolicy::default();
-        let graph = GraphClient::new(
-            self.host.graph,
-            self.host.clock,
-            token,
-            &policy,
-            &self.graph_meter,
-        );
-        graph.page::<Value>(&url).await
+    async fn fetch(&self, dataset: Dataset, url: String) -> Result<Page<Value>, SyncError> {
+        self.graph_page(dataset, &url).await
     }
 
     /// A page's answer; `None` when the data set's delta token expired and it starts over in full.
@@ -175,13 +161,15 @@ impl<G: HttpTransport, A: HttpTransport, S: KvStore, C: Clock> Step<'_, '_, G, A
         &self,
         cp: &mut Checkpoint,
         at: usize,
-        answer: Result<Page<Value>, GraphError>,
+        answer: Result<Page<Value>, SyncError>,
     ) -> Result<Option<Page<Value>>, SyncError> {
         let run = &mut cp.datasets[at];
         let dataset = run.dataset;
         match answer {
             Ok(page) => Ok(Some(page)),
-            Err(error) if needs_resync(&error) && run.next_url.is_some() => {
+            Err(SyncError::Graph { error, .. })
+                if needs_resync(&error) && run.next_url.is_some() =>
+            {
                 let note = format!(
                     "The {} delta token was no longer valid ({}); reading all {} again. Nothing is lost or doubled: objects are matched by id.",
                     dataset.key(),
@@ -194,7 +182,7 @@ impl<G: HttpTransport, A: HttpTransport, S: KvStore, C: Clock> Step<'_, '_, G, A
                 cp.warn(note);
                 Ok(None)
             }
-            Err(error) => Err(SyncError::Graph { dataset, error }),
+            Err(error) => Err(error),
         }
     }
 
