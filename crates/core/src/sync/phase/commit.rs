@@ -5,7 +5,7 @@ use std::collections::HashSet;
 
 use serde_json::Value;
 
-use super::super::checkpoint::{Checkpoint, DatasetRun, Phase};
+use super::super::checkpoint::{Checkpoint, Phase};
 use super::super::error::SyncError;
 use super::super::index::{Index, IndexEntry, IndexError, shard_of};
 use super::super::run::{SCOPE_KEY, delta_key};
@@ -32,14 +32,14 @@ impl<G: HttpTransport, A: HttpTransport, S: KvStore, C: Clock> Step<'_, '_, G, A
             if n > done as usize && !self.has_time(0) {
                 return Ok(false);
             }
-            let run: DatasetRun = cp.datasets[at].clone();
-            if run.full || !self.commit_delta(cp, at, object_type).await? {
+            if cp.datasets[at].full || !self.commit_delta(cp, at, object_type).await? {
                 self.commit_whole(cp, at, object_type).await?;
             }
             let last_of_dataset = units.get(n + 1).is_none_or(|&(next, _)| next != at);
-            if let (true, Some(link)) = (last_of_dataset, run.pending_delta_link) {
+            let run = &cp.datasets[at];
+            if let (true, Some(link)) = (last_of_dataset, &run.pending_delta_link) {
                 self.store
-                    .set(&delta_key(run.dataset), &Value::String(link))
+                    .set(&delta_key(run.dataset), &Value::String(link.clone()))
                     .await?;
             }
             self.units += 1;
