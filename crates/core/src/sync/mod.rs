@@ -2,6 +2,7 @@
 //! index, write through the Assets import API and commit only after Assets is done.
 
 pub mod assets;
+pub mod assets_held;
 pub mod assets_reads;
 pub mod budget;
 pub mod checkpoint;
@@ -13,6 +14,7 @@ mod error;
 pub mod expiry;
 pub mod filter;
 pub mod guard;
+mod heal;
 pub mod index;
 pub mod lifecycle;
 pub mod mapping_doc;

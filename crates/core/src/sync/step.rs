@@ -58,7 +58,7 @@ pub(super) struct Step<'a, 'h, G, A, S, C> {
     /// by the quota past its budget ends there, and the next step resumes from it.
     safe: Option<Checkpoint>,
     pub(super) settings: &'a ConnectionSettings,
-    destination: &'a Destination,
+    pub(super) destination: &'a Destination,
     budget: Budget,
     pub(super) graph_meter: Meter,
     pub(super) assets_meter: Meter,
@@ -276,6 +276,7 @@ impl<G: HttpTransport, A: HttpTransport, S: KvStore, C: Clock> Step<'_, '_, G, A
                 cp.warn(format!("Could not cancel the Assets import: {cancel}"));
             }
         }
+        self.forget_links_after(cp, &error).await;
         self.cleanup(cp).await;
         self.account(cp);
         cp.phase = Phase::Done;
