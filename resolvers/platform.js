@@ -1,11 +1,16 @@
 // The host services the wasm engine uses, over Forge: KVS and requests to the Jira site as the app.
 import { asApp, asUser, assumeTrustedRoute } from '@forge/api';
-import { kvs } from '@forge/kvs';
+import { kvs, WhereConditions } from '@forge/kvs';
 
 export const store = {
   get: (key) => kvs.get(key),
   set: (key, value) => kvs.set(key, value),
   delete: (key) => kvs.delete(key),
+  // A page of keys beginning with `prefix` (the core sweeps run data this way); Forge's documented limit is 20.
+  query: (prefix, cursor) => {
+    const query = kvs.query().where('key', WhereConditions.beginsWith(prefix)).limit(20);
+    return (cursor ? query.cursor(cursor) : query).getMany();
+  },
 };
 
 // Paths are built by the core from validated ids, and links come from the Assets import API, so

@@ -184,6 +184,17 @@ pub struct Checkpoint {
     /// What the mass-deletion guard asks, once it stopped the run (`sync/guard.rs`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub question: Option<super::guard::GuardQuestion>,
+    /// Run data of earlier runs is swept (`sync/sweep.rs`): done once, before reading. A checkpoint
+    /// stored before the field existed belongs to a run already past that point.
+    #[serde(default = "already_swept")]
+    pub swept: bool,
+    /// Keys the sweep removed so far.
+    #[serde(default)]
+    pub swept_keys: u64,
+}
+
+fn already_swept() -> bool {
+    true
 }
 
 fn default_warn_days() -> u32 {
@@ -244,6 +255,8 @@ impl Checkpoint {
             cancel_requested: false,
             destination_checked: false,
             question: None,
+            swept: false,
+            swept_keys: 0,
         }
     }
 

@@ -27,6 +27,7 @@ pub mod run_state;
 pub mod staging;
 mod step;
 pub mod store;
+mod sweep;
 
 pub use assets::Destination;
 pub use budget::Budget;
@@ -38,4 +39,4 @@ pub use guard::{DeletionPolicy, Guard, GuardQuestion};
 pub use report::{Outcome, Progress, RunReport};
 pub use run::{Selection, begin_run, check_filter, filterable};
 pub use step::{Host, StepResult, StepStatus, step};
-pub use store::{KvStore, MemoryStore, StoreError, StoreErrorKind};
+pub use store::{KeyPage, KvStore, MemoryStore, StoreError, StoreErrorKind};

@@ -153,6 +153,12 @@ impl<G: HttpTransport, A: HttpTransport, S: KvStore, C: Clock> Step<'_, '_, G, A
             check_destination(&self.assets_client(), &self.destination.schema_id, &types).await?;
             cp.destination_checked = true;
         }
+        if !cp.swept {
+            if !self.sweep(cp).await? {
+                return Ok(StepStatus::Continue);
+            }
+            cp.swept = true;
+        }
         loop {
             self.safe_point(cp);
             match cp.phase.clone() {
