@@ -14,7 +14,8 @@ pub const HELD_PAGE: usize = 1_000;
 /// One page of [`AssetsClient::held_identities`].
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct HeldPage {
-    /// Identity values in lower case (as index ids are), of objects not marked "Deleted in Entra".
+    /// Identity values as stored (they are the index ids the objects were written with: GUIDs in
+    /// lower case, but a machine key keeps its serial's case), of objects not "Deleted in Entra".
     pub ids: Vec<String>,
     /// Objects the page held, retired ones included: the next page starts after them.
     pub read: usize,
@@ -92,7 +93,7 @@ fn held_page(body: &Value, identity: &str) -> HeldPage {
         let id = value_of(&identity_id)
             .and_then(|v| v.get("value").and_then(Value::as_str).map(str::to_string));
         if let (Some(id), false) = (id, retired) {
-            page.ids.push(id.to_ascii_lowercase());
+            page.ids.push(id);
         }
     }
     page
@@ -110,14 +111,18 @@ mod tests {
     }
 
     #[test]
-    fn a_page_names_the_objects_not_yet_retired_by_identity_in_lower_case() {
+    fn a_page_names_the_objects_not_yet_retired_by_identity_as_stored() {
         let body = json!({
             "isLast": "false",
             "objectTypeAttributes": [{"id": "1", "name": "Object ID"}, {"id": "2", "name": "Status"}],
-            "values": [object("ABC", "Active"), object("def", "Deleted in Entra"), object("ghi", "Disabled")],
+            "values": [object("serial:C02XK1", "Active"), object("def", "Deleted in Entra"), object("ghi", "Disabled")],
         });
         let page = held_page(&body, "Object ID");
-        assert_eq!(page.ids, ["abc", "ghi"]);
+        assert_eq!(
+            page.ids,
+            ["serial:C02XK1", "ghi"],
+            "a machine key keeps its case"
+        );
         assert_eq!(page.read, 3);
         assert!(!page.last, "the string \"false\" of SPEC's example");
         let empty = held_page(&json!({"values": []}), "Object ID");
