@@ -114,7 +114,7 @@ impl KvStore for JsStore {
         let results = field(&answer, "results")
             .ok()
             .filter(js_sys::Array::is_array)
-            .map(js_sys::Array::from)
+            .map(|results| js_sys::Array::from(&results))
             .ok_or_else(|| failed("the query answered no results list".into()))?;
         let mut keys = Vec::with_capacity(results.length() as usize);
         for result in results.iter() {
