@@ -30,16 +30,19 @@ const cutShort = (key) => ({ read, write }) => {
 const stagedKeys = (ctx) => ctx.kvsKeys().filter((k) => /^run:[^:]+:(chunk|retire):\d+$/.test(k));
 
 /**
- * A run killed between steps whose checkpoint is then found damaged: the run is dropped without
- * its cleanup, so its staged data is orphaned; the next run sweeps it.
+ * A run SIGKILLed once it has staged a few chunks, whose checkpoint is then found damaged: the run is
+ * dropped without its cleanup (its chunk count is lost), so its staged data is orphaned; the next
+ * run sweeps it.
  */
 const orphanedRunData = {
-  name: 'orphaned run data of a dropped run is swept by the next run',
-  killOn: { kind: 'push', match: '', nth: 2, when: 'before' },
+  name: 'orphaned run data of a killed and dropped run is swept by the next run',
   fault: async (ctx) => {
     const started = await ctx.resolve('syncNow', {});
     if (!started?.started) return ctx.note(`not started: ${started?.reason}`);
-    await ctx.settle();
+    // Waits for the run to stage a few chunks (a condition, not a time: bounded only as a guard).
+    for (let polls = 0; polls < 1200 && stagedKeys(ctx).length < 3; polls += 1) await new Promise((done) => setTimeout(done, 50));
+    await ctx.runtime.kill();
+    ctx.note('runtime SIGKILL after staged chunks');
     await ctx.editKvs(({ read, write }) => {
       const active = read('run:active');
       if (active === undefined) return ctx.note('no active run to damage');
@@ -52,6 +55,7 @@ const orphanedRunData = {
   afterClean: async (ctx) => {
     const left = stagedKeys(ctx);
     if (left.length) ctx.fail(`${left.length} staged keys left after the next run: ${left.slice(0, 2).join(', ')}`);
+    else ctx.note('no staged keys left');
   },
 };
 
