@@ -58,7 +58,7 @@ pub async fn meta(store: &impl KvStore, dataset: &str) -> Result<Option<Meta>, I
 /// can hold to that (older tests and sites may hold any count up to the cap).
 fn shard_count_fits(version: u32, shards: u32) -> bool {
     if version == INDEX_VERSION {
-        shards >= super::INITIAL_SHARDS && shards <= MAX_SHARDS && shards.is_power_of_two()
+        (super::INITIAL_SHARDS..=MAX_SHARDS).contains(&shards) && shards.is_power_of_two()
     } else {
         (1..=MAX_SHARDS).contains(&shards)
     }
