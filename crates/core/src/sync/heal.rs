@@ -50,10 +50,18 @@ impl<G: HttpTransport, A: HttpTransport, S: KvStore, C: Clock> Step<'_, '_, G, A
                 "; {taken} {} objects that Assets holds and the index no longer listed are checked against Entra (written again if Entra still has them, retired if not)",
                 object_type.name()
             ),
-            Err(error) => format!(
+            // Assets refusing the search as such (no such type in the schema): nothing to take
+            // back. Anything else may pass: the run fails before the index is saved, so the
+            // next run finds the damage again and asks again.
+            Err(
+                error @ AssetsError::Status {
+                    status: 400..=404, ..
+                },
+            ) => format!(
                 "; Assets could not be asked which {} objects it holds ({error}), so those the damaged index held and Entra no longer has stay as they are",
                 object_type.name()
             ),
+            Err(error) => return Err(error.into()),
         };
         index.save_rebuilt(&self.store, key, previous).await?;
         let label = dataset.spec().label;
