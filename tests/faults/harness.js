@@ -262,6 +262,8 @@ export async function runCase(sim, testCase, reference) {
     result.doubled = diff.doubled;
     result.lost = [...new Set([...lostSince(before, after, expected), ...lostSince(midway, after, expected)])];
     const mismatch = count({ ...diff, doubled: [] });
+    // What the case checks of the state the clean sync left beyond Assets (e.g. KVS).
+    await testCase.afterClean?.(ctx);
     if (mismatch) ctx.note(`Assets differs from the tenant: ${[...diff.missing.slice(0, 2).map((m) => `missing ${m}`), ...diff.extra.slice(0, 2).map((m) => `extra ${m}`), ...diff.changed.slice(0, 2)].join('; ')} (${diff.missing.length} missing, ${diff.extra.length} extra, ${diff.changed.length} changed)`);
     result.healed = cleanOk && ctx.problems.length === 0 && mismatch === 0 && result.doubled.length === 0 && result.lost.length === 0;
   } catch (error) {

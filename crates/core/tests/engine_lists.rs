@@ -8,8 +8,8 @@ use std::cell::{Cell, RefCell};
 
 use entra_sync_core::sync::datasets::Dataset;
 use entra_sync_core::sync::{
-    Checkpoint, Host, KvStore, MemoryStore, Outcome, RunReport, Selection, StepStatus, StoreError,
-    step,
+    Checkpoint, Host, KeyPage, KvStore, MemoryStore, Outcome, RunReport, Selection, StepStatus,
+    StoreError, step,
 };
 use entra_sync_core::{HttpRequest, HttpResponse, HttpTransport, TransportError};
 use entra_sync_sim::faults::LatencyModel;
@@ -159,6 +159,10 @@ impl KvStore for Watching<'_> {
 
     async fn delete(&self, key: &str) -> Result<(), StoreError> {
         self.inner.delete(key).await
+    }
+
+    async fn list(&self, prefix: &str, cursor: Option<&str>) -> Result<KeyPage, StoreError> {
+        self.inner.list(prefix, cursor).await
     }
 }
 

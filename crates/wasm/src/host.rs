@@ -1,7 +1,7 @@
-//! The engine's host services over JS objects the handler passes in: KVS (`{get, set, delete}`
-//! returning promises) and Assets requests (a function that goes through `requestJira`).
+//! The engine's host services over JS objects the handler passes in: KVS (`{get, set, delete,
+//! query}` returning promises) and Assets requests (a function that goes through `requestJira`).
 
-use entra_sync_core::sync::{KvStore, StoreError};
+use entra_sync_core::sync::{KeyPage, KvStore, StoreError};
 use entra_sync_core::{HttpRequest, HttpResponse, HttpTransport, TransportError};
 use js_sys::{Function, Promise, Reflect};
 use serde::Deserialize;
@@ -100,6 +100,35 @@ impl KvStore for JsStore {
             .await
             .map(|_| ())
             .map_err(|e| store_error("delete", key, &e))
+    }
+
+    /// `query(prefix, cursor)` answers `@forge/kvs`'s `{results: [{key, value}], nextCursor}`;
+    /// only the keys cross into wasm (the values may be staged chunks of 200 KB).
+    async fn list(&self, prefix: &str, cursor: Option<&str>) -> Result<KeyPage, StoreError> {
+        let failed = |message: String| StoreError::failed("query", prefix, message);
+        let cursor = cursor.map_or(JsValue::UNDEFINED, JsValue::from_str);
+        let answer = call_raw(&self.0, "query", &[JsValue::from_str(prefix), cursor])
+            .await
+            .map_err(|e| store_error("query", prefix, &e))?;
+        let field = |target: &JsValue, name: &str| Reflect::get(target, &JsValue::from_str(name));
+        let results = field(&answer, "results")
+            .ok()
+            .filter(js_sys::Array::is_array)
+            .map(|results| js_sys::Array::from(&results))
+            .ok_or_else(|| failed("the query answered no results list".into()))?;
+        let mut keys = Vec::with_capacity(results.length() as usize);
+        for result in results.iter() {
+            let key = field(&result, "key")
+                .ok()
+                .and_then(|k| k.as_string())
+                .ok_or_else(|| failed("a query result has no key".into()))?;
+            keys.push(key);
+        }
+        let cursor = field(&answer, "nextCursor")
+            .ok()
+            .and_then(|c| c.as_string())
+            .filter(|c| !c.is_empty());
+        Ok(KeyPage { keys, cursor })
     }
 }
 

@@ -206,6 +206,17 @@ pub struct Checkpoint {
     /// Since when the run has made no progress for a transient cause, and what the last one was.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stall: Option<super::transient::Stall>,
+    /// Run data of earlier runs is swept (`sync/sweep.rs`): done once, before reading. A checkpoint
+    /// stored before the field existed belongs to a run already past that point.
+    #[serde(default = "already_swept")]
+    pub swept: bool,
+    /// Keys the sweep removed so far.
+    #[serde(default)]
+    pub swept_keys: u64,
+}
+
+fn already_swept() -> bool {
+    true
 }
 
 /// The plan's findings over the object types planned so far.
@@ -281,6 +292,8 @@ impl Checkpoint {
             planning: None,
             paused: super::transient::Paused::default(),
             stall: None,
+            swept: false,
+            swept_keys: 0,
         }
     }
 

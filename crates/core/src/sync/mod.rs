@@ -2,6 +2,7 @@
 //! index, write through the Assets import API and commit only after Assets is done.
 
 pub mod assets;
+pub mod assets_held;
 pub mod assets_reads;
 pub mod budget;
 pub mod checkpoint;
@@ -14,6 +15,7 @@ pub mod expiry;
 pub mod filter;
 mod graph_access;
 pub mod guard;
+mod heal;
 pub mod index;
 pub mod lifecycle;
 pub mod mapping_doc;
@@ -26,6 +28,7 @@ pub mod run_state;
 pub mod staging;
 mod step;
 pub mod store;
+mod sweep;
 pub mod transient;
 
 pub use assets::Destination;
@@ -38,4 +41,4 @@ pub use guard::{DeletionPolicy, Guard, GuardQuestion};
 pub use report::{Outcome, Progress, RunReport};
 pub use run::{Selection, begin_run, check_filter, filterable};
 pub use step::{Host, StepResult, StepStatus, step};
-pub use store::{KvStore, MemoryStore, StoreError, StoreErrorKind};
+pub use store::{KeyPage, KvStore, MemoryStore, StoreError, StoreErrorKind};

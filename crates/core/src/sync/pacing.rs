@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use serde_json::Value;
 
-use super::store::{KvStore, StoreError};
+use super::store::{KeyPage, KvStore, StoreError};
 use crate::clock::Clock;
 
 /// How long a run's start may wait for the quota: Sync now has 30 s to build the first checkpoint.
@@ -146,6 +146,16 @@ impl<S: KvStore, C: Clock> KvStore for PacedStore<'_, S, C> {
             }
         }
     }
+
+    async fn list(&self, prefix: &str, cursor: Option<&str>) -> Result<KeyPage, StoreError> {
+        let mut attempt = 1;
+        loop {
+            match self.inner.list(prefix, cursor).await {
+                Err(error) if self.again(&error, attempt).await => attempt += 1,
+                result => return result,
+            }
+        }
+    }
 }
 
 #[cfg(test)]
@@ -180,6 +190,10 @@ mod tests {
 
         async fn delete(&self, key: &str) -> Result<(), StoreError> {
             self.inner.delete(key).await
+        }
+
+        async fn list(&self, prefix: &str, cursor: Option<&str>) -> Result<KeyPage, StoreError> {
+            self.inner.list(prefix, cursor).await
         }
     }
 

@@ -8,7 +8,7 @@ use super::datasets::Dataset;
 use super::delta_link;
 use super::error::{FilterProblem, SyncError};
 use super::filter::Filter;
-use super::index::Index;
+use super::index::{Index, IndexError};
 use super::store::KvStore;
 
 /// Where the scope (data sets and filters) of the last committed run is kept.
@@ -83,9 +83,14 @@ pub async fn begin_run(
         };
         // A data set that gained an object type after its delta link was committed (users' licence
         // assignments) reads in full once: that link's $select predates the new type.
+        // A damaged index meta reads in full too: the run's first step heals it (`heal.rs`).
         for object_type in dataset.object_types() {
-            if link.is_some() && !Index::exists(store, object_type.key()).await? {
-                link = None;
+            if link.is_some() {
+                match Index::exists(store, object_type.key()).await {
+                    Ok(true) => {}
+                    Ok(false) | Err(IndexError::Damaged { .. }) => link = None,
+                    Err(error) => return Err(error.into()),
+                }
             }
         }
         // Credentials' days left and state move with the day: the first run of a day reads all

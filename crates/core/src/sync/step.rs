@@ -65,7 +65,7 @@ pub(super) struct Step<'a, 'h, G, A, S, C> {
     progress_ms: Option<u64>,
     started_ms: u64,
     pub(super) settings: &'a ConnectionSettings,
-    destination: &'a Destination,
+    pub(super) destination: &'a Destination,
     budget: Budget,
     pub(super) graph_meter: Meter,
     pub(super) assets_meter: Meter,
@@ -187,6 +187,12 @@ impl<G: HttpTransport, A: HttpTransport, S: KvStore, C: Clock> Step<'_, '_, G, A
             self.units += 1;
             check_destination(&self.assets_client(), &self.destination.schema_id, &types).await?;
             cp.destination_checked = true;
+        }
+        if !cp.swept {
+            if !self.sweep(cp).await? {
+                return Ok(StepStatus::Continue);
+            }
+            cp.swept = true;
         }
         loop {
             self.safe_point(cp);
@@ -312,6 +318,7 @@ impl<G: HttpTransport, A: HttpTransport, S: KvStore, C: Clock> Step<'_, '_, G, A
                 cp.warn(format!("Could not cancel the Assets import: {cancel}"));
             }
         }
+        self.forget_links_after(cp, &error).await;
         self.cleanup(cp).await;
         self.account(cp);
         cp.phase = Phase::Done;

@@ -65,10 +65,30 @@ impl StoreError {
     }
 }
 
+/// Keys a listing asks for at once: Forge documents a query limit of 20 (and elsewhere 100).
+pub const LIST_PAGE: usize = 20;
+
+/// One page of keys from [`KvStore::list`].
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct KeyPage {
+    pub keys: Vec<String>,
+    /// Where the next page starts; `None` after the last. Valid within one invocation only (Forge:
+    /// "don't persist cursors").
+    pub cursor: Option<String>,
+}
+
 pub trait KvStore {
     fn get(&self, key: &str) -> impl Future<Output = Result<Option<Value>, StoreError>>;
     fn set(&self, key: &str, value: &Value) -> impl Future<Output = Result<(), StoreError>>;
     fn delete(&self, key: &str) -> impl Future<Output = Result<(), StoreError>>;
+    /// Up to [`LIST_PAGE`] keys beginning with `prefix`, in key order, from `cursor` (`@forge/kvs`
+    /// `query().where('key', beginsWith(prefix))`). KVS answers the values too and meters them as
+    /// read, so listings are for keys whose values are wanted gone or are small.
+    fn list(
+        &self,
+        prefix: &str,
+        cursor: Option<&str>,
+    ) -> impl Future<Output = Result<KeyPage, StoreError>>;
 }
 
 /// An in-memory store, for tests and native runs.
@@ -100,5 +120,20 @@ impl KvStore for MemoryStore {
     async fn delete(&self, key: &str) -> Result<(), StoreError> {
         self.values.borrow_mut().remove(key);
         Ok(())
+    }
+
+    /// The cursor is the last key of the page, as the local Forge runtime's is.
+    async fn list(&self, prefix: &str, cursor: Option<&str>) -> Result<KeyPage, StoreError> {
+        let values = self.values.borrow();
+        let mut keys: Vec<String> = values
+            .keys()
+            .filter(|k| k.starts_with(prefix) && cursor.is_none_or(|c| k.as_str() > c))
+            .take(LIST_PAGE + 1)
+            .cloned()
+            .collect();
+        let more = keys.len() > LIST_PAGE;
+        keys.truncate(LIST_PAGE);
+        let cursor = more.then(|| keys.last().cloned()).flatten();
+        Ok(KeyPage { keys, cursor })
     }
 }

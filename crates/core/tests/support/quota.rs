@@ -11,7 +11,7 @@ use std::ops::Deref;
 use std::rc::Rc;
 
 use entra_sync_core::clock::Clock;
-use entra_sync_core::sync::{KvStore, MemoryStore, StoreError};
+use entra_sync_core::sync::{KeyPage, KvStore, MemoryStore, StoreError};
 use serde_json::Value;
 
 use super::LinkedClock;
@@ -194,5 +194,20 @@ impl KvStore for QuotaStore {
     async fn delete(&self, key: &str) -> Result<(), StoreError> {
         self.admit("delete", key, true, 1)?;
         self.inner.delete(key).await
+    }
+
+    /// Charged as Forge's query is: the values of the page, in one request.
+    async fn list(&self, prefix: &str, cursor: Option<&str>) -> Result<KeyPage, StoreError> {
+        let page = self.inner.list(prefix, cursor).await?;
+        let bytes: usize = {
+            let values = self.inner.values.borrow();
+            page.keys
+                .iter()
+                .filter_map(|k| values.get(k))
+                .map(|v| v.to_string().len())
+                .sum()
+        };
+        self.admit("query", prefix, false, units(bytes))?;
+        Ok(page)
     }
 }

@@ -26,6 +26,16 @@ pub enum EntryError {
 }
 
 impl IndexEntry {
+    /// An object Assets holds whose committed entry was lost with a damaged index value: its
+    /// fingerprint matches no record read, so a full round writes it again if Entra still has it
+    /// and retires it if not.
+    pub fn unknown() -> Self {
+        IndexEntry {
+            fingerprint: Fingerprint(0),
+            carry: None,
+        }
+    }
+
     /// Reads an entry of either stored version: text is the version 1 form.
     pub fn from_stored(object_type: ObjectType, value: Value) -> Result<Self, EntryError> {
         match value {

@@ -10,7 +10,7 @@ pub const INDEX_VERSION: u32 = 3;
 
 /// Indexes committed before the field existed have no `version` (and perhaps no `entries`): they
 /// read as version 1, so installed sites keep their index. A version this code does not know is
-/// refused, not guessed at.
+/// damage, not guessed at: the index is rebuilt in this code's format (`heal`).
 #[derive(Debug, serde::Serialize, serde::Deserialize)]
 pub struct Meta {
     #[serde(default = "first_version")]
@@ -39,14 +39,30 @@ pub async fn meta(store: &impl KvStore, dataset: &str) -> Result<Option<Meta>, I
         detail,
     };
     let meta: Meta = serde_json::from_value(value).map_err(|e| damaged(e.to_string()))?;
-    if !(1..=65_536).contains(&meta.shards) {
-        return Err(damaged("no valid shard count".into()));
+    if !(1..=INDEX_VERSION).contains(&meta.version) {
+        return Err(damaged(format!(
+            "format {} is not one this version reads (1 to {INDEX_VERSION})",
+            meta.version
+        )));
     }
-    if meta.version > INDEX_VERSION {
-        return Err(IndexError::Newer {
-            key,
-            found: meta.version,
-        });
+    if !shard_count_fits(meta.version, meta.shards) {
+        return Err(damaged(format!(
+            "{} shards is not a shard count Entra Sync writes",
+            meta.shards
+        )));
     }
     Ok(Some(meta))
 }
+
+/// Every version started at 16 shards and doubled, but format 3 is the first whose meta this code
+/// can hold to that (older tests and sites may hold any count up to the cap).
+fn shard_count_fits(version: u32, shards: u32) -> bool {
+    if version == INDEX_VERSION {
+        (super::INITIAL_SHARDS..=MAX_SHARDS).contains(&shards) && shards.is_power_of_two()
+    } else {
+        (1..=MAX_SHARDS).contains(&shards)
+    }
+}
+
+/// More shards than any index needs (65,536 × 200 KB is 13 GB of entries).
+const MAX_SHARDS: u32 = 65_536;

@@ -14,7 +14,8 @@ use std::collections::{HashMap, HashSet};
 use serde_json::Value;
 
 pub use entry::{EntryError, IndexEntry};
-use meta::{INDEX_VERSION, Meta, meta, meta_key};
+pub use meta::meta_key;
+use meta::{INDEX_VERSION, Meta, meta};
 
 use super::store::{KvStore, MAX_VALUE_BYTES, StoreError};
 use crate::model::ObjectType;
@@ -25,14 +26,12 @@ const INITIAL_SHARDS: u32 = 16;
 pub enum IndexError {
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// A stored value of the index cannot be read. A run heals it ([`Index::salvage`] and
+    /// `sync/heal.rs`); the error only ends a run when the damage appears after its reading.
     #[error(
-        "stored index \"{key}\" is damaged ({detail}); run a full resync from the admin page to rebuild it"
+        "stored index \"{key}\" is damaged ({detail}); the next run reads this object type in full from Microsoft Graph and rebuilds the index, nothing to do"
     )]
     Damaged { key: String, detail: String },
-    #[error(
-        "stored index \"{key}\" was written in format {found} by a newer Entra Sync; this one reads up to format {INDEX_VERSION}: install the newer version again, or run a full resync to rebuild the index"
-    )]
-    Newer { key: String, found: u32 },
     /// Internal: a partly loaded index cannot be saved this way; the caller loads it whole.
     #[error("the index \"{key}\" must be loaded whole to be saved")]
     NeedsWhole { key: String },
@@ -59,8 +58,9 @@ pub struct Index {
 #[derive(Debug, Clone, PartialEq)]
 struct Part {
     shards: HashSet<u32>,
-    /// The committed index's shard count.
+    /// The committed index's shard count and format.
     of: u32,
+    version: u32,
     /// Entries in the whole committed index, and in the loaded shards, when loaded.
     total: u64,
     loaded: u64,
@@ -73,7 +73,7 @@ impl Index {
         };
         let mut entries = HashMap::new();
         for shard in 0..meta.shards {
-            load_shard(store, dataset, shard, &mut entries).await?;
+            load_shard(store, dataset, shard, meta.version, &mut entries).await?;
             if shard == 0 {
                 // Hash sharding spreads ids evenly: one shard tells the size, so the map is
                 // allocated once instead of doubling (and briefly holding both) as it grows.
@@ -106,7 +106,7 @@ impl Index {
             .collect();
         let mut entries = HashMap::new();
         for shard in &shards {
-            load_shard(store, dataset, *shard, &mut entries).await?;
+            load_shard(store, dataset, *shard, meta.version, &mut entries).await?;
         }
         let loaded = entries.len() as u64;
         Ok(Index {
@@ -114,6 +114,7 @@ impl Index {
             part: Some(Part {
                 shards,
                 of: meta.shards,
+                version: meta.version,
                 total,
                 loaded,
             }),
@@ -133,7 +134,7 @@ impl Index {
         let shard = shard_of(id, part.of);
         if part.shards.insert(shard) {
             let before = self.entries.len();
-            load_shard(store, dataset, shard, &mut self.entries).await?;
+            load_shard(store, dataset, shard, part.version, &mut self.entries).await?;
             part.loaded += (self.entries.len() - before) as u64;
         }
         Ok(())
@@ -192,6 +193,29 @@ impl Index {
             .map_or((0, INDEX_VERSION), |m| (m.shards, m.version));
         // An index in an older form is rewritten whole, so no shard keeps the old form for long.
         let current = version == INDEX_VERSION;
+        self.write(store, dataset, previous, current, changed).await
+    }
+
+    /// Writes every shard and a new meta without reading the stored meta: the index as
+    /// [`Index::salvage`] rebuilt it. `previous` is the stored shard count if it was readable
+    /// (shards past the new count are removed), else 0.
+    pub async fn save_rebuilt(
+        &self,
+        store: &impl KvStore,
+        dataset: &str,
+        previous: u32,
+    ) -> Result<(), IndexError> {
+        self.write(store, dataset, previous, true, None).await
+    }
+
+    async fn write(
+        &self,
+        store: &impl KvStore,
+        dataset: &str,
+        previous: u32,
+        current: bool,
+        changed: Option<&HashSet<u32>>,
+    ) -> Result<(), IndexError> {
         let mut shards = previous.max(INITIAL_SHARDS);
         let groups = loop {
             let mut groups: Vec<Vec<(&String, &IndexEntry)>> = vec![Vec::new(); shards as usize];
@@ -256,10 +280,18 @@ async fn load_shard(
     store: &impl KvStore,
     dataset: &str,
     shard: u32,
+    version: u32,
     entries: &mut HashMap<String, IndexEntry>,
 ) -> Result<(), IndexError> {
     let key = shard_key(dataset, shard);
     let Some(value) = store.get(&key).await? else {
+        // Format 3 writes every shard, empty ones too, before its meta: one missing is lost.
+        if version == INDEX_VERSION {
+            return Err(IndexError::Damaged {
+                key,
+                detail: "missing, though the index meta counts it".into(),
+            });
+        }
         return Ok(());
     };
     let object = match value {
@@ -296,6 +328,9 @@ fn object_type_of(dataset: &str, key: &str) -> Result<ObjectType, IndexError> {
         detail: format!("\"{dataset}\" is not an object type"),
     })
 }
+
+mod salvage;
+pub use salvage::{Damage, Salvaged};
 
 #[cfg(test)]
 mod tests;

@@ -1,6 +1,8 @@
 //! The index's shards, growth, partial loads and stored versions.
 
 use super::*;
+use serde_json::json;
+
 use crate::model::{Fingerprint, UserCarry};
 use crate::sync::store::{MAX_VALUE_BYTES, MemoryStore};
 
@@ -123,7 +125,7 @@ fn a_part_loads_only_the_shards_of_its_ids_and_saves_back_into_the_whole() {
 }
 
 #[test]
-fn an_absent_index_is_empty_and_a_damaged_one_says_how_to_fix_it() {
+fn an_absent_index_is_empty_and_a_damaged_one_says_what_happens_next() {
     let store = MemoryStore::default();
     assert!(
         pollster::block_on(Index::load(&store, "user"))
@@ -140,7 +142,12 @@ fn an_absent_index_is_empty_and_a_damaged_one_says_how_to_fix_it() {
         .borrow_mut()
         .insert("index:user:0".into(), serde_json::json!({"a": 5}));
     let error = pollster::block_on(Index::load(&store, "user")).unwrap_err();
-    assert!(error.to_string().contains("full resync"), "{error}");
+    assert!(
+        error
+            .to_string()
+            .contains("next run reads this object type in full"),
+        "{error}"
+    );
 }
 
 /// Stores an index as version 1 committed it: text entries, and a meta without a version.
@@ -238,7 +245,7 @@ fn a_damaged_entry_is_reported_by_its_key_and_id() {
         assert!(text.contains("\"index:user:0\""), "{text}");
         assert!(text.contains("entry for id-1"), "{text}");
         assert!(text.contains("\"nothex\" is not a fingerprint"), "{text}");
-        assert!(text.contains("full resync"), "{text}");
+        assert!(text.contains("rebuilds the index"), "{text}");
     });
 }
 
@@ -303,23 +310,96 @@ fn an_index_in_format_2_is_read_and_rewritten_packed() {
 }
 
 #[test]
-fn an_index_from_a_newer_version_is_refused() {
+fn a_format_or_shard_count_this_version_does_not_write_is_damage() {
     let store = MemoryStore::default();
     pollster::block_on(async {
+        for (meta, detail) in [
+            (json!({"version": 99, "shards": 16}), "format 99 is not one"),
+            (json!({"version": 0, "shards": 16}), "format 0 is not one"),
+            (json!({"version": 3, "shards": 17}), "17 shards"),
+            (json!({"version": 3, "shards": 8}), "8 shards"),
+            (json!({"version": 1, "shards": 0}), "0 shards"),
+        ] {
+            store.set("index:user:meta", &meta).await.expect("set");
+            let error = Index::load(&store, "user").await.expect_err("damaged");
+            let text = error.to_string();
+            assert!(matches!(error, IndexError::Damaged { .. }), "{text}");
+            assert!(text.contains(detail), "{meta}: {text}");
+            assert!(text.contains("\"index:user:meta\""), "{text}");
+        }
+    });
+}
+
+#[test]
+fn a_missing_format_3_shard_is_damage_and_salvage_keeps_the_rest() {
+    let store = MemoryStore::default();
+    pollster::block_on(async {
+        let mut index = Index::default();
+        for n in 0..200u64 {
+            index.entries.insert(format!("id-{n}"), entry(n, None));
+        }
+        index.save(&store, "user").await.expect("saved");
+        store.delete("index:user:5").await.expect("delete");
         store
-            .set(
-                "index:user:meta",
-                &serde_json::json!({ "version": 99, "shards": 16 }),
-            )
+            .set("index:user:9", &Value::String("%%%".into()))
             .await
             .expect("set");
-        let error = Index::load(&store, "user").await.expect_err("refused");
-        assert!(
-            matches!(error, IndexError::Newer { found: 99, .. }),
-            "{error}"
+        let error = Index::load(&store, "user").await.expect_err("damaged");
+        assert!(error.to_string().contains("\"index:user:5\""), "{error}");
+        assert!(error.to_string().contains("missing"), "{error}");
+
+        let salvaged = Index::salvage(&store, "user").await.expect("salvaged");
+        let keys: Vec<&str> = salvaged.damage.iter().map(|d| d.key.as_str()).collect();
+        assert_eq!(keys, ["index:user:5", "index:user:9"]);
+        assert_eq!(salvaged.previous, INITIAL_SHARDS);
+        let lost = |id: &String| [5, 9].contains(&shard_of(id, INITIAL_SHARDS));
+        let kept: HashMap<String, IndexEntry> = index
+            .entries
+            .iter()
+            .filter(|(id, _)| !lost(id))
+            .map(|(id, e)| (id.clone(), e.clone()))
+            .collect();
+        assert!(kept.len() < index.entries.len() && !kept.is_empty());
+        assert_eq!(salvaged.index.entries, kept, "every sound shard, whole");
+
+        // Saved as rebuilt, the index reads again (the gaps are empty shards now).
+        salvaged
+            .index
+            .save_rebuilt(&store, "user", salvaged.previous)
+            .await
+            .expect("saved");
+        assert_eq!(
+            Index::load(&store, "user").await.expect("sound").entries,
+            kept
         );
-        let text = error.to_string();
-        assert!(text.contains("newer Entra Sync"), "{text}");
-        assert!(text.contains("\"index:user:meta\""), "{text}");
+    });
+}
+
+#[test]
+fn salvage_names_a_damaged_or_lost_meta_and_keeps_nothing() {
+    let store = MemoryStore::default();
+    pollster::block_on(async {
+        let none = Index::salvage(&store, "user").await.expect("salvaged");
+        assert!(
+            none.damage.is_empty() && none.index.entries.is_empty(),
+            "never committed"
+        );
+        let mut index = Index::default();
+        index.entries.insert("a".into(), entry(1, None));
+        index.save(&store, "user").await.expect("saved");
+        store
+            .set("index:user:meta", &json!("nonsense"))
+            .await
+            .expect("set");
+        let salvaged = Index::salvage(&store, "user").await.expect("salvaged");
+        assert_eq!(salvaged.damage[0].key, "index:user:meta");
+        assert!(salvaged.index.entries.is_empty());
+        store.delete("index:user:meta").await.expect("delete");
+        let salvaged = Index::salvage(&store, "user").await.expect("salvaged");
+        assert_eq!(
+            salvaged.damage[0].key, "index:user:meta",
+            "shards left without a meta"
+        );
+        assert!(salvaged.damage[0].detail.contains("missing"));
     });
 }

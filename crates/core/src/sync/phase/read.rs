@@ -12,7 +12,7 @@ use super::super::checkpoint::{Checkpoint, SAMPLE_SIZE};
 use super::super::datasets::{self, Dataset, Item, ParseContext};
 use super::super::error::{FilterProblem, SyncError};
 use super::super::filter::Filter;
-use super::super::index::{Index, IndexEntry};
+use super::super::index::{Index, IndexEntry, IndexError};
 use super::super::outbox::Outbox;
 use super::super::staging::{ChunkBuffer, import_record};
 use super::super::step::Step;
@@ -53,6 +53,19 @@ impl<G: HttpTransport, A: HttpTransport, S: KvStore, C: Clock> Step<'_, '_, G, A
         cp: &mut Checkpoint,
         at: usize,
     ) -> Result<bool, SyncError> {
+        match self.read_round(cp, at).await {
+            // A delta round trusts the index for what it does not repeat (a user's manager and
+            // licences, what a removal hits): a damaged value turns it into a full round, whose
+            // start heals the index.
+            Err(SyncError::Index(IndexError::Damaged { key, .. })) if !cp.datasets[at].full => {
+                self.read_in_full_instead(cp, at, &key).await?;
+                self.read_round(cp, at).await
+            }
+            other => other,
+        }
+    }
+
+    async fn read_round(&mut self, cp: &mut Checkpoint, at: usize) -> Result<bool, SyncError> {
         let mut round = self.open_round(cp, at).await?;
         let mut ahead = None;
         let finished = loop {
@@ -104,20 +117,20 @@ impl<G: HttpTransport, A: HttpTransport, S: KvStore, C: Clock> Step<'_, '_, G, A
         Ok(finished)
     }
 
-    async fn open_round(&mut self, cp: &Checkpoint, at: usize) -> Result<Round, SyncError> {
-        let run = &cp.datasets[at];
-        let dataset = run.dataset;
+    async fn open_round(&mut self, cp: &mut Checkpoint, at: usize) -> Result<Round, SyncError> {
+        let dataset = cp.datasets[at].dataset;
         // A delta round reads a few changes: their shards of the index are loaded as they come.
-        let lazy = !run.full;
+        let lazy = !cp.datasets[at].full;
         let mut indexes = HashMap::new();
         for object_type in dataset.object_types() {
             let index = if lazy {
                 self.delta_index(*object_type).await?
             } else {
-                Index::load(&self.store, object_type.key()).await?
+                self.whole_index(cp, at, *object_type).await?
             };
             indexes.insert(*object_type, index);
         }
+        let run = &cp.datasets[at];
         let filter = match &run.filter {
             Some(text) => Some(Filter::parse(text).map_err(FilterProblem::from)?),
             None => None,
@@ -213,12 +226,15 @@ impl<G: HttpTransport, A: HttpTransport, S: KvStore, C: Clock> Step<'_, '_, G, A
         let full = cp.datasets[round.at].full;
         let items = parse(round, item, full)?;
         if round.lazy {
+            // Removals too: the plan looks them up, and damage met now can still turn the round
+            // into a full one.
             for item in &items {
-                if let Item::Upsert { object, .. } = item {
-                    if let Some(index) = round.indexes.get_mut(&object.object_type) {
-                        let key = object.object_type.key();
-                        index.ensure(&self.store, key, &object.id).await?;
-                    }
+                let (object_type, id) = match item {
+                    Item::Upsert { object, .. } => (object.object_type, &object.id),
+                    Item::Removed { object_type, id } => (*object_type, id),
+                };
+                if let Some(index) = round.indexes.get_mut(&object_type) {
+                    index.ensure(&self.store, object_type.key(), id).await?;
                 }
             }
         }
