@@ -4,16 +4,17 @@
 //! Ranked records (one object claimed by several Graph records) are staged whole, as their winner
 //! is known only when the round has ended.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use serde_json::Value;
 
 use super::super::checkpoint::{Checkpoint, SAMPLE_SIZE};
-use super::super::datasets::{self, Dataset, Item, ParseContext};
+use super::super::datasets::{self, Dataset, Item, ItemError, ParseContext};
 use super::super::error::{FilterProblem, SyncError};
 use super::super::filter::Filter;
 use super::super::index::{Index, IndexEntry};
 use super::super::outbox::Outbox;
+use super::super::skipped::{self, SkippedItem};
 use super::super::staging::{ChunkBuffer, import_record};
 use super::super::step::Step;
 use super::super::store::{KvStore, MAX_VALUE_BYTES};
@@ -26,6 +27,9 @@ use crate::http::HttpTransport;
 use crate::model::{AssetsObject, Carry, ExpiryClock, Fingerprint, ObjectType};
 use crate::retry::RetryPolicy;
 use crate::time::iso_utc;
+
+/// An item that could not be read, with its id when it has a readable one.
+type Unreadable = Box<(ItemError, Option<String>)>;
 
 /// What reading one data set in one step works with.
 struct Round {
@@ -73,13 +77,15 @@ impl<G: HttpTransport, A: HttpTransport, S: KvStore, C: Clock> Step<'_, '_, G, A
             };
             let ended = end_of_page(cp, at, page.next_link, page.delta_link)?;
             if ended || !self.has_time(1) {
-                self.take_page(cp, &mut round, page.value).await?;
+                self.take_page(cp, &mut round, page.value, page.request_id)
+                    .await?;
             } else {
                 let (token, url) = self.sending(cp, at).await?;
                 let this = &*self;
                 let round = &mut round;
                 let (answer, taken) = join(this.fetch(&token, url), async {
-                    this.take_page(cp, round, page.value).await?;
+                    this.take_page(cp, round, page.value, page.request_id)
+                        .await?;
                     // The page's index entries are staged while the next page is on its way.
                     this.flush(cp, &mut round.buffer).await
                 })
@@ -101,6 +107,14 @@ impl<G: HttpTransport, A: HttpTransport, S: KvStore, C: Clock> Step<'_, '_, G, A
         self.flush(cp, &mut round.buffer).await?;
         if round.lazy {
             self.indexes.extend(round.indexes);
+        }
+        let run = &cp.datasets[at];
+        if finished && skipped::too_many(run.skipped_items, run.items) {
+            return Err(SyncError::TooManySkipped {
+                dataset: run.dataset,
+                skipped: run.skipped_items,
+                items: run.items,
+            });
         }
         Ok(finished)
     }
@@ -191,6 +205,11 @@ impl<G: HttpTransport, A: HttpTransport, S: KvStore, C: Clock> Step<'_, '_, G, A
                 run.full = true;
                 run.next_url = None;
                 run.pending_delta_link = None;
+                // The full round reads (and skips) its items anew.
+                run.pages = 0;
+                run.items = 0;
+                run.skipped_items = 0;
+                cp.skipped.retain(|item| item.dataset != dataset);
                 cp.warn(note);
                 Ok(None)
             }
@@ -198,32 +217,65 @@ impl<G: HttpTransport, A: HttpTransport, S: KvStore, C: Clock> Step<'_, '_, G, A
         }
     }
 
-    /// One page's items, parsed and staged.
+    /// One page's items, parsed and staged. An item that cannot be read is skipped and listed
+    /// (`sync/skipped.rs`); in a full round, what its id names counts as seen.
     async fn take_page(
         &self,
         cp: &mut Checkpoint,
         round: &mut Round,
         items: Vec<Value>,
+        request_id: Option<String>,
     ) -> Result<(), SyncError> {
-        for item in items {
-            self.take_item(cp, round, item).await?;
+        let run = &mut cp.datasets[round.at];
+        run.pages += 1;
+        run.items += items.len() as u64;
+        let page = run.pages;
+        // Ids of the page's items that could not be read: their objects count as seen.
+        let mut unreadable = HashSet::new();
+        for (index, item) in items.into_iter().enumerate() {
+            if let Err(error) = self.take_item(cp, round, item).await? {
+                let (error, id) = *error;
+                let at = round.at;
+                let skipped = SkippedItem::new(
+                    &error,
+                    id.as_deref(),
+                    page,
+                    index as u64,
+                    request_id.as_deref(),
+                );
+                cp.skip(at, skipped);
+                unreadable.extend(id);
+            }
+        }
+        if !unreadable.is_empty() && cp.datasets[round.at].full {
+            keep_unreadable(round, &unreadable);
         }
         Ok(())
     }
 
-    /// One Graph item: parsed against the committed index and staged.
+    /// One Graph item: parsed against the committed index and staged; an item that cannot be read
+    /// comes back with its id (when it has one) and nothing is staged.
     async fn take_item(
         &self,
         cp: &mut Checkpoint,
         round: &mut Round,
         item: Value,
-    ) -> Result<(), SyncError> {
+    ) -> Result<Result<(), Unreadable>, SyncError> {
         if round.lazy {
             self.load_index_for(round.dataset, &item, &mut round.indexes)
                 .await?;
         }
         let full = cp.datasets[round.at].full;
-        let items = parse(round, item, full)?;
+        let id = item
+            .get("id")
+            .and_then(Value::as_str)
+            .map(str::trim)
+            .filter(|id| !id.is_empty())
+            .map(str::to_ascii_lowercase);
+        let items = match parse(round, item, full) {
+            Ok(items) => items,
+            Err(error) => return Ok(Err(Box::new((error, id)))),
+        };
         if round.lazy {
             for item in &items {
                 if let Item::Upsert { object, .. } = item {
@@ -248,7 +300,7 @@ impl<G: HttpTransport, A: HttpTransport, S: KvStore, C: Clock> Step<'_, '_, G, A
         // The outbox is sent when the page is taken (`read`): taking a page runs beside the next
         // page's request, so it cannot send. A page's records stay well under Forge's 5 MB
         // invocation payload (999 directory objects, or one group's memberships).
-        Ok(())
+        Ok(Ok(()))
     }
 
     /// What parsing one Graph item of a delta round may look up: the shard of the item's own id
@@ -298,7 +350,7 @@ impl<G: HttpTransport, A: HttpTransport, S: KvStore, C: Clock> Step<'_, '_, G, A
 
 /// The item's meaning for Assets. Out of the admin's filter: unseen in a full round (so retired if
 /// it was synced before), removed in an incremental one (it may have just left the scope).
-fn parse(round: &Round, item: Value, full: bool) -> Result<Vec<Item>, SyncError> {
+fn parse(round: &Round, item: Value, full: bool) -> Result<Vec<Item>, ItemError> {
     let context = ParseContext {
         full,
         indexes: &round.indexes,
@@ -310,7 +362,7 @@ fn parse(round: &Round, item: Value, full: bool) -> Result<Vec<Item>, SyncError>
         .as_ref()
         .is_some_and(|filter| item.get("@removed").is_none() && !filter.matches(&item));
     if !out_of_scope {
-        return Ok(round.dataset.parse(item, &context)?);
+        return round.dataset.parse(item, &context);
     }
     Ok(match (full, item.get("id").and_then(Value::as_str)) {
         (false, Some(id)) => vec![Item::Removed {
@@ -383,10 +435,10 @@ fn stage_upsert(
         }
         old => {
             let list = if old.is_some() {
-                counts.updated += 1;
+                counts.to_update += 1;
                 &mut cp.samples.updated
             } else {
-                counts.created += 1;
+                counts.to_create += 1;
                 &mut cp.samples.created
             };
             if list.len() < SAMPLE_SIZE {
@@ -396,6 +448,38 @@ fn stage_upsert(
                 .outbox
                 .push(object_type, import_record(&object, &round.synced));
             round.buffer.entry(object_type, object.id, entry);
+        }
+    }
+}
+
+/// A full round retires what it did not see: the committed objects that the page's unreadable
+/// items name are noted as seen, so an item Entra Sync cannot read never retires anything. Per
+/// object type of the data set: the item's own object (its id), the objects it owns (ids
+/// `"<id>:…"`: a group's memberships, a user's licence assignments, an application's
+/// credentials) and, for ranked types, the object whose winning record it was.
+fn keep_unreadable(round: &mut Round, ids: &HashSet<String>) {
+    for object_type in round.dataset.object_types().iter().copied() {
+        let Some(index) = round.indexes.get(&object_type) else {
+            continue;
+        };
+        let kept: Vec<String> = index
+            .entries
+            .iter()
+            .filter(|(key, entry)| {
+                ids.contains(key.as_str())
+                    || key
+                        .split_once(':')
+                        .is_some_and(|(owner, _)| ids.contains(owner))
+                    || entry
+                        .carry
+                        .as_ref()
+                        .and_then(Carry::as_rank)
+                        .is_some_and(|rank| ids.contains(&rank.id.to_ascii_lowercase()))
+            })
+            .map(|(key, _)| key.clone())
+            .collect();
+        for key in kept {
+            round.buffer.seen(object_type, key);
         }
     }
 }
