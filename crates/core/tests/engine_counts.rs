@@ -92,11 +92,21 @@ fn counts_equal_assets_when_steps_are_redone() {
         finished_with_redone_steps(&world, world.begin_with(false, false, &selection));
     assert_eq!(report.outcome, Outcome::Succeeded, "{:?}", report.errors);
     assert!(redone >= 3, "{redone} steps redone");
-    // Large groups straddle steps: their record is read (and found new) on items of two steps,
-    // while Assets creates it once.
+    // Large groups straddle steps: their record is on items of two steps, Assets creates it once,
+    // and the run reads it (and finds it new) once.
     for (key, name) in types {
         let (live, _) = in_assets(&world, name);
         assert_eq!(counts(&report)[key], (live as u64, 0, 0), "{key}");
+        let found = report
+            .datasets
+            .iter()
+            .find_map(|d| d.objects.get(key))
+            .expect("counted");
+        assert_eq!(
+            (found.read, found.to_create),
+            (live as u64, live as u64),
+            "{key}: read and found new once each"
+        );
     }
 
     world.server.state().churn(5.0, 9);

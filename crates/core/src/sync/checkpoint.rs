@@ -103,6 +103,10 @@ pub struct DatasetRun {
     pub items: u64,
     #[serde(default)]
     pub skipped_items: u64,
+    /// The id of the data set's own object read last, so that the next step does not stage and
+    /// count it again when its items continue across the step boundary (a large group's items).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_read: Option<String>,
 }
 
 impl DatasetRun {
@@ -257,6 +261,7 @@ impl Checkpoint {
                     pages: 0,
                     items: 0,
                     skipped_items: 0,
+                    last_read: None,
                 })
                 .collect(),
             chunks: 0,

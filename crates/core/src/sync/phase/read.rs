@@ -48,6 +48,8 @@ struct Round {
     buffer: ChunkBuffer,
     /// Changed records not yet sent to Assets.
     outbox: Outbox,
+    /// The data set's own object read last ([`crate::sync::checkpoint::DatasetRun::last_read`]).
+    last_read: Option<String>,
 }
 
 impl<G: HttpTransport, A: HttpTransport, S: KvStore, C: Clock> Step<'_, '_, G, A, S, C> {
@@ -98,6 +100,7 @@ impl<G: HttpTransport, A: HttpTransport, S: KvStore, C: Clock> Step<'_, '_, G, A
             // again).
             self.send(cp, &mut round.outbox).await?;
             self.flush(cp, &mut round.buffer).await?;
+            cp.datasets[at].last_read.clone_from(&round.last_read);
             self.safe_point(cp);
             if ended {
                 break true;
@@ -105,6 +108,7 @@ impl<G: HttpTransport, A: HttpTransport, S: KvStore, C: Clock> Step<'_, '_, G, A
         };
         self.send(cp, &mut round.outbox).await?;
         self.flush(cp, &mut round.buffer).await?;
+        cp.datasets[at].last_read = round.last_read;
         if round.lazy {
             self.indexes.extend(round.indexes);
         }
@@ -138,6 +142,11 @@ impl<G: HttpTransport, A: HttpTransport, S: KvStore, C: Clock> Step<'_, '_, G, A
             None => None,
         };
         let tenant = self.token().await?.tenant();
+        let mut buffer = ChunkBuffer::new(dataset);
+        // A group continued on the next page, read by the previous step: staged and counted there.
+        if let Some(id) = &run.last_read {
+            buffer.first(dataset.object_types()[0], id);
+        }
         Ok(Round {
             at,
             dataset,
@@ -150,8 +159,9 @@ impl<G: HttpTransport, A: HttpTransport, S: KvStore, C: Clock> Step<'_, '_, G, A
             },
             tenant,
             indexes,
-            buffer: ChunkBuffer::new(dataset),
+            buffer,
             outbox: Outbox::default(),
+            last_read: run.last_read.clone(),
         })
     }
 
@@ -209,6 +219,7 @@ impl<G: HttpTransport, A: HttpTransport, S: KvStore, C: Clock> Step<'_, '_, G, A
                 run.pages = 0;
                 run.items = 0;
                 run.skipped_items = 0;
+                run.last_read = None;
                 cp.skipped.retain(|item| item.dataset != dataset);
                 cp.warn(note);
                 Ok(None)
@@ -387,6 +398,9 @@ fn stage_upsert(
     // Graph records) choose their own winner.
     if !ranked && !round.buffer.first(object_type, &object.id) {
         return;
+    }
+    if !ranked && object_type == round.dataset.object_types()[0] {
+        round.last_read = Some(object.id.clone());
     }
     let entry = IndexEntry {
         fingerprint: Fingerprint::of(&object),
