@@ -49,12 +49,12 @@ export const syncResolvers = {
     return payload?.summary ? reports.map(summary) : reports;
   },
 
-  /** Warnings and errors of one run (the latest when no runId), with Graph request ids. */
+  /** Warnings, errors and skipped items of one run (the latest when no runId), with Graph request ids. */
   async runLog({ payload }) {
     const reports = await history(50);
     const report = payload?.runId ? reports.find((r) => r.runId === payload.runId) : reports[0];
     if (!report) return { ok: false, reason: 'No such run in the history.' };
-    return { ok: true, runId: report.runId, outcome: report.outcome, warnings: report.warnings ?? [], errors: report.errors ?? [] };
+    return { ok: true, runId: report.runId, outcome: report.outcome, warnings: report.warnings ?? [], errors: report.errors ?? [], skipped: report.skipped ?? [] };
   },
 
 };

@@ -124,3 +124,32 @@ test('a dry run reports counts and samples and writes nothing', async () => {
   assert.equal(users.objects.user.created, 0);
   assert.equal(report.assetsRequests, 3, 'only the destination check reads Assets');
 });
+
+test('an unreadable group item is skipped and listed in the run log with its place and request id; nothing is retired for it', async () => {
+  const [group] = await graphAll(stack.sim, '/v1.0/groups?$select=id&$top=1');
+  const doctor = async (body) => {
+    const response = await fetch(`${stack.sim.url}/_sim/delta/doctor`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    assert.equal(response.status, 200, await response.text());
+  };
+  // A display name of the wrong type: the item has an id, but cannot be read.
+  await doctor({ resource: '/v1.0/groups/delta', id: group.id, patch: { displayName: 42 } });
+  try {
+    const report = await syncAndWait({ fullResync: true });
+    assert.equal(report.outcome, 'succeeded', JSON.stringify(report));
+    const groups = report.datasets.find((d) => d.dataset === 'groups');
+    assert.ok(groups.skippedItems >= 1, JSON.stringify(groups));
+    assert.equal(groups.objects.group.toRetire, 0, 'the unreadable group counts as seen');
+    assert.equal(groups.objects.groupMembership.toRetire, 0, 'and so do its memberships');
+    const log = await stack.resolve('runLog', { runId: report.runId });
+    assert.equal(log.ok, true);
+    assert.ok(log.skipped.length >= 1);
+    for (const item of log.skipped) {
+      assert.equal(item.dataset, 'groups');
+      assert.equal(item.id, group.id.toLowerCase());
+      assert.match(item.reason, /invalid type/);
+      assert.ok(item.page >= 1 && item.index >= 0 && item.requestId, JSON.stringify(item));
+    }
+  } finally {
+    await doctor({ clear: true });
+  }
+});

@@ -26,14 +26,14 @@ fn a_dry_run_reads_and_counts_but_opens_no_execution() {
     assert_eq!(report.outcome, Outcome::DryRun, "{report:?}");
     let users = &report.datasets[0];
     assert_eq!(
-        users.objects["user"].created, 300,
+        users.objects["user"].to_create, 300,
         "counted as to be created"
     );
-    // The destination is checked (three reads: a wrong one would fail the real run too); no
-    // execution is opened and nothing is written.
+    assert_eq!(users.objects["user"].created, 0, "and nothing written");
     assert_eq!(
-        report.tally.assets_requests, 3,
-        "only the destination check's reads"
+        report.tally.assets_requests,
+        support::CHECK_READS,
+        "no Assets request beyond the destination check's reads"
     );
     assert_eq!(world.server.state().assets().snapshot(), before);
     // Nothing committed: the next (real) run still creates every user.

@@ -239,6 +239,7 @@ impl SimState {
         self.inner
             .delta
             .set_reset_mode(DeltaResetMode::SyncStateNotFound);
+        self.inner.delta.clear_doctored();
         self.set_throttle(crate::throttle::ThrottleConfig::default());
         self.set_intune_licensed(true);
         *self.write_grants() = DEFAULT_GRANTS.iter().map(|p| p.to_string()).collect();

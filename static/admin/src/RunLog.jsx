@@ -1,4 +1,4 @@
-// The run log: warnings and errors of one run, with Graph request ids.
+// The run log: warnings, errors and skipped Graph items of one run, with Graph request ids.
 import Heading from '@atlaskit/heading';
 import Lozenge from '@atlaskit/lozenge';
 import { outcomeOf } from './report.js';
@@ -18,12 +18,18 @@ export function RunLog({ log }) {
               {`Run ${log.runId} `}
               <Lozenge appearance={outcomeOf(log.outcome).appearance}>{outcomeOf(log.outcome).text}</Lozenge>
             </p>
-            {log.errors.length + log.warnings.length === 0 ? <p>No warnings or errors.</p> : null}
+            {log.errors.length + log.warnings.length + (log.skipped?.length ?? 0) === 0 ? <p>No warnings or errors.</p> : null}
             <ul className="log-list">
               {log.errors.map((e, n) => (
                 <li key={`e${n}`} className="log-error">
                   <Lozenge appearance="removed">Error</Lozenge> {e.message}
                   {e.requestId ? <span className="subtle">{` (Graph request id ${e.requestId})`}</span> : null}
+                </li>
+              ))}
+              {(log.skipped ?? []).map((item, n) => (
+                <li key={`s${n}`} className="log-warning log-skipped">
+                  <Lozenge appearance="moved">Skipped</Lozenge> {`A ${item.dataset} item${item.id ? ` (id ${item.id})` : ''} could not be read: ${item.reason}. Page ${item.page}, item ${item.index + 1}`}
+                  {item.requestId ? <span className="subtle">{` (Graph request id ${item.requestId})`}</span> : null}
                 </li>
               ))}
               {log.warnings.map((w, n) => (

@@ -54,11 +54,14 @@ impl<'a, T: HttpTransport, C: Clock> GraphClient<'a, T, C> {
         if !response.is_success() {
             return Err(GraphError::from_response(&response));
         }
-        serde_json::from_str(&response.body).map_err(|e| GraphError::Malformed {
-            status: response.status,
-            detail: e.to_string(),
-            request_id,
-        })
+        let mut page: Page<I> =
+            serde_json::from_str(&response.body).map_err(|e| GraphError::Malformed {
+                status: response.status,
+                detail: e.to_string(),
+                request_id: request_id.clone(),
+            })?;
+        page.request_id = request_id;
+        Ok(page)
     }
 }
 

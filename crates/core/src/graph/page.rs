@@ -8,6 +8,9 @@ pub struct Page<T> {
     pub next_link: Option<String>,
     #[serde(rename = "@odata.deltaLink", default)]
     pub delta_link: Option<String>,
+    /// The answer's `request-id` header: what Microsoft support asks for about one of its items.
+    #[serde(skip)]
+    pub request_id: Option<String>,
 }
 
 #[cfg(test)]

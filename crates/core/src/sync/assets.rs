@@ -404,8 +404,9 @@ impl<'a, T: HttpTransport, C: Clock> AssetsClient<'a, T, C> {
         }))
     }
 
-    /// Deletes one object (the deletion policy "delete"). An object already gone is fine.
-    pub async fn delete_object(&self, object_id: &str) -> Result<(), AssetsError> {
+    /// Deletes one object (the deletion policy "delete"): true when Assets deleted it, false when
+    /// it was already gone (which is fine).
+    pub async fn delete_object(&self, object_id: &str) -> Result<bool, AssetsError> {
         let response = self
             .call(
                 Method::Delete,
@@ -414,9 +415,9 @@ impl<'a, T: HttpTransport, C: Clock> AssetsClient<'a, T, C> {
             )
             .await?;
         if response.status == 404 {
-            return Ok(());
+            return Ok(false);
         }
-        Self::expect_success("deleting an object", &response)
+        Self::expect_success("deleting an object", &response).map(|()| true)
     }
 
     /// Sets one text attribute of one object, leaving the others as they are.

@@ -45,18 +45,36 @@ pub enum Phase {
         #[serde(default)]
         done: u32,
     },
+    /// Deleting the run's staged values. Never in the step that committed: a step lost after its
+    /// work is done again from its saved checkpoint, and a commit done again reads them.
+    Cleanup,
     Done,
 }
 
+/// One object type's counts in a run. What the run read and found (`read`, `unchanged`,
+/// `toCreate`, `toUpdate`, `toRetire`) is counted as it reads and plans; what it wrote (`created`,
+/// `updated`, `retired`) only from what Assets confirmed: the import execution's counters once it is
+/// DONE, and each retirement Assets answered. So a dry run, a failed or a cancelled run shows what it
+/// found next to what was really written, and a step done twice counts nothing twice.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Counts {
     pub read: u64,
+    /// Confirmed by Assets: objects the import execution created.
     pub created: u64,
+    /// Confirmed by Assets: objects the import execution updated.
     pub updated: u64,
     pub unchanged: u64,
+    /// Confirmed by Assets: objects marked "Deleted in Entra" (or deleted) with a success answer.
     pub retired: u64,
     pub failed: u64,
+    /// Found new, changed or gone by this run (written only when Assets confirms it).
+    #[serde(default)]
+    pub to_create: u64,
+    #[serde(default)]
+    pub to_update: u64,
+    #[serde(default)]
+    pub to_retire: u64,
     /// Records read but not written because another record of the same object won (a re-enrolled
     /// machine's older Intune record).
     #[serde(default)]
@@ -88,6 +106,18 @@ pub struct DatasetRun {
     pub counts: BTreeMap<String, Counts>,
     /// Requests to Graph for this data set.
     pub requests: u64,
+    /// Pages and Graph items taken in this round, and the items skipped as unreadable
+    /// (`sync/skipped.rs`).
+    #[serde(default)]
+    pub pages: u64,
+    #[serde(default)]
+    pub items: u64,
+    #[serde(default)]
+    pub skipped_items: u64,
+    /// The id of the data set's own object read last, so that the next step does not stage and
+    /// count it again when its items continue across the step boundary (a large group's items).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_read: Option<String>,
 }
 
 impl DatasetRun {
@@ -178,6 +208,9 @@ pub struct Checkpoint {
     pub trip: Option<Trip>,
     pub tally: Tally,
     pub warnings: Vec<String>,
+    /// Graph items skipped as unreadable, the first [`super::skipped::MAX_LISTED`] of the run.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub skipped: Vec<super::skipped::SkippedItem>,
     pub samples: Samples,
     /// The deletion policy and mass-deletion guard from the settings.
     #[serde(default)]
@@ -273,6 +306,10 @@ impl Checkpoint {
                         .map(|t| (t.key().to_string(), Counts::default()))
                         .collect(),
                     requests: 0,
+                    pages: 0,
+                    items: 0,
+                    skipped_items: 0,
+                    last_read: None,
                 })
                 .collect(),
             chunks: 0,
@@ -284,6 +321,7 @@ impl Checkpoint {
             trip: None,
             tally: Tally::default(),
             warnings: Vec::new(),
+            skipped: Vec::new(),
             samples: Samples::default(),
             guard: super::guard::Guard::default(),
             cancel_requested: false,
@@ -300,6 +338,33 @@ impl Checkpoint {
     pub fn warn(&mut self, warning: String) {
         if self.warnings.len() < MAX_WARNINGS && !self.warnings.contains(&warning) {
             self.warnings.push(warning);
+        }
+    }
+
+    /// Notes an item skipped as unreadable: counted always, listed while the list has room.
+    pub fn skip(&mut self, at: usize, item: super::skipped::SkippedItem) {
+        if let Some(run) = self.datasets.get_mut(at) {
+            run.skipped_items += 1;
+        }
+        if self.skipped.len() < super::skipped::MAX_LISTED {
+            self.skipped.push(item);
+        }
+    }
+
+    /// Takes what Assets confirmed the execution did (its counters, by object type name) as the
+    /// run's created and updated counts.
+    pub fn confirm_written(&mut self, counters: &[super::assets::TypeCounters]) {
+        for run in &mut self.datasets {
+            for object_type in run.dataset.object_types() {
+                let done = counters
+                    .iter()
+                    .filter(|c| c.object_type_name == object_type.name());
+                let (created, updated) =
+                    done.fold((0, 0), |(c, u), t| (c + t.created, u + t.updated));
+                let counts = run.counts_of(*object_type);
+                counts.created = created;
+                counts.updated = updated;
+            }
         }
     }
 
@@ -363,5 +428,62 @@ mod tests {
         assert_eq!(commit, Phase::Commit { done: 0 });
         let later = serde_json::to_value(Phase::Commit { done: 3 }).expect("json");
         assert_eq!(later, serde_json::json!({"name": "commit", "done": 3}));
+    }
+
+    #[test]
+    fn skipped_items_are_all_counted_and_the_first_twenty_listed() {
+        use super::super::datasets::{ItemError, ItemProblem};
+        use super::super::skipped::{MAX_LISTED, SkippedItem};
+        let mut cp = Checkpoint::new(
+            "run".into(),
+            "test".into(),
+            false,
+            0,
+            &[(Dataset::Groups, None, None)],
+        );
+        let error = ItemError {
+            dataset: Dataset::Groups,
+            problem: ItemProblem::NoId("a group"),
+        };
+        for n in 0..25 {
+            cp.skip(0, SkippedItem::new(&error, None, 1, n, Some("r")));
+        }
+        assert_eq!(cp.datasets[0].skipped_items, 25);
+        assert_eq!(cp.skipped.len(), MAX_LISTED);
+        assert!(serde_json::to_string(&cp).expect("json").len() < 10_000);
+    }
+
+    #[test]
+    fn written_counts_are_what_assets_counted_per_type() {
+        use super::super::assets::TypeCounters;
+        let mut cp = Checkpoint::new(
+            "run".into(),
+            "test".into(),
+            false,
+            0,
+            &[(Dataset::Groups, None, None)],
+        );
+        cp.datasets[0]
+            .counts_of(crate::model::ObjectType::Group)
+            .to_create = 204;
+        cp.confirm_written(&[
+            TypeCounters {
+                object_type_name: "Entra Group".into(),
+                created: 200,
+                updated: 1,
+                ..TypeCounters::default()
+            },
+            TypeCounters {
+                object_type_name: "Entra User".into(),
+                created: 7,
+                ..TypeCounters::default()
+            },
+        ]);
+        let group = &cp.datasets[0].counts["group"];
+        assert_eq!(
+            (group.created, group.updated, group.to_create),
+            (200, 1, 204)
+        );
+        assert_eq!(cp.datasets[0].counts["groupMembership"].created, 0);
     }
 }

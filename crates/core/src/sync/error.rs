@@ -1,7 +1,7 @@
 //! Why a run step failed. Every variant ends the run; the message is shown to the admin as is.
 
 use super::assets::AssetsError;
-use super::datasets::{Dataset, ItemError};
+use super::datasets::Dataset;
 use super::destination::DestinationError;
 use super::filter::FilterError;
 use super::index::IndexError;
@@ -15,8 +15,6 @@ pub enum SyncError {
     Token(#[from] TokenError),
     #[error("reading {dataset:?}: {error}")]
     Graph { dataset: Dataset, error: GraphError },
-    #[error(transparent)]
-    Item(#[from] ItemError),
     #[error(transparent)]
     Index(#[from] IndexError),
     #[error(transparent)]
@@ -51,6 +49,20 @@ pub enum SyncError {
         minutes: u64,
         last: String,
         request_id: Option<String>,
+    },
+    /// More of one data set's Graph items could not be read than a run skips
+    /// (`sync/skipped.rs`): something is wrong beyond single items, so the data set fails. One
+    /// variant, so a run that lets data sets fail alone can catch exactly this.
+    #[error(
+        "Microsoft Graph sent {skipped} {} items out of {items} that Entra Sync cannot read, more than it skips ({} items, or {}% of those read, whichever is more); nothing of this data set was written or retired. The run log lists the first of them with their page and Graph request-id: if they are directory objects you can fix (a missing or mistyped property), fix them in Entra; otherwise send the request-ids to Microsoft support.",
+        dataset.key(),
+        super::skipped::ALLOWED,
+        super::skipped::ALLOWED_PERCENT
+    )]
+    TooManySkipped {
+        dataset: Dataset,
+        skipped: u64,
+        items: u64,
     },
 }
 
@@ -113,7 +125,6 @@ impl SyncError {
         match self {
             SyncError::Token(_) => "token",
             SyncError::Graph { .. } => "graph",
-            SyncError::Item(_) => "item",
             SyncError::Index(_) => "index",
             SyncError::Store(_) => "store",
             SyncError::Assets(_) => "assets",
@@ -126,6 +137,7 @@ impl SyncError {
             SyncError::CancelRequested => "cancelRequested",
             SyncError::TokenRejected(_) => "tokenRejected",
             SyncError::Stalled { .. } => "stalled",
+            SyncError::TooManySkipped { .. } => "tooManySkipped",
         }
     }
 }

@@ -284,6 +284,7 @@ fn damaged(value: &Value, problem: String, now_ms: u64) -> Loaded {
         tally: Default::default(),
         assets_counters: Vec::new(),
         warnings: Vec::new(),
+        skipped: Vec::new(),
         errors: vec![RunError {
             message: message.clone(),
             request_id: None,

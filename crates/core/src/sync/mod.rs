@@ -25,6 +25,7 @@ mod phase;
 pub mod report;
 mod run;
 pub mod run_state;
+pub mod skipped;
 pub mod staging;
 mod step;
 pub mod store;

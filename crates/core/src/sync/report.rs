@@ -7,6 +7,7 @@ use super::checkpoint::{Checkpoint, Counts, Phase, Samples, Tally};
 use std::collections::BTreeMap;
 
 use super::datasets::Dataset;
+use super::skipped::SkippedItem;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -44,7 +45,7 @@ impl Progress {
             }
             Phase::Poll => ("waiting for Assets", None, 88),
             Phase::Retire { .. } => ("retiring", None, 93),
-            Phase::Commit { .. } => ("committing", None, 97),
+            Phase::Commit { .. } | Phase::Cleanup => ("committing", None, 97),
             Phase::Done => ("done", None, 100),
         };
         Progress {
@@ -73,6 +74,9 @@ pub struct DatasetReport {
     pub objects: BTreeMap<String, Counts>,
     pub graph_requests: u64,
     pub full_round: bool,
+    /// Graph items read, and those skipped as unreadable (listed in the report's `skipped`).
+    pub items: u64,
+    pub skipped_items: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
@@ -96,6 +100,9 @@ pub struct RunReport {
     pub tally: Tally,
     pub assets_counters: Vec<TypeCounters>,
     pub warnings: Vec<String>,
+    /// Graph items skipped as unreadable, with where they were (`sync/skipped.rs`); the first
+    /// ones of the run, each data set's `skippedItems` counts them all.
+    pub skipped: Vec<SkippedItem>,
     pub errors: Vec<RunError>,
     pub samples: Samples,
     /// Credentials expiring or expired, and Entra Sync's own secret (`sync/expiry.rs`).
@@ -125,11 +132,14 @@ impl RunReport {
                     objects: d.counts.clone(),
                     graph_requests: d.requests,
                     full_round: d.full,
+                    items: d.items,
+                    skipped_items: d.skipped_items,
                 })
                 .collect(),
             tally: checkpoint.tally.clone(),
             assets_counters,
             warnings: checkpoint.warnings.clone(),
+            skipped: checkpoint.skipped.clone(),
             errors,
             samples: checkpoint.samples.clone(),
             expiry: checkpoint.expiry.clone(),

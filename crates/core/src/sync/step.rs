@@ -273,10 +273,23 @@ impl<G: HttpTransport, A: HttpTransport, S: KvStore, C: Clock> Step<'_, '_, G, A
                     if !self.commit(cp, done).await? {
                         return Ok(StepStatus::Continue);
                     }
+                    // While this step still has its token.
+                    self.expiry(cp).await;
+                    if cp.chunks == 0 && cp.retire_chunks == 0 {
+                        cp.phase = Phase::Done;
+                    } else {
+                        cp.phase = Phase::Cleanup;
+                        return Ok(StepStatus::Continue);
+                    }
+                }
+                Phase::Cleanup => {
+                    self.cleanup(cp).await;
                     cp.phase = Phase::Done;
                 }
                 Phase::Done => {
-                    self.expiry(cp).await;
+                    if cp.expiry.is_none() {
+                        self.expiry(cp).await;
+                    }
                     return Ok(self.finish(cp));
                 }
             }
@@ -451,7 +464,7 @@ impl<G: HttpTransport, A: HttpTransport, S: KvStore, C: Clock> Step<'_, '_, G, A
         for n in 0..cp.retire_chunks {
             let _ = self.store.delete(&cp.retire_key(n)).await;
         }
-        if !matches!(cp.phase, Phase::Commit { .. }) {
+        if !matches!(cp.phase, Phase::Commit { .. } | Phase::Cleanup) {
             cp.chunks = 0;
             cp.record_chunks = 0;
             cp.retire_chunks = 0;

@@ -7,6 +7,7 @@
 //! | POST | `/_sim/secrets/rotate` | – | adds a new client secret (old ones stay valid) → `{keyId, value, endDateTime}` |
 //! | POST | `/_sim/secrets/expire` | – | every secret's end date moves into the past (AADSTS7000222) |
 //! | POST | `/_sim/delta/expire` | – | every issued delta token becomes invalid |
+//! | POST | `/_sim/delta/doctor` | `{"resource", "id", "patch"}` | every item of object `id` on delta resource `resource` (`/v1.0/groups/delta`) gets `patch` merged in (`null` removes a member: `{"id": null}`); `{"clear": true}` undoes all |
 //! | POST | `/_sim/delta/reset-mode` | `{"mode": "syncStateNotFound" \| "gone"}` | how an invalid token is answered (400, or 410 with `Location`) |
 //! | POST | `/_sim/throttling` | `{"enabled"?, "directoryUnits"?, "intuneRequests"?}` | Graph budgets; `{}` restores the documented ones |
 //! | POST | `/_sim/intune` | `{"licensed"}` | whether the tenant has Intune |
@@ -34,6 +35,7 @@ pub fn routes() -> Router<SimState> {
         .route("/_sim/secrets/expire", post(expire))
         .route("/_sim/delta/expire", post(delta_expire))
         .route("/_sim/delta/reset-mode", post(delta_mode))
+        .route("/_sim/delta/doctor", post(delta_doctor))
         .route("/_sim/throttling", post(throttling))
         .route("/_sim/intune", post(intune))
         .route("/_sim/clock/advance", post(advance))
@@ -115,6 +117,39 @@ async fn expire(State(state): State<SimState>) -> Json<Value> {
 async fn delta_expire(State(state): State<SimState>) -> Json<Value> {
     state.expire_delta_tokens();
     Json(json!({"expired": true}))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DoctorBody {
+    #[serde(default)]
+    resource: Option<String>,
+    #[serde(default)]
+    id: Option<String>,
+    #[serde(default)]
+    patch: Option<serde_json::Map<String, Value>>,
+    #[serde(default)]
+    clear: bool,
+}
+
+async fn delta_doctor(State(state): State<SimState>, body: Bytes) -> Answer {
+    let body: DoctorBody = parse(&body)?;
+    if body.clear {
+        state.delta().clear_doctored();
+        return Ok(Json(json!({"cleared": true})));
+    }
+    let (Some(resource), Some(id), Some(patch)) = (body.resource, body.id, body.patch) else {
+        return Err(super::ControlError::BadRequest(
+            "give resource, id and patch (or clear: true)".into(),
+        ));
+    };
+    if !resource.starts_with("/v1.0/") || !resource.ends_with("/delta") {
+        return Err(super::ControlError::BadRequest(format!(
+            "resource \"{resource}\" is not a delta resource such as /v1.0/groups/delta"
+        )));
+    }
+    state.delta().doctor_item(&resource, &id, patch);
+    Ok(Json(json!({"resource": resource, "id": id})))
 }
 
 #[derive(Deserialize)]

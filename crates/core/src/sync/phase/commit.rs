@@ -49,7 +49,6 @@ impl<G: HttpTransport, A: HttpTransport, S: KvStore, C: Clock> Step<'_, '_, G, A
         self.store
             .set(SCOPE_KEY, &Value::String(cp.scope.clone()))
             .await?;
-        self.cleanup(cp).await;
         Ok(true)
     }
 

@@ -162,6 +162,9 @@ impl<G: HttpTransport, A: HttpTransport, S: KvStore, C: Clock> Step<'_, '_, G, A
                             ));
                         }
                     }
+                    // What Assets did, not what the run sent: repeats of an object (a large
+                    // group on several items, a step done again) count once.
+                    cp.confirm_written(&counters);
                     self.counters = counters;
                     return Ok(true);
                 }

@@ -89,7 +89,7 @@ impl<G: HttpTransport, A: HttpTransport, S: KvStore, C: Clock> Step<'_, '_, G, A
         } else {
             self.gone_in_delta_round(cp, at, object_type).await?
         };
-        cp.datasets[at].counts_of(object_type).retired = gone.len() as u64;
+        cp.datasets[at].counts_of(object_type).to_retire = gone.len() as u64;
         let room = SAMPLE_SIZE.saturating_sub(cp.samples.retired.len());
         for id in gone.iter().take(room) {
             cp.samples

@@ -100,8 +100,8 @@ impl<G: HttpTransport, A: HttpTransport, S: KvStore, C: Clock> Step<'_, '_, G, A
             .iter()
             .filter(|id| index.entries.contains_key(*id))
             .count() as u64;
-        counts.created = kept.len() as u64 - known;
-        counts.updated = known;
+        counts.to_create = kept.len() as u64 - known;
+        counts.to_update = known;
         counts.unchanged = (best.len() - kept.len()) as u64;
         counts.skipped = sightings.saturating_sub(best.len() as u64);
         Ok(with_records)

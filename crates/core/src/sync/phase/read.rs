@@ -4,16 +4,17 @@
 //! Ranked records (one object claimed by several Graph records) are staged whole, as their winner
 //! is known only when the round has ended.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use serde_json::Value;
 
 use super::super::checkpoint::{Checkpoint, SAMPLE_SIZE};
-use super::super::datasets::{self, Dataset, Item, ParseContext};
+use super::super::datasets::{self, Dataset, Item, ItemError, ParseContext};
 use super::super::error::{FilterProblem, SyncError};
 use super::super::filter::Filter;
 use super::super::index::{Index, IndexEntry, IndexError};
 use super::super::outbox::Outbox;
+use super::super::skipped::{self, SkippedItem};
 use super::super::staging::{ChunkBuffer, import_record};
 use super::super::step::Step;
 use super::super::store::{KvStore, MAX_VALUE_BYTES};
@@ -24,6 +25,9 @@ use crate::graph::{GraphError, Page, PagesError, Turn};
 use crate::http::HttpTransport;
 use crate::model::{AssetsObject, Carry, ExpiryClock, Fingerprint, ObjectType};
 use crate::time::iso_utc;
+
+/// An item that could not be read, with its id when it has a readable one.
+type Unreadable = Box<(ItemError, Option<String>)>;
 
 /// What reading one data set in one step works with.
 struct Round {
@@ -42,6 +46,8 @@ struct Round {
     buffer: ChunkBuffer,
     /// Changed records not yet sent to Assets.
     outbox: Outbox,
+    /// The data set's own object read last ([`crate::sync::checkpoint::DatasetRun::last_read`]).
+    last_read: Option<String>,
 }
 
 impl<G: HttpTransport, A: HttpTransport, S: KvStore, C: Clock> Step<'_, '_, G, A, S, C> {
@@ -84,14 +90,16 @@ impl<G: HttpTransport, A: HttpTransport, S: KvStore, C: Clock> Step<'_, '_, G, A
             };
             let ended = end_of_page(cp, at, page.next_link, page.delta_link)?;
             if ended || !self.has_time(1) {
-                self.take_page(cp, &mut round, page.value).await?;
+                self.take_page(cp, &mut round, page.value, page.request_id)
+                    .await?;
             } else {
                 let url = self.sending(cp, at);
                 let this = &*self;
                 let dataset = round.dataset;
                 let round = &mut round;
                 let (answer, taken) = join(this.fetch(dataset, url), async {
-                    this.take_page(cp, round, page.value).await?;
+                    this.take_page(cp, round, page.value, page.request_id)
+                        .await?;
                     // The page's index entries are staged while the next page is on its way.
                     this.flush(cp, &mut round.buffer).await
                 })
@@ -104,6 +112,7 @@ impl<G: HttpTransport, A: HttpTransport, S: KvStore, C: Clock> Step<'_, '_, G, A
             // again).
             self.send(cp, &mut round.outbox).await?;
             self.flush(cp, &mut round.buffer).await?;
+            cp.datasets[at].last_read.clone_from(&round.last_read);
             self.safe_point(cp);
             if ended {
                 break true;
@@ -111,8 +120,17 @@ impl<G: HttpTransport, A: HttpTransport, S: KvStore, C: Clock> Step<'_, '_, G, A
         };
         self.send(cp, &mut round.outbox).await?;
         self.flush(cp, &mut round.buffer).await?;
+        cp.datasets[at].last_read = round.last_read;
         if round.lazy {
             self.indexes.extend(round.indexes);
+        }
+        let run = &cp.datasets[at];
+        if finished && skipped::too_many(run.skipped_items, run.items) {
+            return Err(SyncError::TooManySkipped {
+                dataset: run.dataset,
+                skipped: run.skipped_items,
+                items: run.items,
+            });
         }
         Ok(finished)
     }
@@ -136,6 +154,11 @@ impl<G: HttpTransport, A: HttpTransport, S: KvStore, C: Clock> Step<'_, '_, G, A
             None => None,
         };
         let tenant = self.token().await?.tenant();
+        let mut buffer = ChunkBuffer::new(dataset);
+        // A group continued on the next page, read by the previous step: staged and counted there.
+        if let Some(id) = &run.last_read {
+            buffer.first(dataset.object_types()[0], id);
+        }
         Ok(Round {
             at,
             dataset,
@@ -148,8 +171,9 @@ impl<G: HttpTransport, A: HttpTransport, S: KvStore, C: Clock> Step<'_, '_, G, A
             },
             tenant,
             indexes,
-            buffer: ChunkBuffer::new(dataset),
+            buffer,
             outbox: Outbox::default(),
+            last_read: run.last_read.clone(),
         })
     }
 
@@ -192,6 +216,12 @@ impl<G: HttpTransport, A: HttpTransport, S: KvStore, C: Clock> Step<'_, '_, G, A
                 run.full = true;
                 run.next_url = None;
                 run.pending_delta_link = None;
+                // The full round reads (and skips) its items anew.
+                run.pages = 0;
+                run.items = 0;
+                run.skipped_items = 0;
+                run.last_read = None;
+                cp.skipped.retain(|item| item.dataset != dataset);
                 cp.warn(note);
                 Ok(None)
             }
@@ -199,32 +229,65 @@ impl<G: HttpTransport, A: HttpTransport, S: KvStore, C: Clock> Step<'_, '_, G, A
         }
     }
 
-    /// One page's items, parsed and staged.
+    /// One page's items, parsed and staged. An item that cannot be read is skipped and listed
+    /// (`sync/skipped.rs`); in a full round, what its id names counts as seen.
     async fn take_page(
         &self,
         cp: &mut Checkpoint,
         round: &mut Round,
         items: Vec<Value>,
+        request_id: Option<String>,
     ) -> Result<(), SyncError> {
-        for item in items {
-            self.take_item(cp, round, item).await?;
+        let run = &mut cp.datasets[round.at];
+        run.pages += 1;
+        run.items += items.len() as u64;
+        let page = run.pages;
+        // Ids of the page's items that could not be read: their objects count as seen.
+        let mut unreadable = HashSet::new();
+        for (index, item) in items.into_iter().enumerate() {
+            if let Err(error) = self.take_item(cp, round, item).await? {
+                let (error, id) = *error;
+                let at = round.at;
+                let skipped = SkippedItem::new(
+                    &error,
+                    id.as_deref(),
+                    page,
+                    index as u64,
+                    request_id.as_deref(),
+                );
+                cp.skip(at, skipped);
+                unreadable.extend(id);
+            }
+        }
+        if !unreadable.is_empty() && cp.datasets[round.at].full {
+            keep_unreadable(round, &unreadable);
         }
         Ok(())
     }
 
-    /// One Graph item: parsed against the committed index and staged.
+    /// One Graph item: parsed against the committed index and staged; an item that cannot be read
+    /// comes back with its id (when it has one) and nothing is staged.
     async fn take_item(
         &self,
         cp: &mut Checkpoint,
         round: &mut Round,
         item: Value,
-    ) -> Result<(), SyncError> {
+    ) -> Result<Result<(), Unreadable>, SyncError> {
         if round.lazy {
             self.load_index_for(round.dataset, &item, &mut round.indexes)
                 .await?;
         }
         let full = cp.datasets[round.at].full;
-        let items = parse(round, item, full)?;
+        let id = item
+            .get("id")
+            .and_then(Value::as_str)
+            .map(str::trim)
+            .filter(|id| !id.is_empty())
+            .map(str::to_ascii_lowercase);
+        let items = match parse(round, item, full) {
+            Ok(items) => items,
+            Err(error) => return Ok(Err(Box::new((error, id)))),
+        };
         if round.lazy {
             // Removals too: the plan looks them up, and damage met now can still turn the round
             // into a full one.
@@ -252,7 +315,7 @@ impl<G: HttpTransport, A: HttpTransport, S: KvStore, C: Clock> Step<'_, '_, G, A
         // The outbox is sent when the page is taken (`read`): taking a page runs beside the next
         // page's request, so it cannot send. A page's records stay well under Forge's 5 MB
         // invocation payload (999 directory objects, or one group's memberships).
-        Ok(())
+        Ok(Ok(()))
     }
 
     /// What parsing one Graph item of a delta round may look up: the shard of the item's own id
@@ -302,7 +365,7 @@ impl<G: HttpTransport, A: HttpTransport, S: KvStore, C: Clock> Step<'_, '_, G, A
 
 /// The item's meaning for Assets. Out of the admin's filter: unseen in a full round (so retired if
 /// it was synced before), removed in an incremental one (it may have just left the scope).
-fn parse(round: &Round, item: Value, full: bool) -> Result<Vec<Item>, SyncError> {
+fn parse(round: &Round, item: Value, full: bool) -> Result<Vec<Item>, ItemError> {
     let context = ParseContext {
         full,
         indexes: &round.indexes,
@@ -314,7 +377,7 @@ fn parse(round: &Round, item: Value, full: bool) -> Result<Vec<Item>, SyncError>
         .as_ref()
         .is_some_and(|filter| item.get("@removed").is_none() && !filter.matches(&item));
     if !out_of_scope {
-        return Ok(round.dataset.parse(item, &context)?);
+        return round.dataset.parse(item, &context);
     }
     Ok(match (full, item.get("id").and_then(Value::as_str)) {
         (false, Some(id)) => vec![Item::Removed {
@@ -339,6 +402,9 @@ fn stage_upsert(
     // Graph records) choose their own winner.
     if !ranked && !round.buffer.first(object_type, &object.id) {
         return;
+    }
+    if !ranked && object_type == round.dataset.object_types()[0] {
+        round.last_read = Some(object.id.clone());
     }
     let entry = IndexEntry {
         fingerprint: Fingerprint::of(&object),
@@ -387,10 +453,10 @@ fn stage_upsert(
         }
         old => {
             let list = if old.is_some() {
-                counts.updated += 1;
+                counts.to_update += 1;
                 &mut cp.samples.updated
             } else {
-                counts.created += 1;
+                counts.to_create += 1;
                 &mut cp.samples.created
             };
             if list.len() < SAMPLE_SIZE {
@@ -400,6 +466,38 @@ fn stage_upsert(
                 .outbox
                 .push(object_type, import_record(&object, &round.synced));
             round.buffer.entry(object_type, object.id, entry);
+        }
+    }
+}
+
+/// A full round retires what it did not see: the committed objects that the page's unreadable
+/// items name are noted as seen, so an item Entra Sync cannot read never retires anything. Per
+/// object type of the data set: the item's own object (its id), the objects it owns (ids
+/// `"<id>:…"`: a group's memberships, a user's licence assignments, an application's
+/// credentials) and, for ranked types, the object whose winning record it was.
+fn keep_unreadable(round: &mut Round, ids: &HashSet<String>) {
+    for object_type in round.dataset.object_types().iter().copied() {
+        let Some(index) = round.indexes.get(&object_type) else {
+            continue;
+        };
+        let kept: Vec<String> = index
+            .entries
+            .iter()
+            .filter(|(key, entry)| {
+                ids.contains(key.as_str())
+                    || key
+                        .split_once(':')
+                        .is_some_and(|(owner, _)| ids.contains(owner))
+                    || entry
+                        .carry
+                        .as_ref()
+                        .and_then(Carry::as_rank)
+                        .is_some_and(|rank| ids.contains(&rank.id.to_ascii_lowercase()))
+            })
+            .map(|(key, _)| key.clone())
+            .collect();
+        for key in kept {
+            round.buffer.seen(object_type, key);
         }
     }
 }

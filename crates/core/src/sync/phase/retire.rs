@@ -76,10 +76,16 @@ impl<G: HttpTransport, A: HttpTransport, S: KvStore, C: Clock> Step<'_, '_, G, A
         let Some(type_id) = found.first().map(|(_, _, t)| t.clone()) else {
             return Ok(());
         };
+        // Counted from Assets' answers, also when a later call fails the run.
+        let mut done = 0;
         if cp.guard.policy == DeletionPolicy::Delete {
-            return self
-                .in_rounds(&found, |object_id| client.delete_object(object_id))
+            let result = self
+                .in_rounds(&found, &mut done, |object_id| {
+                    client.delete_object(object_id)
+                })
                 .await;
+            count_retired(cp, object_type, done);
+            return result;
         }
         if let Entry::Vacant(slot) = targets.entry(object_type) {
             let attribute = client.attribute_id(&type_id, "Status").await?;
@@ -87,10 +93,24 @@ impl<G: HttpTransport, A: HttpTransport, S: KvStore, C: Clock> Step<'_, '_, G, A
         }
         match targets.get(&object_type).and_then(Option::as_ref) {
             Some((type_id, attribute)) => {
-                self.in_rounds(&found, |object_id| {
-                    client.set_attribute(object_id, type_id, attribute, Status::Deleted.label())
-                })
-                .await?;
+                let result = self
+                    .in_rounds(&found, &mut done, |object_id| {
+                        let client = &client;
+                        async move {
+                            client
+                                .set_attribute(
+                                    object_id,
+                                    type_id,
+                                    attribute,
+                                    Status::Deleted.label(),
+                                )
+                                .await
+                                .map(|()| true)
+                        }
+                    })
+                    .await;
+                count_retired(cp, object_type, done);
+                result?;
             }
             None => cp.warn(format!(
                 "\"{}\" has no Status attribute in Assets; objects gone from Entra were left as they are.",
@@ -101,15 +121,17 @@ impl<G: HttpTransport, A: HttpTransport, S: KvStore, C: Clock> Step<'_, '_, G, A
     }
 
     /// One Assets call per found object, as many at once as [`crate::concurrency::Concurrency`]
-    /// allows; it learns from each round whether Assets throttled it.
+    /// allows; it learns from each round whether Assets throttled it. `done` counts the calls
+    /// Assets confirmed (answered `true`), including those of a round in which another failed.
     async fn in_rounds<'f, F, Fut>(
         &self,
         found: &'f [(String, String, String)],
+        done: &mut u64,
         call: F,
     ) -> Result<(), SyncError>
     where
         F: Fn(&'f str) -> Fut,
-        Fut: std::future::Future<Output = Result<(), AssetsError>>,
+        Fut: std::future::Future<Output = Result<bool, AssetsError>>,
     {
         let mut rest = found;
         while !rest.is_empty() {
@@ -118,7 +140,8 @@ impl<G: HttpTransport, A: HttpTransport, S: KvStore, C: Clock> Step<'_, '_, G, A
             let results = join_all(round.iter().map(|(_, object_id, _)| call(object_id))).await;
             self.assets_concurrency
                 .record(self.assets_meter.throttled.get() > throttled);
-            results.into_iter().collect::<Result<(), _>>()?;
+            *done += results.iter().filter(|r| matches!(r, Ok(true))).count() as u64;
+            results.into_iter().collect::<Result<Vec<bool>, _>>()?;
             rest = later;
         }
         Ok(())
@@ -130,5 +153,16 @@ impl<G: HttpTransport, A: HttpTransport, S: KvStore, C: Clock> Step<'_, '_, G, A
         n: u32,
     ) -> Result<RetireList, SyncError> {
         self.load_staged(&cp.retire_key(n)).await
+    }
+}
+
+/// Adds retirements Assets confirmed to the count of the data set that owns `object_type`.
+fn count_retired(cp: &mut Checkpoint, object_type: ObjectType, done: u64) {
+    if let Some(run) = cp
+        .datasets
+        .iter_mut()
+        .find(|run| run.dataset.object_types().contains(&object_type))
+    {
+        run.counts_of(object_type).retired += done;
     }
 }

@@ -129,6 +129,11 @@ pub fn respond<T>(
                         .collect();
                     object.push("members@delta", Value::Array(chunk));
                 }
+                if let Some(id) = (resource.id)(item) {
+                    state
+                        .delta()
+                        .apply(resource.path, &id.to_string(), &mut object);
+                }
                 object
             }
         })
