@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use super::assets::ExecutionLinks;
 use std::collections::BTreeMap;
 
-use super::datasets::Dataset;
+use super::datasets::{Dataset, Diagnosis};
 
 pub const CHECKPOINT_VERSION: u32 = 1;
 
@@ -80,6 +80,9 @@ pub struct DatasetRun {
     pub counts: BTreeMap<String, Counts>,
     /// Requests to Graph for this data set.
     pub requests: u64,
+    /// Set when the data set failed alone (`phase/alone.rs`): plan, import and commit skip it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub problem: Option<Diagnosis>,
 }
 
 impl DatasetRun {
@@ -228,6 +231,7 @@ impl Checkpoint {
                         .map(|t| (t.key().to_string(), Counts::default()))
                         .collect(),
                     requests: 0,
+                    problem: None,
                 })
                 .collect(),
             chunks: 0,

@@ -284,10 +284,7 @@ fn damaged(value: &Value, problem: String, now_ms: u64) -> Loaded {
         tally: Default::default(),
         assets_counters: Vec::new(),
         warnings: Vec::new(),
-        errors: vec![RunError {
-            message: message.clone(),
-            request_id: None,
-        }],
+        errors: vec![RunError::run(message.clone(), None)],
         samples: Default::default(),
         expiry: None,
     };

@@ -6,7 +6,7 @@ use super::assets::TypeCounters;
 use super::checkpoint::{Checkpoint, Counts, Phase, Samples, Tally};
 use std::collections::BTreeMap;
 
-use super::datasets::Dataset;
+use super::datasets::{Dataset, Diagnosis};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -60,6 +60,9 @@ impl Progress {
 #[serde(rename_all = "camelCase")]
 pub enum Outcome {
     Succeeded,
+    /// Some data sets failed alone (each with its diagnosis in `errors`); the others were written
+    /// and committed.
+    CompletedWithProblems,
     DryRun,
     Failed,
     Cancelled,
@@ -73,6 +76,9 @@ pub struct DatasetReport {
     pub objects: BTreeMap<String, Counts>,
     pub graph_requests: u64,
     pub full_round: bool,
+    /// Why this data set failed alone: nothing of it was committed or retired.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub problem: Option<Diagnosis>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -81,6 +87,40 @@ pub struct RunError {
     pub message: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
+    /// The data set that failed alone, and how to fix it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dataset: Option<Dataset>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fix: Option<String>,
+}
+
+impl RunError {
+    /// An error that ended the whole run.
+    pub fn run(message: String, request_id: Option<String>) -> Self {
+        RunError {
+            message,
+            request_id,
+            dataset: None,
+            fix: None,
+        }
+    }
+
+    /// The failures of the data sets that failed alone, in the order they were read.
+    pub fn of_datasets(checkpoint: &Checkpoint) -> Vec<RunError> {
+        checkpoint
+            .datasets
+            .iter()
+            .filter_map(|d| {
+                let problem = d.problem.clone()?;
+                Some(RunError {
+                    message: problem.message,
+                    request_id: problem.request_id,
+                    dataset: Some(d.dataset),
+                    fix: problem.fix,
+                })
+            })
+            .collect()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -125,6 +165,7 @@ impl RunReport {
                     objects: d.counts.clone(),
                     graph_requests: d.requests,
                     full_round: d.full,
+                    problem: d.problem.clone(),
                 })
                 .collect(),
             tally: checkpoint.tally.clone(),

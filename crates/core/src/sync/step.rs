@@ -157,8 +157,10 @@ impl<G: HttpTransport, A: HttpTransport, S: KvStore, C: Clock> Step<'_, '_, G, A
             self.safe_point(cp);
             match cp.phase.clone() {
                 Phase::Read { dataset } => {
-                    if !self.read(cp, dataset).await? {
-                        return Ok(StepStatus::Continue);
+                    match self.read(cp, dataset).await {
+                        Ok(true) => {}
+                        Ok(false) => return Ok(StepStatus::Continue),
+                        Err(error) => self.fail_alone(cp, dataset, error)?,
                     }
                     cp.phase = if dataset + 1 < cp.datasets.len() {
                         cp.datasets[dataset + 1].first_chunk = cp.chunks;
@@ -250,10 +252,16 @@ impl<G: HttpTransport, A: HttpTransport, S: KvStore, C: Clock> Step<'_, '_, G, A
     }
 
     fn finish(&mut self, cp: &mut Checkpoint) -> StepStatus {
+        let errors = RunError::of_datasets(cp);
         let outcome = if cp.dry_run {
             Outcome::DryRun
-        } else {
+        } else if errors.is_empty() {
             Outcome::Succeeded
+        } else if errors.len() < cp.datasets.len() {
+            Outcome::CompletedWithProblems
+        } else {
+            // No data set could be read: nothing of the tenant reached Assets.
+            Outcome::Failed
         };
         self.account(cp);
         StepStatus::Finished(Box::new(RunReport::from(
@@ -261,16 +269,13 @@ impl<G: HttpTransport, A: HttpTransport, S: KvStore, C: Clock> Step<'_, '_, G, A
             outcome,
             self.now(),
             std::mem::take(&mut self.counters),
-            Vec::new(),
+            errors,
         )))
     }
 
     /// Ends the run on `error`: cancels an execution in flight and removes what the run staged.
     async fn fail(&mut self, cp: &mut Checkpoint, error: SyncError) -> StepStatus {
-        let failure = RunError {
-            message: error.to_string(),
-            request_id: error.request_id().map(str::to_string),
-        };
+        let failure = RunError::run(error.to_string(), error.request_id().map(str::to_string));
         if let Some(links) = cp.execution.take() {
             if let Err(cancel) = self.assets_client().cancel(&links).await {
                 cp.warn(format!("Could not cancel the Assets import: {cancel}"));
@@ -289,7 +294,9 @@ impl<G: HttpTransport, A: HttpTransport, S: KvStore, C: Clock> Step<'_, '_, G, A
             outcome,
             self.host.clock.now_ms(),
             Vec::new(),
-            vec![failure],
+            std::iter::once(failure)
+                .chain(RunError::of_datasets(cp))
+                .collect(),
         )))
     }
 

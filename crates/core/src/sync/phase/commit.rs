@@ -11,6 +11,7 @@ use super::super::index::{Index, IndexEntry, IndexError, shard_of};
 use super::super::run::{SCOPE_KEY, delta_key};
 use super::super::step::Step;
 use super::super::store::KvStore;
+use super::alone::committed_scope;
 use crate::clock::Clock;
 use crate::http::HttpTransport;
 use crate::model::ObjectType;
@@ -21,6 +22,10 @@ impl<G: HttpTransport, A: HttpTransport, S: KvStore, C: Clock> Step<'_, '_, G, A
     pub(in crate::sync) async fn commit(&mut self, cp: &mut Checkpoint) -> Result<(), SyncError> {
         for at in 0..cp.datasets.len() {
             let run: DatasetRun = cp.datasets[at].clone();
+            // A data set that failed alone keeps its committed index and deltaLink (`alone.rs`).
+            if run.problem.is_some() {
+                continue;
+            }
             for object_type in run.dataset.object_types().iter().copied() {
                 if !run.full && self.commit_delta(cp, at, object_type).await? {
                     continue;
@@ -34,7 +39,7 @@ impl<G: HttpTransport, A: HttpTransport, S: KvStore, C: Clock> Step<'_, '_, G, A
             }
         }
         self.store
-            .set(SCOPE_KEY, &Value::String(cp.scope.clone()))
+            .set(SCOPE_KEY, &Value::String(committed_scope(cp)))
             .await?;
         self.cleanup(cp).await;
         Ok(())

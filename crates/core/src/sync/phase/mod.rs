@@ -1,5 +1,6 @@
 //! The phases of a run, in the order they run. Each adds methods to [`super::step::Step`].
 
+mod alone;
 mod commit;
 mod import;
 mod plan;

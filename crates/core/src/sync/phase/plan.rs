@@ -33,6 +33,10 @@ impl<G: HttpTransport, A: HttpTransport, S: KvStore, C: Clock> Step<'_, '_, G, A
         let mut asked: Vec<ObjectType> = Vec::new();
         cp.retire_chunks = 0;
         for at in 0..cp.datasets.len() {
+            // A data set that failed alone retires nothing (`alone.rs`).
+            if cp.datasets[at].problem.is_some() {
+                continue;
+            }
             let dataset = cp.datasets[at].dataset;
             for object_type in dataset.object_types().iter().copied() {
                 let (gone, committed) = if cp.datasets[at].full || datasets::ranked(object_type) {
