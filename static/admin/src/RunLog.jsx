@@ -1,9 +1,10 @@
-// The run log: warnings and errors of one run, with Graph request ids.
+// The run log: warnings and errors of one run, with Graph request ids; a data set that failed alone
+// is named, with its fix.
 import Heading from '@atlaskit/heading';
 import Lozenge from '@atlaskit/lozenge';
 import { outcomeOf } from './report.js';
 
-export function RunLog({ log }) {
+export function RunLog({ log, label = (key) => key }) {
   return (
     <section aria-labelledby="log-title" className="card">
       <Heading as="h2" size="medium" id="log-title">
@@ -21,9 +22,10 @@ export function RunLog({ log }) {
             {log.errors.length + log.warnings.length === 0 ? <p>No warnings or errors.</p> : null}
             <ul className="log-list">
               {log.errors.map((e, n) => (
-                <li key={`e${n}`} className="log-error">
-                  <Lozenge appearance="removed">Error</Lozenge> {e.message}
+                <li key={`e${n}`} className="log-error" data-dataset={e.dataset}>
+                  <Lozenge appearance="removed">{e.dataset ? `${label(e.dataset)} not synced` : 'Error'}</Lozenge> {e.message}
                   {e.requestId ? <span className="subtle">{` (Graph request id ${e.requestId})`}</span> : null}
+                  {e.fix ? <p className="log-fix">{`Fix: ${e.fix}`}</p> : null}
                 </li>
               ))}
               {log.warnings.map((w, n) => (
