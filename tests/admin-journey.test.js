@@ -302,6 +302,7 @@ test('a data set that fails alone: the run completes with problems and the page 
     const { last } = await stack.resolve('runStatus', {});
     assert.equal(last.outcome, 'completedWithProblems');
     assert.equal(last.datasets.find((d) => d.dataset === 'users').problem, undefined, 'users were synced');
+    await app.locator('#log').scrollIntoViewIfNeeded();
     await shot(page, 'journey-15-completed-with-problems');
     await assertAccessible(page, 'completed with problems');
     assert.deepEqual(errors, []);
