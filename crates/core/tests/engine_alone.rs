@@ -313,3 +313,26 @@ fn a_run_whose_every_data_set_failed_is_failed_not_completed() {
     assert_eq!(report.errors[0].dataset, Some(Dataset::ManagedDevices));
     assert!(stored(&world, "index:managedDevice:").is_empty());
 }
+
+#[test]
+fn a_page_that_cannot_be_read_fails_its_data_set_alone() {
+    let world = World::new(Preset::Demo, 42);
+    let mut spec = entra_sync_sim::faults::FaultSpec::status("/v1.0/groups/delta", 200).count(1);
+    spec.body = Some(serde_json::json!({ "value": "not a list" }));
+    world.server.state().faults().add(spec).expect("fault");
+    let report = finished(
+        &world,
+        world.begin_with(false, false, &selection(&[Dataset::Users, Dataset::Groups])),
+    );
+    assert_failed_alone(&report, Dataset::Groups, "The next run reads groups again");
+    assert!(
+        report.errors[0]
+            .message
+            .starts_with("Could not read groups: Microsoft Graph answered HTTP 200 with a body"),
+        "{:?}",
+        report.errors[0]
+    );
+    assert_users_equal_tenant(&world);
+    assert!(stored(&world, "delta:groups").is_empty());
+    assert!(stored(&world, "index:group:").is_empty());
+}

@@ -1,4 +1,5 @@
-//! Why a run step failed. Every variant ends the run; the message is shown to the admin as is.
+//! Why a run step failed. Every variant ends the run, except those [`SyncError::confined`] to one
+//! data set, which fail only that data set; the message is shown to the admin as is.
 
 use super::assets::AssetsError;
 use super::datasets::{Dataset, Diagnosis, ItemError};

@@ -138,6 +138,18 @@ mod tests {
                 "{error}"
             );
         }
+        let unreadable = spec.diagnose(&GraphError::Malformed {
+            status: 200,
+            detail: "invalid type".into(),
+            request_id: Some("rid".into()),
+        });
+        assert!(unreadable.message.starts_with("Could not read devices: "));
+        assert!(
+            unreadable
+                .fix
+                .as_deref()
+                .is_some_and(|f| f.starts_with("The next run reads devices again"))
+        );
         let denied = spec.diagnose(&api(403, "Authorization_RequestDenied"));
         assert!(
             denied
