@@ -296,7 +296,8 @@ test('a data set that fails alone: the run completes with problems and the page 
     const fix = 'License Microsoft Intune for the tenant, or turn the Intune managed devices data set off.';
     await app.locator('.status').getByText(`Fix: ${fix}`).waitFor();
     const entry = app.locator('#log li[data-dataset="managedDevices"]');
-    await entry.getByText(/Intune managed devices not synced/i).waitFor();
+    await entry.getByText('Not synced').waitFor();
+    await entry.getByText('Intune managed devices:').waitFor();
     await entry.getByText(`Fix: ${fix}`).waitFor();
     assert.match(await entry.textContent(), /Graph request id/);
     const { last } = await stack.resolve('runStatus', {});

@@ -4,6 +4,8 @@ import Heading from '@atlaskit/heading';
 import Lozenge from '@atlaskit/lozenge';
 import { outcomeOf } from './report.js';
 
+const capitalised = (text) => text.charAt(0).toUpperCase() + text.slice(1);
+
 export function RunLog({ log, label = (key) => key }) {
   return (
     <section aria-labelledby="log-title" className="card">
@@ -23,7 +25,8 @@ export function RunLog({ log, label = (key) => key }) {
             <ul className="log-list">
               {log.errors.map((e, n) => (
                 <li key={`e${n}`} className="log-error" data-dataset={e.dataset}>
-                  <Lozenge appearance="removed">{e.dataset ? `${label(e.dataset)} not synced` : 'Error'}</Lozenge> {e.message}
+                  <Lozenge appearance="removed">{e.dataset ? 'Not synced' : 'Error'}</Lozenge> {e.dataset ? <strong>{`${capitalised(label(e.dataset))}: `}</strong> : null}
+                  {e.message}
                   {e.requestId ? <span className="subtle">{` (Graph request id ${e.requestId})`}</span> : null}
                   {e.fix ? <p className="log-fix">{`Fix: ${e.fix}`}</p> : null}
                 </li>
