@@ -277,3 +277,38 @@ test('the app inventory: switch on applications, choose how far ahead to warn, s
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('a data set that fails alone: the run completes with problems and the page names the data set and its fix', async () => {
+  const { page, app, errors } = await openAdminPage(browser, stack);
+  await ready(app);
+  await setSwitch(app, 'Intune managed devices', true);
+  await app.getByRole('button', { name: 'Save' }).click();
+  await app.locator('#result[data-outcome="success"]').waitFor();
+  await sim('POST', '/intune', { licensed: false });
+  try {
+    await app.getByRole('button', { name: 'Sync now' }).click();
+    await app.locator('#sync-result[data-outcome="problems"]').waitFor({ timeout: 120_000 });
+    assert.match(await app.locator('#sync-result').textContent(), /Completed with problems\./);
+    await app.locator('#status-last').getByText('Completed with problems').waitFor();
+    assert.match(await cell(historyRows(app).first(), 2), /Completed with problems/);
+    // Status names the data set with Check connection's diagnosis and fix; so does the run log.
+    await app.locator('.status').getByText(/Intune managed devices: Intune is not available in this tenant/).waitFor();
+    const fix = 'License Microsoft Intune for the tenant, or turn the Intune managed devices data set off.';
+    await app.locator('.status').getByText(`Fix: ${fix}`).waitFor();
+    const entry = app.locator('#log li[data-dataset="managedDevices"]');
+    await entry.getByText('Not synced').waitFor();
+    await entry.getByText('Intune managed devices:').waitFor();
+    await entry.getByText(`Fix: ${fix}`).waitFor();
+    assert.match(await entry.textContent(), /Graph request id/);
+    const { last } = await stack.resolve('runStatus', {});
+    assert.equal(last.outcome, 'completedWithProblems');
+    assert.equal(last.datasets.find((d) => d.dataset === 'users').problem, undefined, 'users were synced');
+    await app.locator('#log').scrollIntoViewIfNeeded();
+    await shot(page, 'journey-15-completed-with-problems');
+    await assertAccessible(page, 'completed with problems');
+    assert.deepEqual(errors, []);
+  } finally {
+    await sim('POST', '/intune', { licensed: true });
+  }
+  await page.close();
+});

@@ -307,7 +307,7 @@ export function App({ fmt, proposed, onRefused }) {
         }}
       />
       <HistoryTable reports={history} fmt={fmt} onLog={(runId) => showLog(runId)} selected={log?.runId} />
-      <RunLog log={log} />
+      <RunLog log={log} label={label} />
       <AuditSection fmt={fmt} tick={auditTick} onError={fail} />
     </div>
   );

@@ -1,9 +1,12 @@
-// The run log: warnings, errors and skipped Graph items of one run, with Graph request ids.
+// The run log: warnings, errors and skipped Graph items of one run, with Graph request ids; a data
+// set that failed alone is named, with its fix.
 import Heading from '@atlaskit/heading';
 import Lozenge from '@atlaskit/lozenge';
 import { outcomeOf } from './report.js';
 
-export function RunLog({ log }) {
+const capitalised = (text) => text.charAt(0).toUpperCase() + text.slice(1);
+
+export function RunLog({ log, label = (key) => key }) {
   return (
     <section aria-labelledby="log-title" className="card">
       <Heading as="h2" size="medium" id="log-title">
@@ -21,9 +24,11 @@ export function RunLog({ log }) {
             {log.errors.length + log.warnings.length + (log.skipped?.length ?? 0) === 0 ? <p>No warnings or errors.</p> : null}
             <ul className="log-list">
               {log.errors.map((e, n) => (
-                <li key={`e${n}`} className="log-error">
-                  <Lozenge appearance="removed">Error</Lozenge> {e.message}
+                <li key={`e${n}`} className="log-error" data-dataset={e.dataset}>
+                  <Lozenge appearance="removed">{e.dataset ? 'Not synced' : 'Error'}</Lozenge> {e.dataset ? <strong>{`${capitalised(label(e.dataset))}: `}</strong> : null}
+                  {e.message}
                   {e.requestId ? <span className="subtle">{` (Graph request id ${e.requestId})`}</span> : null}
+                  {e.fix ? <p className="log-fix">{`Fix: ${e.fix}`}</p> : null}
                 </li>
               ))}
               {(log.skipped ?? []).map((item, n) => (

@@ -7,11 +7,11 @@ use serde::{Deserialize, Serialize};
 
 use crate::auth::{CertificateCredential, Credential, TokenError, request_token};
 use crate::clock::Clock;
-use crate::graph::{GraphClient, GraphError};
+use crate::graph::GraphClient;
 use crate::http::HttpTransport;
 use crate::retry::{Meter, RetryPolicy};
 use crate::settings::ConnectionSettings;
-use crate::sync::datasets::{SPECS, Spec};
+use crate::sync::datasets::{Diagnosis, SPECS, Spec};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -45,6 +45,16 @@ impl CheckItem {
             fix: None,
             request_id: None,
         }
+    }
+
+    /// A data set's probe failed: the same words a run says when that data set fails alone.
+    fn diagnosed(probe: &Spec, diagnosis: Diagnosis) -> Self {
+        Self::failed(
+            probe.key,
+            diagnosis.message,
+            diagnosis.fix,
+            diagnosis.request_id,
+        )
     }
 
     fn failed(name: &str, detail: String, fix: Option<String>, request_id: Option<String>) -> Self {
@@ -101,12 +111,7 @@ pub async fn check_connection<T: HttpTransport, C: Clock>(
         .filter(|p| datasets.iter().any(|d| d == p.key))
     {
         if !probe.allowed(roles.as_deref()) {
-            checks.push(CheckItem::failed(
-                probe.key,
-                format!("Cannot read {}: the app lacks the {} Application permission.", probe.label, probe.least_privileged()),
-                Some(format!("Add {} as an Application permission and grant admin consent, or turn the {} data set off.", probe.least_privileged(), probe.label)),
-                None,
-            ));
+            checks.push(CheckItem::diagnosed(probe, probe.missing_permission()));
             continue;
         }
         match graph.page::<Anything>(&probe.probe_url()).await {
@@ -117,7 +122,7 @@ pub async fn check_connection<T: HttpTransport, C: Clock>(
                     format!("{} are readable.", capitalised(probe.label)),
                 ));
             }
-            Err(error) => checks.push(explain(probe, &error)),
+            Err(error) => checks.push(CheckItem::diagnosed(probe, probe.diagnose(&error))),
         }
     }
     let secret_expires_at = match &settings.credential {
@@ -206,22 +211,6 @@ fn token_failed(error: &TokenError) -> ConnectionReport {
         )],
         secret_expires_at: None,
     }
-}
-
-fn explain(probe: &Spec, error: &GraphError) -> CheckItem {
-    let request_id = error.request_id().map(str::to_string);
-    let (detail, fix) = match (error.status(), error.code()) {
-        (Some(403), _) => (
-            format!("Microsoft Graph refused to list {}: the app lacks the {} Application permission. ({error})", probe.label, probe.least_privileged()),
-            Some(format!("Add {} as an Application permission and grant admin consent.", probe.least_privileged())),
-        ),
-        (Some(400), _) if probe.dataset == crate::sync::datasets::Dataset::ManagedDevices => (
-            format!("Intune is not available in this tenant ({error})."),
-            Some("License Microsoft Intune for the tenant, or turn the Intune managed devices data set off.".into()),
-        ),
-        _ => (format!("Could not read {}: {error}", probe.label), None),
-    };
-    CheckItem::failed(probe.key, detail, fix, request_id)
 }
 
 #[cfg(test)]

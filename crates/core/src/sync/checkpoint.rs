@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use super::assets::ExecutionLinks;
 use std::collections::BTreeMap;
 
-use super::datasets::Dataset;
+use super::datasets::{Dataset, Diagnosis};
 
 pub const CHECKPOINT_VERSION: u32 = 1;
 
@@ -118,6 +118,9 @@ pub struct DatasetRun {
     /// count it again when its items continue across the step boundary (a large group's items).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_read: Option<String>,
+    /// Set when the data set failed alone (`phase/alone.rs`): plan, import and commit skip it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub problem: Option<Diagnosis>,
 }
 
 impl DatasetRun {
@@ -310,6 +313,7 @@ impl Checkpoint {
                     items: 0,
                     skipped_items: 0,
                     last_read: None,
+                    problem: None,
                 })
                 .collect(),
             chunks: 0,

@@ -1,7 +1,8 @@
-//! Why a run step failed. Every variant ends the run; the message is shown to the admin as is.
+//! Why a run step failed. Every variant ends the run, except those [`SyncError::confined`] to one
+//! data set, which fail only that data set; the message is shown to the admin as is.
 
 use super::assets::AssetsError;
-use super::datasets::Dataset;
+use super::datasets::{Dataset, Diagnosis};
 use super::destination::DestinationError;
 use super::filter::FilterError;
 use super::index::IndexError;
@@ -89,6 +90,26 @@ impl SyncError {
                 error.is_transient()
             }
             _ => false,
+        }
+    }
+
+    /// The data set this error is confined to, and what it means for the admin: that data set
+    /// fails alone (nothing of it committed or retired) and the run goes on with the others.
+    /// Every other error fails the whole run. A new reason a data set fails alone is one arm here.
+    pub fn confined(&self) -> Option<(Dataset, Diagnosis)> {
+        let spec = |dataset: &Dataset| dataset.spec();
+        match self {
+            SyncError::Graph { dataset, error } => Some((*dataset, spec(dataset).diagnose(error))),
+            SyncError::Pages { dataset, error } => {
+                Some((*dataset, spec(dataset).unreadable(&error.to_string(), None)))
+            }
+            SyncError::Unterminated(dataset) => {
+                Some((*dataset, spec(dataset).unreadable(&self.to_string(), None)))
+            }
+            SyncError::TooManySkipped { dataset, .. } => {
+                Some((*dataset, spec(dataset).unreadable(&self.to_string(), None)))
+            }
+            _ => None,
         }
     }
 

@@ -285,10 +285,7 @@ fn damaged(value: &Value, problem: String, now_ms: u64) -> Loaded {
         assets_counters: Vec::new(),
         warnings: Vec::new(),
         skipped: Vec::new(),
-        errors: vec![RunError {
-            message: message.clone(),
-            request_id: None,
-        }],
+        errors: vec![RunError::run(message.clone(), None)],
         samples: Default::default(),
         expiry: None,
     };

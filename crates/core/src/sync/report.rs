@@ -6,7 +6,7 @@ use super::assets::TypeCounters;
 use super::checkpoint::{Checkpoint, Counts, Phase, Samples, Tally};
 use std::collections::BTreeMap;
 
-use super::datasets::Dataset;
+use super::datasets::{Dataset, Diagnosis};
 use super::skipped::SkippedItem;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -61,6 +61,9 @@ impl Progress {
 #[serde(rename_all = "camelCase")]
 pub enum Outcome {
     Succeeded,
+    /// Some data sets failed alone (each with its diagnosis in `errors`); the others were written
+    /// and committed.
+    CompletedWithProblems,
     DryRun,
     Failed,
     Cancelled,
@@ -77,6 +80,9 @@ pub struct DatasetReport {
     /// Graph items read, and those skipped as unreadable (listed in the report's `skipped`).
     pub items: u64,
     pub skipped_items: u64,
+    /// Why this data set failed alone: nothing of it was committed or retired.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub problem: Option<Diagnosis>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
@@ -85,6 +91,40 @@ pub struct RunError {
     pub message: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
+    /// The data set that failed alone, and how to fix it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dataset: Option<Dataset>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fix: Option<String>,
+}
+
+impl RunError {
+    /// An error that ended the whole run.
+    pub fn run(message: String, request_id: Option<String>) -> Self {
+        RunError {
+            message,
+            request_id,
+            dataset: None,
+            fix: None,
+        }
+    }
+
+    /// The failures of the data sets that failed alone, in the order they were read.
+    pub fn of_datasets(checkpoint: &Checkpoint) -> Vec<RunError> {
+        checkpoint
+            .datasets
+            .iter()
+            .filter_map(|d| {
+                let problem = d.problem.clone()?;
+                Some(RunError {
+                    message: problem.message,
+                    request_id: problem.request_id,
+                    dataset: Some(d.dataset),
+                    fix: problem.fix,
+                })
+            })
+            .collect()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -134,6 +174,7 @@ impl RunReport {
                     full_round: d.full,
                     items: d.items,
                     skipped_items: d.skipped_items,
+                    problem: d.problem.clone(),
                 })
                 .collect(),
             tally: checkpoint.tally.clone(),

@@ -15,6 +15,7 @@ use super::report::{Outcome, Progress, RunError, RunReport};
 use super::store::KvStore;
 use std::cell::RefCell;
 
+use super::phase::alone;
 use super::transient::{self, Paused};
 use crate::auth::AccessToken;
 use crate::clock::Clock;
@@ -141,14 +142,16 @@ where
         Err(error) if error.is_transient() => {
             let now = host.clock.now_ms();
             let safe = step.safe.take();
+            let confined = error.confined();
             transient::pause(
                 &mut checkpoint,
-                safe,
+                safe.clone(),
                 step.progress_ms,
                 step.started_ms,
                 now,
                 error,
             )
+            .or_else(|stalled| alone::stalled(&mut checkpoint, safe, confined, stalled))
             .map(|()| StepStatus::Continue)
         }
         Ok(status) => {
@@ -198,17 +201,14 @@ impl<G: HttpTransport, A: HttpTransport, S: KvStore, C: Clock> Step<'_, '_, G, A
             self.safe_point(cp);
             match cp.phase.clone() {
                 Phase::Read { dataset } => {
-                    if !self.read(cp, dataset).await? {
-                        return Ok(StepStatus::Continue);
+                    match self.read(cp, dataset).await {
+                        Ok(true) => {}
+                        Ok(false) => return Ok(StepStatus::Continue),
+                        // A passing cause: the next step goes on; only a stall fails it alone.
+                        Err(error) if error.is_transient() => return Err(error),
+                        Err(error) => alone::fail(cp, dataset, error)?,
                     }
-                    cp.phase = if dataset + 1 < cp.datasets.len() {
-                        cp.datasets[dataset + 1].first_chunk = cp.chunks;
-                        Phase::Read {
-                            dataset: dataset + 1,
-                        }
-                    } else {
-                        Phase::Plan { done: 0 }
-                    };
+                    alone::after_read(cp, dataset);
                 }
                 Phase::Plan { done } => {
                     if self.needs_fresh_step(cp) {
@@ -305,10 +305,16 @@ impl<G: HttpTransport, A: HttpTransport, S: KvStore, C: Clock> Step<'_, '_, G, A
     }
 
     fn finish(&mut self, cp: &mut Checkpoint) -> StepStatus {
+        let errors = RunError::of_datasets(cp);
         let outcome = if cp.dry_run {
             Outcome::DryRun
-        } else {
+        } else if errors.is_empty() {
             Outcome::Succeeded
+        } else if errors.len() < cp.datasets.len() {
+            Outcome::CompletedWithProblems
+        } else {
+            // No data set could be read: nothing of the tenant reached Assets.
+            Outcome::Failed
         };
         self.account(cp);
         StepStatus::Finished(Box::new(RunReport::from(
@@ -316,16 +322,13 @@ impl<G: HttpTransport, A: HttpTransport, S: KvStore, C: Clock> Step<'_, '_, G, A
             outcome,
             self.now(),
             std::mem::take(&mut self.counters),
-            Vec::new(),
+            errors,
         )))
     }
 
     /// Ends the run on `error`: cancels an execution in flight and removes what the run staged.
     async fn fail(&mut self, cp: &mut Checkpoint, error: SyncError) -> StepStatus {
-        let failure = RunError {
-            message: error.to_string(),
-            request_id: error.request_id().map(str::to_string),
-        };
+        let failure = RunError::run(error.to_string(), error.request_id().map(str::to_string));
         if let Some(links) = cp.execution.take() {
             if let Err(cancel) = self.assets_client().cancel(&links).await {
                 cp.warn(format!("Could not cancel the Assets import: {cancel}"));
@@ -345,7 +348,9 @@ impl<G: HttpTransport, A: HttpTransport, S: KvStore, C: Clock> Step<'_, '_, G, A
             outcome,
             self.host.clock.now_ms(),
             Vec::new(),
-            vec![failure],
+            std::iter::once(failure)
+                .chain(RunError::of_datasets(cp))
+                .collect(),
         )))
     }
 

@@ -49,10 +49,7 @@ pub(super) fn pause(
         (Some(stall), None) => (stall.since_ms, stall.steps + 1),
         (None, None) => (step_started_ms, 1),
     };
-    let last = RunError {
-        message: error.to_string(),
-        request_id: error.request_id().map(str::to_string),
-    };
+    let last = RunError::run(error.to_string(), error.request_id().map(str::to_string));
     if now_ms.saturating_sub(since_ms) >= STALL_LIMIT_MS {
         return Err(SyncError::Stalled {
             minutes: now_ms.saturating_sub(since_ms) / 60_000,
@@ -121,10 +118,7 @@ mod tests {
         cp.stall = Some(Stall {
             since_ms: 0,
             steps: 40,
-            last: RunError {
-                message: "old".into(),
-                request_id: None,
-            },
+            last: RunError::run("old".into(), None),
         });
         let mut safe = cp.clone();
         safe.chunks = 3;

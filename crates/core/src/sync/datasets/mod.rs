@@ -5,6 +5,7 @@
 mod applications;
 mod data_set;
 mod devices;
+mod diagnosis;
 mod groups;
 mod licences;
 mod managed_devices;
@@ -13,6 +14,7 @@ mod service_principals;
 mod users;
 
 pub use data_set::DataSet;
+pub use diagnosis::Diagnosis;
 pub use registry::{SPECS, Spec};
 
 use std::collections::HashMap;

@@ -11,6 +11,7 @@ use super::super::index::{Index, IndexEntry, IndexError, shard_of};
 use super::super::run::{SCOPE_KEY, delta_key};
 use super::super::step::Step;
 use super::super::store::KvStore;
+use super::alone::committed_scope;
 use super::plan::type_units;
 use crate::clock::Clock;
 use crate::http::HttpTransport;
@@ -47,7 +48,7 @@ impl<G: HttpTransport, A: HttpTransport, S: KvStore, C: Clock> Step<'_, '_, G, A
             self.safe_point(cp);
         }
         self.store
-            .set(SCOPE_KEY, &Value::String(cp.scope.clone()))
+            .set(SCOPE_KEY, &Value::String(committed_scope(cp)))
             .await?;
         Ok(true)
     }

@@ -1,5 +1,6 @@
 //! The phases of a run, in the order they run. Each adds methods to [`super::step::Step`].
 
+pub(super) mod alone;
 mod commit;
 mod import;
 mod plan;

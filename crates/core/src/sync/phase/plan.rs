@@ -235,6 +235,8 @@ pub(in crate::sync) fn type_units(cp: &Checkpoint) -> Vec<(usize, ObjectType)> {
     cp.datasets
         .iter()
         .enumerate()
+        // A data set that failed alone retires and commits nothing (`alone.rs`).
+        .filter(|(_, run)| run.problem.is_none())
         .flat_map(|(at, run)| {
             run.dataset
                 .object_types()
